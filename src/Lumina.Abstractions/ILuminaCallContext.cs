@@ -1,0 +1,53 @@
+using Microsoft.Extensions.AI;
+
+namespace Lumina.Abstractions;
+
+/// <summary>
+/// What a plugin function can learn and do about the call it is serving: who the caller is,
+/// reporting progress, logging to the client, asking the client's model (sampling), asking the
+/// user (elicitation) and reading the client's roots.
+/// </summary>
+/// <remarks>
+/// The MCP layer fills this in for MCP calls; a direct, in-process invocation gets
+/// <see cref="LuminaCallContext.InProcess"/>. A plugin obtains it from
+/// <see cref="ILuminaCallContextAccessor"/> (constructor injection) or by declaring a
+/// <c>[FromKernelServices] ILuminaCallContext context</c> parameter. A unit test supplies its own
+/// by deriving from <see cref="LuminaCallContext"/>.
+/// </remarks>
+public interface ILuminaCallContext
+{
+    /// <summary>Who is making the call.</summary>
+    LuminaCaller Caller { get; }
+
+    /// <summary>What the client is and can do.</summary>
+    LuminaClientInfo Client { get; }
+
+    /// <summary>
+    /// Reports progress on the call. A client that did not ask for progress gets nothing; the call never fails because of it.
+    /// </summary>
+    ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends a message to the client's log, if the client enabled logging at <paramref name="level"/> or below.
+    /// </summary>
+    ValueTask LogAsync(LuminaLogLevel level, string message, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the client's own model for a completion.</summary>
+    /// <exception cref="LuminaClientCapabilityException">The client cannot sample.</exception>
+    Task<ChatResponse> SampleAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Asks the user a question through the client.</summary>
+    /// <exception cref="LuminaClientCapabilityException">The client cannot elicit.</exception>
+    Task<ElicitationResult> ElicitAsync(ElicitationRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>The client's roots; empty when the client has none or cannot list them.</summary>
+    Task<IReadOnlyList<ClientRoot>> GetRootsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For a long call: lets the client drop the connection now and come back for the result after
+    /// <paramref name="retryInterval"/> (streamable HTTP with resumable streams). The call goes on; its result is
+    /// kept until the client reconnects. Does nothing on transports that cannot (stdio, stateless HTTP).
+    /// </summary>
+    /// <returns>Whether the connection was released.</returns>
+    ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,14 @@
+using Lumina.Plugins.Files;
+using Microsoft.Extensions.Options;
+
+namespace Lumina.Core.Configuration;
+
+/// <summary>Checks <c>Lumina:Files</c> at start.</summary>
+internal sealed class FilesOptionsValidator : IValidateOptions<FilesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, FilesOptions options)
+    {
+        var errors = FilesOptions.Validate(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

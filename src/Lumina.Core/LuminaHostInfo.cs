@@ -1,0 +1,50 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using Lumina.Abstractions;
+
+namespace Lumina.Core;
+
+/// <summary>Describes this host from the plugin registry and the configured providers.</summary>
+internal sealed class LuminaHostInfo(IServiceProvider services, IEnumerable<LuminaProviderDescription> providers, TimeProvider time) : ILuminaHostInfo
+{
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+
+    /// <summary>Lumina's version (the informational version, without the source revision).</summary>
+    public static string Version { get; } = ReadVersion();
+
+    public LuminaHostDescription Describe()
+    {
+        // Resolved on use: the registry creates the system plugin, which depends on this.
+        var registry = (LuminaPluginRegistry)services.GetService(typeof(LuminaPluginRegistry))!;
+        var plugins = registry.Plugins
+            .Select(p => new LuminaPluginDescription(
+                p.Name,
+                p.Plugin.Description,
+                p.Source,
+                [.. p.Functions.Select(f => new LuminaFunctionDescription(f.Function.Name, f.Description, KindName(f.Kind)))]))
+            .ToArray();
+        return new LuminaHostDescription(
+            "lumina",
+            Version,
+            RuntimeInformation.FrameworkDescription,
+            RuntimeInformation.OSDescription,
+            _startedAt,
+            plugins,
+            [.. providers]);
+    }
+
+    private static string KindName(LuminaFunctionKind kind) => kind switch
+    {
+        LuminaFunctionKind.PromptTemplate => "prompt",
+        LuminaFunctionKind.Prompt => "prompt",
+        LuminaFunctionKind.Resource => "resource",
+        _ => "tool",
+    };
+
+    private static string ReadVersion()
+    {
+        var version = typeof(LuminaHostInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+        var plus = version.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? version : version[..plus];
+    }
+}

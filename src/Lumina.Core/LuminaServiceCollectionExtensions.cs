@@ -1,0 +1,91 @@
+using Lumina.Abstractions;
+using Lumina.Core;
+using Lumina.Core.Configuration;
+using Lumina.Plugins.Files;
+using Lumina.Plugins.System;
+using Lumina.Plugins.Time;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds Lumina's kernel to a service collection.</summary>
+public static class LuminaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Lumina kernel: options from <paramref name="configuration"/> (its <c>Lumina</c> section), the built-in
+    /// plugins and prompts, plugin assemblies from <c>Lumina:Plugins:Directories</c>, and the MCP client's model
+    /// (sampling) as the chat service. Resolve <see cref="Kernel"/> to invoke functions.
+    /// </summary>
+    /// <remarks>Calling it again adds nothing twice.</remarks>
+    public static ILuminaBuilder AddLumina(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var builder = new LuminaBuilder(services);
+        if (services.Any(d => d.ServiceType == typeof(LuminaMarker)))
+        {
+            return builder;
+        }
+
+        services.AddSingleton<LuminaMarker>();
+        var section = configuration.GetSection(LuminaOptions.SectionName);
+        services.AddOptions<LuminaOptions>().Bind(section).ValidateOnStart();
+        services.AddOptions<FilesOptions>().Bind(section.GetSection("Files")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LuminaOptions>, LuminaOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilesOptions>, FilesOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
+        services.TryAddSingleton<ILuminaCallContextAccessor, LuminaCallContextAccessor>();
+        services.TryAddSingleton<LuminaResourceChangeHub>();
+        services.TryAddSingleton<ILuminaResourceNotifier>(sp => sp.GetRequiredService<LuminaResourceChangeHub>());
+        services.TryAddSingleton<ILuminaHostInfo, LuminaHostInfo>();
+        services.TryAddSingleton<LuminaPluginRegistry>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
+
+        // The MCP client's own model is the chat service until a provider is configured.
+        services.TryAddSingleton<IChatClient, SamplingChatClient>();
+        services.AddSingleton(new LuminaProviderDescription("sampling", "sampling", null));
+
+        // Each resolution gets a kernel of its own over the current plugins: a caller may change it freely.
+        services.TryAddTransient(sp => sp.GetRequiredService<LuminaPluginRegistry>().CreateKernel());
+        services.AddHostedService<PluginDirectoryWatcher>();
+
+        builder.AddPlugin<FilesPlugin>(source: "builtin")
+            .AddPlugin<TimePlugin>(source: "builtin")
+            .AddPlugin<SystemPlugin>(source: "builtin");
+        return builder;
+    }
+
+    /// <summary>Adds a plugin class, created with its constructor served from the container.</summary>
+    public static ILuminaBuilder AddPlugin<TPlugin>(this ILuminaBuilder builder, string? name = null, string source = "code")
+        where TPlugin : class
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new LuminaPluginRegistration(sp => LuminaPluginFactory.Create(typeof(TPlugin), sp, name, source)));
+        return builder;
+    }
+
+    /// <summary>Adds an existing plugin object.</summary>
+    public static ILuminaBuilder AddPlugin(this ILuminaBuilder builder, object plugin, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(plugin);
+        builder.Services.AddSingleton(new LuminaPluginRegistration(sp => LuminaPluginFactory.FromObject(plugin, sp.GetService<ILoggerFactory>(), name)));
+        return builder;
+    }
+
+    private sealed class LuminaMarker;
+
+    private sealed class LuminaBuilder(IServiceCollection services) : ILuminaBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}

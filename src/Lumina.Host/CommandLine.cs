@@ -1,0 +1,84 @@
+namespace Lumina.Host;
+
+/// <summary>The <c>lumina</c> command line: a few switches of its own, everything else is configuration.</summary>
+internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, string? Error = null)
+{
+    public enum Kind
+    {
+        Stdio,
+        Http,
+        Help,
+        Version,
+        Error,
+    }
+
+    public const string Help = """
+        lumina — a Semantic Kernel plugin host served over the Model Context Protocol
+
+        Usage:
+          lumina [options] [--Section:Key=value ...]
+
+        Options:
+          (none)            Serve MCP over stdio (stdout carries only protocol frames; logs go to stderr).
+          --http            Serve MCP over streamable HTTP at /mcp (default http://127.0.0.1:5100).
+          --urls URL        With --http: the address(es) to listen on, e.g. http://127.0.0.1:8080.
+          --version         Print the version and exit.
+          -h, --help        Print this help and exit.
+
+        Configuration (appsettings.json beside the program, environment Lumina__..., or --Lumina:...=value):
+          Lumina:DataDirectory          where Lumina keeps its state (default ~/.local/share/lumina)
+          Lumina:Plugins:Directories    folders of plugin assemblies to load (each in its own load context)
+          Lumina:Plugins:Disabled       plugin names not to load (e.g. files)
+          Lumina:Prompts:Directories    extra prompt folders (<plugin>/<function>/skprompt.txt + config.json)
+          Lumina:Files:Roots            folders the files plugin may touch (plus the client's MCP roots)
+          Lumina:Http:AllowedHosts      host names HTTP requests may address (default localhost, 127.0.0.1, [::1])
+          Lumina:Http:AllowedOrigins    extra browser origins allowed to call
+          Lumina:Http:MaxRequestBodyBytes  largest request body (default 4194304)
+
+        Examples:
+          lumina --Lumina:Files:Roots:0=$HOME/src/project
+          Lumina__Files__Roots__0=/work lumina --http --urls http://127.0.0.1:8080
+
+        """;
+
+    public static CommandLine Parse(string[] args)
+    {
+        var rest = new List<string>();
+        var command = Kind.Stdio;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "-h" or "--help" or "-?" or "help":
+                    return new CommandLine(Kind.Help, []);
+                case "--version" or "version":
+                    return new CommandLine(Kind.Version, []);
+                case "--http":
+                    command = Kind.Http;
+                    break;
+                case "--stdio":
+                    command = Kind.Stdio;
+                    break;
+                case "--urls":
+                    if (i + 1 >= args.Length || args[i + 1].StartsWith('-'))
+                    {
+                        return new CommandLine(Kind.Error, [], "--urls needs a value, e.g. --urls http://127.0.0.1:8080");
+                    }
+
+                    rest.Add("--urls");
+                    rest.Add(args[++i]);
+                    break;
+                default:
+                    if (!args[i].StartsWith('-') && !args[i].Contains('=', StringComparison.Ordinal))
+                    {
+                        return new CommandLine(Kind.Error, [], $"unknown command or argument '{args[i]}'");
+                    }
+
+                    rest.Add(args[i]);
+                    break;
+            }
+        }
+
+        return new CommandLine(command, [.. rest]);
+    }
+}

@@ -1,0 +1,160 @@
+using Lumina.Abstractions;
+using Lumina.Core.Configuration;
+using Lumina.Mcp;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.AspNetCore;
+
+namespace Lumina.Host;
+
+/// <summary>The <c>lumina</c> command: parses the command line and runs the stdio or HTTP server.</summary>
+internal static class LuminaProgram
+{
+    /// <summary>The address served when neither <c>--urls</c> nor <c>urls</c> configuration says otherwise.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5100";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = CommandLine.Parse(args);
+        switch (options.Command)
+        {
+            case CommandLine.Kind.Help:
+                await Console.Out.WriteAsync(CommandLine.Help).ConfigureAwait(false);
+                return 0;
+            case CommandLine.Kind.Version:
+                await Console.Out.WriteLineAsync($"lumina {LuminaVersion.Value}").ConfigureAwait(false);
+                return 0;
+            case CommandLine.Kind.Error:
+                await Console.Error.WriteLineAsync($"lumina: {options.Error}\nRun 'lumina --help' for usage.").ConfigureAwait(false);
+                return 2;
+        }
+
+        try
+        {
+            if (options.Command == CommandLine.Kind.Http)
+            {
+                await using var app = BuildHttp(options.Rest);
+                await app.RunAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                using var host = BuildStdio(options.Rest);
+                await host.RunAsync().ConfigureAwait(false);
+            }
+
+            return 0;
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await Console.Error.WriteLineAsync($"lumina: configuration error: {failure}").ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
+        {
+            await Console.Error.WriteLineAsync($"lumina: cannot listen: {ex.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    /// <summary>The stdio server: stdout carries only MCP frames, every log goes to stderr.</summary>
+    public static IHost BuildStdio(string[] args)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureLogging(builder.Logging);
+        builder.Services.AddLumina(builder.Configuration);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddMcpServer()
+            .WithLuminaStdioTransport(builder.Configuration.GetValue("Lumina:Stdio:MaxMessageBytes", 4L * 1024 * 1024))
+            .WithLumina(o =>
+            {
+                o.Transport = LuminaTransport.Stdio;
+                o.LocalRole = builder.Configuration["Lumina:Stdio:Role"] ?? "user";
+            });
+        var host = builder.Build();
+        PrepareDataDirectory(host.Services);
+        return host;
+    }
+
+    /// <summary>The streamable HTTP server at <c>/mcp</c>.</summary>
+    public static WebApplication BuildHttp(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        ConfigureLogging(builder.Logging);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddOptions<HttpHostOptions>().Bind(builder.Configuration.GetSection(HttpHostOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HttpHostOptions>, HttpHostOptionsValidator>();
+        var http = builder.Configuration.GetSection(HttpHostOptions.SectionName).Get<HttpHostOptions>() ?? new HttpHostOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = http.MaxRequestBodyBytes;
+            k.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        builder.Services.AddLumina(builder.Configuration);
+        // MCP9006: sessions and resumable streams are the SDK's back-compat path for 2025-11-25 clients, which are
+        // every IDE today; Lumina serves them beside stateless 2026-07-28 clients. Idle sessions expire (clients often
+        // never DELETE theirs).
+#pragma warning disable MCP9006
+        builder.Services.AddMcpServer()
+            .WithHttpTransport(o =>
+            {
+                // Sessions for clients that start with initialize (sampling, elicitation and client logging need one);
+                // 2026-07-28 clients are served statelessly on the same endpoint.
+                o.SessionMode = HttpServerSessionMode.StatefulForInitializeClients;
+                o.IdleTimeout = http.SessionIdleTimeout;
+                o.MaxIdleSessionCount = http.MaxIdleSessions;
+#pragma warning disable MCPEXP002 // The session handler is how a subscription reaches its session after the subscribing request ended.
+                o.RunSessionHandler = RunSessionAsync;
+#pragma warning restore MCPEXP002
+            })
+            // Resumable streams: every SSE event gets an id, so a client that lost its stream (or was asked to poll
+            // during a long call) reconnects with Last-Event-ID and misses nothing.
+            .WithDistributedCacheEventStreamStore()
+            .WithLumina(o => o.Transport = LuminaTransport.Http);
+#pragma warning restore MCP9006
+        builder.Services.AddDistributedMemoryCache();
+
+        var app = builder.Build();
+        PrepareDataDirectory(app.Services);
+        app.UseMiddleware<HostValidationMiddleware>();
+        app.MapMcp("/mcp");
+        app.MapGet("/healthz", () => Results.Text("ok"));
+        return app;
+    }
+
+    private static Task RunSessionAsync(HttpContext context, ModelContextProtocol.Server.McpServer server, CancellationToken cancellationToken) =>
+        LuminaMcpSessions.RunAsync(server, context.RequestServices, cancellationToken);
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        // stdout is the MCP channel in stdio mode: every log line goes to stderr, in both modes alike.
+        logging.ClearProviders();
+        logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    private static void PrepareDataDirectory(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<LuminaOptions>>().Value;
+        Directory.CreateDirectory(options.DataDirectory);
+    }
+}

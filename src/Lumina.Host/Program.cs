@@ -1,0 +1,3 @@
+using Lumina.Host;
+
+return await LuminaProgram.RunAsync(args).ConfigureAwait(false);

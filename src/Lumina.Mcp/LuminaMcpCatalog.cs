@@ -1,0 +1,83 @@
+using Lumina.Core;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Server;
+
+namespace Lumina.Mcp;
+
+/// <summary>
+/// The MCP view of the plugin registry: tools, prompts and resources, kept in step with the registry. The MCP server
+/// sends list-changed notifications to its clients when these collections change.
+/// </summary>
+internal sealed class LuminaMcpCatalog : IDisposable
+{
+    private readonly LuminaPluginRegistry _registry;
+    private readonly KernelInvoker _invoker;
+    private readonly ILogger _toolLogger;
+    private readonly Lock _gate = new();
+
+    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, ILoggerFactory loggerFactory)
+    {
+        _registry = registry;
+        _invoker = invoker;
+        _toolLogger = loggerFactory.CreateLogger("Lumina.Mcp.Tools");
+        Sync();
+        _registry.Changed += OnRegistryChanged;
+    }
+
+    public McpServerPrimitiveCollection<McpServerTool> Tools { get; } = new();
+
+    public McpServerPrimitiveCollection<McpServerPrompt> Prompts { get; } = new();
+
+    public McpServerResourceCollection Resources { get; } = new();
+
+    public KernelMcpPrompt? FindPrompt(string name) =>
+        Prompts.TryGetPrimitive(name, out var prompt) ? prompt as KernelMcpPrompt : null;
+
+    public KernelMcpResource? FindResource(string uriOrTemplate) =>
+        Resources.OfType<KernelMcpResource>().FirstOrDefault(r => r.ProtocolResourceTemplate.UriTemplate == uriOrTemplate)
+        ?? Resources.OfType<KernelMcpResource>().FirstOrDefault(r => r.IsMatch(uriOrTemplate));
+
+    public void Dispose() => _registry.Changed -= OnRegistryChanged;
+
+    private void OnRegistryChanged(object? sender, EventArgs e) => Sync();
+
+    private void Sync()
+    {
+        lock (_gate)
+        {
+            var functions = _registry.Plugins.SelectMany(p => p.Functions).ToList();
+            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker, _toolLogger)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function);
+            Replace(Prompts, functions.Where(f => f.Kind is LuminaFunctionKind.Prompt or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerPrompt)new KernelMcpPrompt(f, _invoker)), p => p.ProtocolPrompt.Name, p => ((KernelMcpPrompt)p).Function);
+            Replace(Resources, functions.Where(f => f.Kind == LuminaFunctionKind.Resource).Select(f => (McpServerResource)new KernelMcpResource(f, _invoker)), r => r.ProtocolResourceTemplate.UriTemplate, r => ((KernelMcpResource)r).Function);
+        }
+    }
+
+    /// <summary>Replaces what changed only, under one change event, so a reload does not disturb unchanged primitives.</summary>
+    private static void Replace<T>(McpServerPrimitiveCollection<T> collection, IEnumerable<T> wanted, Func<T, string> key, Func<T, LuminaFunction> function)
+        where T : IMcpServerPrimitive
+    {
+        var next = new Dictionary<string, T>(StringComparer.Ordinal);
+        foreach (var item in wanted)
+        {
+            next.TryAdd(key(item), item);
+        }
+
+        using var deferral = collection.DeferChangedEvents();
+        foreach (var existing in collection.ToArray())
+        {
+            if (!next.TryGetValue(key(existing), out var replacement) || !ReferenceEquals(function(replacement).Function, function(existing).Function))
+            {
+                collection.Remove(existing);
+            }
+            else
+            {
+                next.Remove(key(existing));
+            }
+        }
+
+        foreach (var item in next.Values)
+        {
+            collection.TryAdd(item);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using Lumina.Mcp;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Serves the Lumina kernel from an MCP server.</summary>
+public static class LuminaMcpServerBuilderExtensions
+{
+    /// <summary>The most completion values one answer carries (the MCP limit).</summary>
+    private const int MaxCompletionValues = 100;
+
+    /// <summary>
+    /// Serves the kernel added by <c>AddLumina</c>: its functions as tools, prompt templates as prompts (and tools),
+    /// resource functions as resources and templates, with argument completion, resource subscriptions and
+    /// list-changed notifications when plugins come and go.
+    /// </summary>
+    public static IMcpServerBuilder WithLumina(this IMcpServerBuilder builder, Action<LuminaMcpOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<LuminaMcpOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<ILuminaCallerResolver, DefaultCallerResolver>();
+        services.TryAddSingleton<KernelInvoker>();
+        services.TryAddSingleton<LuminaMcpCatalog>();
+        services.TryAddSingleton<ResourceSubscriptions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<McpServerOptions>, LuminaMcpServerOptionsSetup>());
+
+        return builder
+            .WithCompleteHandler((request, _) => ValueTask.FromResult(Complete(request)))
+            .WithSubscribeToResourcesHandler((request, _) =>
+            {
+                Subscriptions(request).Subscribe(request.Server, Uri(request.Params?.Uri));
+                return ValueTask.FromResult(new EmptyResult());
+            })
+            .WithUnsubscribeFromResourcesHandler((request, _) =>
+            {
+                Subscriptions(request).Unsubscribe(request.Server, Uri(request.Params?.Uri));
+                return ValueTask.FromResult(new EmptyResult());
+            });
+    }
+
+    /// <summary>
+    /// Serves MCP over stdin/stdout like the SDK's stdio transport, but answers malformed, invalid and oversize
+    /// messages with JSON-RPC errors instead of skipping them silently.
+    /// </summary>
+    /// <param name="maxMessageBytes">The largest message accepted on stdin.</param>
+    public static IMcpServerBuilder WithLuminaStdioTransport(this IMcpServerBuilder builder, long maxMessageBytes = 4 * 1024 * 1024, Stream? input = null, Stream? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessageBytes, 1024);
+        var pipe = new System.IO.Pipelines.Pipe();
+        builder.WithStreamServerTransport(pipe.Reader.AsStream(), output ?? Console.OpenStandardOutput());
+        builder.Services.AddHostedService(sp => new StdioMessageGuard(
+            input ?? Console.OpenStandardInput(),
+            pipe.Writer,
+            sp.GetRequiredService<ModelContextProtocol.Protocol.ITransport>(),
+            maxMessageBytes,
+            sp.GetService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<StdioMessageGuard>>()));
+        return builder;
+    }
+
+    private static ResourceSubscriptions Subscriptions<T>(RequestContext<T> request) =>
+        (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetRequiredService<ResourceSubscriptions>();
+
+    private static string Uri(string? uri) =>
+        string.IsNullOrWhiteSpace(uri) ? throw new ModelContextProtocol.McpProtocolException("A resource URI is required.", ModelContextProtocol.McpErrorCode.InvalidParams) : uri;
+
+    private static CompleteResult Complete(RequestContext<CompleteRequestParams> request)
+    {
+        var catalog = (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetRequiredService<LuminaMcpCatalog>();
+        var parameters = request.Params;
+        if (parameters is null)
+        {
+            return new CompleteResult();
+        }
+
+        var function = parameters.Ref switch
+        {
+            PromptReference prompt => catalog.FindPrompt(prompt.Name)?.Function,
+            ResourceTemplateReference resource when resource.Uri is not null => catalog.FindResource(resource.Uri)?.Function,
+            _ => null,
+        };
+        if (function is null)
+        {
+            return new CompleteResult();
+        }
+
+        var typed = parameters.Argument.Value ?? string.Empty;
+        var matches = KernelSchemas.Values(function, parameters.Argument.Name)
+            .Where(v => v.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+            .ToList();
+        return new CompleteResult
+        {
+            Completion = new Completion
+            {
+                Values = [.. matches.Take(MaxCompletionValues)],
+                Total = matches.Count,
+                HasMore = matches.Count > MaxCompletionValues,
+            },
+        };
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Lumina.Abstractions;
+using Microsoft.Extensions.AI;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+using ModelContextProtocol.Server;
+
+namespace Lumina.Mcp;
+
+/// <summary>The call context of one MCP request: the plugin's view of the client, filled from the request and its session.</summary>
+internal sealed class McpCallContext : ILuminaCallContext
+{
+    private readonly McpServer _server;
+    private readonly JsonRpcRequest _request;
+    private readonly ProgressToken? _progressToken;
+    private readonly string _logger;
+    private readonly Func<TimeSpan, CancellationToken, ValueTask>? _enablePolling;
+
+    public McpCallContext(McpServer server, JsonRpcRequest request, ProgressToken? progressToken, LuminaCaller caller, string logger, Func<TimeSpan, CancellationToken, ValueTask>? enablePolling = null)
+    {
+        _enablePolling = enablePolling;
+        _server = server;
+        _request = request;
+        _progressToken = progressToken;
+        _logger = logger;
+        Caller = caller;
+        var capabilities = server.ClientCapabilities;
+        Client = new LuminaClientInfo(
+            server.ClientInfo?.Name,
+            server.ClientInfo?.Version,
+            CanSample: capabilities?.Sampling is not null,
+            CanElicit: capabilities?.Elicitation is not null,
+            CanListRoots: capabilities?.Roots is not null);
+    }
+
+    public LuminaCaller Caller { get; }
+
+    public LuminaClientInfo Client { get; }
+
+    public async ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null, CancellationToken cancellationToken = default)
+    {
+        if (_progressToken is not { } token)
+        {
+            return;
+        }
+
+        await _server.NotifyProgressAsync(
+            token,
+            new ProgressNotificationValue { Progress = (float)progress, Total = total is null ? null : (float)total.Value, Message = message },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask LogAsync(LuminaLogLevel level, string message, CancellationToken cancellationToken = default)
+    {
+        var wanted = _request.Context?.LogLevel ?? CurrentLevel();
+        var mapped = Map(level);
+        if (wanted is null || mapped < wanted)
+        {
+            return;
+        }
+
+        await _server.SendNotificationAsync(
+            NotificationMethods.LoggingMessageNotification,
+            new LoggingMessageNotificationParams { Level = mapped, Logger = _logger, Data = JsonSerializer.SerializeToElement(message, LuminaJson.Options) },
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<ChatResponse> SampleAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (!Client.CanSample)
+        {
+            return await LuminaCallContext.InProcess.SampleAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            return await _server.SampleAsync(messages, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (McpException ex)
+        {
+            throw new LuminaException($"The client's model did not answer: {ex.Message}", ex);
+        }
+    }
+
+    public async Task<ElicitationResult> ElicitAsync(ElicitationRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!Client.CanElicit)
+        {
+            return await LuminaCallContext.InProcess.ElicitAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var schema = request.RequestedSchema.Deserialize<ElicitRequestParams.RequestSchema>(McpJsonUtilities.DefaultOptions)
+            ?? throw new ArgumentException("The elicitation schema is empty.", nameof(request));
+        ElicitResult result;
+        try
+        {
+            result = await _server.ElicitAsync(new ElicitRequestParams { Message = request.Message, RequestedSchema = schema }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (McpException ex)
+        {
+            throw new LuminaException($"The client did not answer the question: {ex.Message}", ex);
+        }
+
+        var action = result.Action switch
+        {
+            "accept" => ElicitationAction.Accept,
+            "decline" => ElicitationAction.Decline,
+            _ => ElicitationAction.Cancel,
+        };
+        return new ElicitationResult(action, result.Content is null ? null : new Dictionary<string, JsonElement>(result.Content));
+    }
+
+    public async Task<IReadOnlyList<ClientRoot>> GetRootsAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Client.CanListRoots)
+        {
+            return [];
+        }
+
+        var result = await _server.RequestRootsAsync(new ListRootsRequestParams(), cancellationToken).ConfigureAwait(false);
+        return [.. result.Roots.Select(r => new ClientRoot(r.Uri, r.Name))];
+    }
+
+    /// <summary>The session-wide level set by <c>logging/setLevel</c> (how 2025-11-25 clients ask for logs).</summary>
+    public async ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default)
+    {
+        if (_enablePolling is null)
+        {
+            return false;
+        }
+
+        try
+        {
+            await _enablePolling(retryInterval, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            // This transport (stdio, stateless HTTP, no event store) keeps the connection: the call simply goes on.
+            return false;
+        }
+    }
+
+    private LoggingLevel? CurrentLevel() => _server.LoggingLevel;
+
+    private static LoggingLevel Map(LuminaLogLevel level) => level switch
+    {
+        LuminaLogLevel.Debug => LoggingLevel.Debug,
+        LuminaLogLevel.Info => LoggingLevel.Info,
+        LuminaLogLevel.Notice => LoggingLevel.Notice,
+        LuminaLogLevel.Warning => LoggingLevel.Warning,
+        LuminaLogLevel.Error => LoggingLevel.Error,
+        LuminaLogLevel.Critical => LoggingLevel.Critical,
+        LuminaLogLevel.Alert => LoggingLevel.Alert,
+        _ => LoggingLevel.Emergency,
+    };
+}

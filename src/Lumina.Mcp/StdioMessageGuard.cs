@@ -1,0 +1,240 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Mcp;
+
+/// <summary>
+/// Stands between stdin and the MCP server: passes on each well-formed JSON-RPC line and answers every other line
+/// itself with a JSON-RPC error (parse error, invalid request, too large), so a client that sends garbage learns
+/// why and the server keeps serving. The SDK's own stream transport skips such lines without a word.
+/// </summary>
+internal sealed partial class StdioMessageGuard(
+    Stream input,
+    PipeWriter forward,
+    ModelContextProtocol.Protocol.ITransport transport,
+    long maxMessageBytes,
+    IHostApplicationLifetime? lifetime,
+    ILogger<StdioMessageGuard> logger)
+    : BackgroundService
+{
+    private static readonly JsonDocumentOptions s_parse = new() { MaxDepth = 64 };
+    private readonly ILogger _logger = logger;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var discarding = false;
+        try
+        {
+            while (true)
+            {
+                var read = await reader.ReadAsync(stoppingToken).ConfigureAwait(false);
+                var buffer = read.Buffer;
+                while (TryTakeLine(ref buffer, out var line))
+                {
+                    if (discarding)
+                    {
+                        // The tail of an oversize line: already answered.
+                        discarding = false;
+                        continue;
+                    }
+
+                    await HandleAsync(line, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (!discarding && buffer.Length > maxMessageBytes)
+                {
+                    // Answer as soon as the limit is passed, without holding the rest of the line in memory.
+                    discarding = true;
+                    await RefuseAsync(default, -32600, $"Message too large: more than {maxMessageBytes} bytes (see Lumina:Stdio:MaxMessageBytes).", stoppingToken).ConfigureAwait(false);
+                }
+
+                if (discarding)
+                {
+                    buffer = buffer.Slice(buffer.End);
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+                if (read.IsCompleted)
+                {
+                    if (!discarding && buffer.Length > 0)
+                    {
+                        await HandleAsync(buffer, stoppingToken).ConfigureAwait(false);
+                    }
+
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+
+            // End of input ends the session, as it would with the plain stdio transport. A call still waiting on the
+            // client (a sampling answer that will never come) would hold the session open, so the host stops too:
+            // stopping cancels every call in flight.
+            await forward.CompleteAsync().ConfigureAwait(false);
+            if (!stoppingToken.IsCancellationRequested)
+            {
+                LogEndOfInput();
+                lifetime?.StopApplication();
+            }
+        }
+    }
+
+    private static bool TryTakeLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, newline.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private async Task HandleAsync(ReadOnlySequence<byte> line, CancellationToken cancellationToken)
+    {
+        if (line.Length > 0 && line.Slice(line.Length - 1).FirstSpan[0] == (byte)'\r')
+        {
+            line = line.Slice(0, line.Length - 1);
+        }
+
+        if (IsBlank(line))
+        {
+            return;
+        }
+
+        if (line.Length > maxMessageBytes)
+        {
+            await RefuseAsync(default, -32600, $"Message too large: more than {maxMessageBytes} bytes (see Lumina:Stdio:MaxMessageBytes).", cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        var (error, id) = Check(line);
+        if (error is not null)
+        {
+            await RefuseAsync(id, error.Value.Code, error.Value.Message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var segment in line)
+        {
+            await forward.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+        }
+
+        await forward.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the line is a JSON-RPC 2.0 message the server can take; if not, the error to answer and the id to answer to.</summary>
+    internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(line, s_parse);
+        }
+        catch (JsonException)
+        {
+            return ((-32700, "Parse error: the message is not valid JSON (one JSON-RPC object per line, UTF-8)."), default);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind == JsonValueKind.Array)
+            {
+                return ((-32600, "Invalid request: JSON-RPC batches are not supported; send one message per line."), default);
+            }
+
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return ((-32600, "Invalid request: a JSON-RPC message is a JSON object."), default);
+            }
+
+            RequestId id = default;
+            var hasId = root.TryGetProperty("id", out var idElement);
+            if (hasId)
+            {
+                if (idElement.ValueKind == JsonValueKind.String)
+                {
+                    id = new RequestId(idElement.GetString()!);
+                }
+                else if (idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt64(out var number))
+                {
+                    id = new RequestId(number);
+                }
+                else if (idElement.ValueKind != JsonValueKind.Null)
+                {
+                    return ((-32600, "Invalid request: 'id' must be a string or an integer."), default);
+                }
+            }
+
+            if (!root.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
+            {
+                return ((-32600, "Invalid request: 'jsonrpc' must be \"2.0\"."), id);
+            }
+
+            if (root.TryGetProperty("method", out var method))
+            {
+                if (method.ValueKind != JsonValueKind.String || method.GetString() is not { Length: > 0 })
+                {
+                    return ((-32600, "Invalid request: 'method' must be a non-empty string."), id);
+                }
+
+                if (hasId && idElement.ValueKind == JsonValueKind.Null)
+                {
+                    return ((-32600, "Invalid request: 'id' must not be null."), default);
+                }
+
+                if (root.TryGetProperty("params", out var parameters) && parameters.ValueKind is not (JsonValueKind.Object or JsonValueKind.Null))
+                {
+                    return ((-32602, "Invalid params: 'params' must be an object."), id);
+                }
+
+                return (null, id);
+            }
+
+            var isResponse = hasId && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object);
+            return isResponse ? (null, id) : ((-32600, "Invalid request: a message needs a 'method' (request or notification) or an 'id' with 'result' or 'error' (response)."), id);
+        }
+    }
+
+    private async Task RefuseAsync(RequestId id, int code, string message, CancellationToken cancellationToken)
+    {
+        LogRefused(code, message);
+        await transport.SendMessageAsync(new JsonRpcError { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message } }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> line)
+    {
+        foreach (var segment in line)
+        {
+            foreach (var b in segment.Span)
+            {
+                if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r'))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The client closed stdin; stopping.")]
+    private partial void LogEndOfInput();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a stdin message ({Code}): {Reason}")]
+    private partial void LogRefused(int code, string reason);
+}

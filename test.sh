@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Runs every Lumina test: build (warnings are errors), the unit and end-to-end test projects, and the official MCP
+# conformance suite against the real host over HTTP. Needs the .NET 10 SDK, Node and npm; installs the rest itself
+# (NuGet packages; Node 22 and the conformance suite through npm, pinned by tests/conformance/package-lock.json).
+# Ends with one line: "Tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+config=${LUMINA_TEST_CONFIGURATION:-Release}
+results=$(mktemp -d)
+passed=0
+failed=0
+host_pid=""
+
+cleanup() {
+  if [ -n "$host_pid" ] && kill -0 "$host_pid" 2>/dev/null; then
+    kill "$host_pid" 2>/dev/null
+    wait "$host_pid" 2>/dev/null
+  fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+finish() {
+  echo "Tests: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ] && exit 0 || exit 1
+}
+
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+echo "== build ($config)"
+if ! dotnet build Lumina.sln -c "$config" -nologo -clp:ErrorsOnly; then
+  echo "build failed"
+  failed=$((failed + 1))
+  finish
+fi
+
+echo "== test projects"
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  echo "-- $name"
+  dotnet test "$project" -c "$config" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+    -- xUnit.ParallelizeTestCollections=true > "$results/$name.log" 2>&1
+  code=$?
+  trx="$results/$name.trx"
+  if [ -f "$trx" ]; then
+    p=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' passed="[0-9]*"' | grep -o '[0-9]*')
+    f=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
+    e=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' error="[0-9]*"' | grep -o '[0-9]*')
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0}))
+    echo "   passed ${p:-0}, failed ${f:-0}"
+  fi
+  if [ "$code" -ne 0 ]; then
+    grep -E '^\s+(Failed|Error Message:|  )' "$results/$name.log" | head -60
+    if [ ! -f "$trx" ] || [ "${f:-0}" -eq 0 ]; then
+      echo "   $name did not run cleanly (exit $code)"
+      tail -20 "$results/$name.log"
+      failed=$((failed + 1))
+    fi
+  fi
+done
+
+echo "== MCP conformance suite (official, --suite all) against the real host over HTTP"
+plugin_dir="$root/tests/Lumina.Conformance.Plugin/bin/$config/net10.0"
+host_dll="$root/src/Lumina.Host/bin/$config/net10.0/lumina.dll"
+data_dir=$(mktemp -d -p "$results")
+port=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+dotnet "$host_dll" --http --urls "http://127.0.0.1:$port" \
+  "--Lumina:DataDirectory=$data_dir" "--Lumina:Plugins:Directories:0=$plugin_dir" "--Lumina:Http:AllowedHosts:0=localhost" \
+  "--Lumina:Http:AllowedHosts:1=127.0.0.1" > "$results/host.log" 2>&1 &
+host_pid=$!
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/healthz" > /dev/null 2>&1 || node -e "fetch('http://127.0.0.1:$port/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))" 2>/dev/null; then
+    break
+  fi
+  sleep 0.5
+done
+bash tests/conformance/run.sh "http://localhost:$port/mcp" > "$results/conformance.log" 2>&1
+code=$?
+grep -E 'Total:|FAIL|✗' "$results/conformance.log" | tail -40
+scenarios_passed=$(grep -cE '^\s*(✓|PASS)' "$results/conformance.log" || true)
+total_line=$(grep -E '^Total: [0-9]+ passed, [0-9]+ failed' "$results/conformance.log" | tail -1)
+if [ -n "$total_line" ]; then
+  p=$(echo "$total_line" | sed -E 's/^Total: ([0-9]+) passed, ([0-9]+) failed.*/\1/')
+  f=$(echo "$total_line" | sed -E 's/^Total: ([0-9]+) passed, ([0-9]+) failed.*/\2/')
+  echo "   conformance checks: passed $p, failed $f"
+  passed=$((passed + p))
+  failed=$((failed + f))
+fi
+if [ "$code" -ne 0 ] || [ -z "$total_line" ]; then
+  echo "   conformance suite failed (exit $code)"
+  tail -40 "$results/conformance.log"
+  tail -20 "$results/host.log"
+  [ -n "$total_line" ] && [ "${f:-0}" -gt 0 ] || failed=$((failed + 1))
+fi
+: "$scenarios_passed"
+kill "$host_pid" 2>/dev/null
+wait "$host_pid" 2>/dev/null
+host_pid=""
+
+finish

@@ -1,0 +1,93 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Lumina.Core.Tests;
+
+public sealed class PluginLoadingTests : IDisposable
+{
+    private static readonly string s_pluginBuild = Path.GetFullPath(typeof(PluginLoadingTests).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ConformancePluginDirectory").Value!);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("lumina-plugins-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void PluginDirectory_AssemblyIsLoadedInItsOwnLoadContext()
+    {
+        CopyPlugin(_folder);
+        using var provider = Build();
+
+        var registry = provider.GetRequiredService<LuminaPluginRegistry>();
+        var plugin = registry.Plugins.Single(p => p.Source.StartsWith("assembly:", StringComparison.Ordinal));
+
+        plugin.Functions.Should().Contain(f => f.Tool != null && f.Tool.Name == "test_simple_text");
+        var type = plugin.Functions[0].Function.UnderlyingMethod!.DeclaringType!;
+        System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(type.Assembly)!.Name.Should().StartWith("lumina-plugin:");
+        System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(Lumina.Abstractions.LuminaToolAttribute).Assembly)
+            .Should().BeSameAs(System.Runtime.Loader.AssemblyLoadContext.Default, "contracts are shared with the host");
+    }
+
+    [Fact]
+    public void PluginDirectory_SubfolderNamedAfterTheAssembly_IsLoaded()
+    {
+        CopyPlugin(Path.Combine(_folder, "Lumina.Conformance.Plugin"));
+        using var provider = Build();
+
+        provider.GetRequiredService<LuminaPluginRegistry>().Plugins.Should().Contain(p => p.Source.Contains("Lumina.Conformance.Plugin", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PluginDirectory_BrokenAssembly_IsSkippedAndTheRestLoads()
+    {
+        File.WriteAllText(Path.Combine(_folder, "Broken.dll"), "this is not an assembly");
+        CopyPlugin(_folder);
+        using var provider = Build();
+
+        var plugins = provider.GetRequiredService<LuminaPluginRegistry>().Plugins;
+
+        plugins.Should().Contain(p => p.Source.EndsWith("Lumina.Conformance.Plugin.dll", StringComparison.Ordinal));
+        plugins.Select(p => p.Name).Should().Contain("time");
+    }
+
+    [Fact]
+    public async Task Watcher_AssemblyCopiedAtRunTime_IsLoadedAndRaisesChanged()
+    {
+        using var host = Host.CreateDefaultBuilder()
+            .ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder }))
+            .ConfigureServices((context, services) => services.AddLumina(context.Configuration))
+            .Build();
+        var registry = host.Services.GetRequiredService<LuminaPluginRegistry>();
+        registry.Plugins.Should().NotContain(p => p.Source.StartsWith("assembly:", StringComparison.Ordinal), "the folder starts empty");
+        var changed = new TaskCompletionSource();
+        registry.Changed += (_, _) => changed.TrySetResult();
+        await host.StartAsync();
+
+        CopyPlugin(_folder);
+        await changed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        registry.Plugins.Should().Contain(p => p.Source.StartsWith("assembly:", StringComparison.Ordinal));
+        await host.StopAsync();
+    }
+
+    private ServiceProvider Build()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder })
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLumina(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    private static void CopyPlugin(string destination)
+    {
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.EnumerateFiles(s_pluginBuild, "Lumina.Conformance.Plugin.*"))
+        {
+            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
+        }
+    }
+}

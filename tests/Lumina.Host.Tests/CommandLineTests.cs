@@ -1,0 +1,45 @@
+namespace Lumina.Host.Tests;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public async Task Help_PrintsUsageAndTheConfigurationContract()
+    {
+        var (exitCode, stdout, _) = await LuminaProcess.RunAsync("--help");
+
+        exitCode.Should().Be(0);
+        stdout.Should().Contain("--http").And.Contain("Lumina:Plugins:Directories").And.Contain("Lumina:Files:Roots").And.Contain("Lumina:DataDirectory");
+    }
+
+    [Fact]
+    public async Task Version_PrintsTheVersion()
+    {
+        var (exitCode, stdout, _) = await LuminaProcess.RunAsync("--version");
+
+        exitCode.Should().Be(0);
+        stdout.Should().MatchRegex(@"^lumina \d+\.\d+\.\d+");
+    }
+
+    [Fact]
+    public async Task UnknownArgument_ExitsWithUsageError()
+    {
+        var (exitCode, _, stderr) = await LuminaProcess.RunAsync("frobnicate");
+
+        exitCode.Should().Be(2);
+        stderr.Should().Contain("frobnicate");
+    }
+
+    [Theory]
+    [InlineData("--Lumina:Plugins:Directories:0=/no/such/folder", "Lumina:Plugins:Directories:0")]
+    [InlineData("--Lumina:Files:Roots:0=/no/such/root", "Lumina:Files:Roots")]
+    [InlineData("--Lumina:Files:MaxReadBytes=0", "Lumina:Files:MaxReadBytes")]
+    public async Task InvalidConfiguration_ExitsNamingTheSetting(string argument, string setting)
+    {
+        using var data = new TempDirectory();
+        var (exitCode, stdout, stderr) = await LuminaProcess.RunAsync($"--Lumina:DataDirectory={data.Path}", argument);
+
+        exitCode.Should().Be(2);
+        stderr.Should().Contain(setting);
+        stdout.Should().BeEmpty("stdout is the MCP channel");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>The real lumina process over streamable HTTP.</summary>
+public sealed class HttpHostTests : IAsyncLifetime
+{
+    private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
+    private HttpHost _host = null!;
+    private readonly HttpClient _http = new();
+
+    public async Task InitializeAsync() => _host = await HttpHost.StartAsync("--Lumina:Http:MaxRequestBodyBytes=65536");
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _host.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Initialize_FromLoopback_IsServed()
+    {
+        using var response = await PostAsync(Initialize);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Headers.Contains("Mcp-Session-Id").Should().BeTrue("2025-11-25 clients get a session (sampling, elicitation, logging need one)");
+    }
+
+    [Theory]
+    [InlineData("evil.example.com", null)]
+    [InlineData(null, "http://evil.example.com")]
+    [InlineData("evil.example.com", "http://evil.example.com")]
+    public async Task ForeignHostOrOrigin_IsForbidden(string? host, string? origin)
+    {
+        using var response = await PostAsync(Initialize, host, origin);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task LocalOrigin_IsAllowed()
+    {
+        using var response = await PostAsync(Initialize, origin: $"http://localhost:{_host.BaseAddress.Port}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task OversizeBody_IsRefusedAndTheServerKeepsServing()
+    {
+        var big = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"pad\":\"" + new string('a', 200_000) + "\"}}";
+
+        using var response = await PostAsync(big);
+        using var after = await PostAsync(Initialize);
+
+        response.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        after.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task McpClient_OverHttp_ListsAndCallsTools()
+    {
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _host.McpEndpoint }));
+
+        var tools = await client.ListToolsAsync();
+        var result = await client.CallToolAsync("time_now", new Dictionary<string, object?>());
+
+        tools.Select(t => t.Name).Should().Contain("files_read");
+        result.IsError.Should().NotBe(true);
+        string.Concat(result.Content.OfType<TextContentBlock>().Select(t => t.Text)).Should().MatchRegex(@"\d{4}-\d{2}-\d{2}T");
+    }
+
+    [Fact]
+    public async Task Stateless2026Client_OverHttp_ListsTools()
+    {
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _host.McpEndpoint }),
+            new McpClientOptions { ProtocolVersion = "2026-07-28" });
+
+        var tools = await client.ListToolsAsync();
+
+        client.NegotiatedProtocolVersion.Should().Be("2026-07-28");
+        tools.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Sigterm_ShutsDownGracefully()
+    {
+        var exitCode = await _host.StopAsync();
+
+        exitCode.Should().Be(0);
+    }
+
+    private async Task<HttpResponseMessage> PostAsync(string body, string? host = null, string? origin = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, _host.McpEndpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (host is not null)
+        {
+            request.Headers.Host = host;
+        }
+
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
+        return await _http.SendAsync(request);
+    }
+}

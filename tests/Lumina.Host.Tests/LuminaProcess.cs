@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>Where the built host lives, and how to start it as a real process.</summary>
+internal static class LuminaProcess
+{
+    public static string HostDirectory { get; } = Metadata("LuminaHostDirectory");
+
+    public static string HostDll { get; } = Path.Combine(HostDirectory, "lumina.dll");
+
+    public static string ConformancePluginDirectory { get; } = Metadata("ConformancePluginDirectory");
+
+    /// <summary>Arguments that keep a test's host away from the user's own data and configuration.</summary>
+    public static List<string> IsolatedArguments(string dataDirectory, params string[] more) =>
+        [HostDll, $"--Lumina:DataDirectory={dataDirectory}", .. more];
+
+    public static Process Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = new UTF8Encoding(false),
+            StandardInputEncoding = new UTF8Encoding(false),
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
+    }
+
+    /// <summary>Runs the host to completion (for --help, --version, bad configuration).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    {
+        using var process = Start([HostDll, .. arguments]);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Metadata(string key) =>
+        Path.GetFullPath(typeof(LuminaProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!);
+}

@@ -1,0 +1,146 @@
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>The real lumina process over stdio, driven by the SDK's MCP client.</summary>
+public sealed class StdioHostTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private readonly TempDirectory _root = new();
+    private readonly List<string> _stderr = [];
+    private McpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        File.WriteAllText(_root.Combine("hello.txt"), "line one\nline two\nneedle here\n");
+        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Name = "lumina",
+            Command = "dotnet",
+            Arguments = LuminaProcess.IsolatedArguments(_data.Path, $"--Lumina:Files:Roots:0={_root.Path}"),
+            StandardErrorLines = line =>
+            {
+                lock (_stderr)
+                {
+                    _stderr.Add(line);
+                }
+            },
+        });
+        _client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        _data.Dispose();
+        _root.Dispose();
+    }
+
+    [Fact]
+    public async Task ListTools_BuiltInPluginsAndPromptTools_AreServed()
+    {
+        var tools = (await _client.ListToolsAsync()).Select(t => t.Name).ToList();
+
+        tools.Should().Contain(["files_read", "files_write", "files_edit", "files_search", "files_list", "files_move", "files_delete", "time_now", "system_describe"]);
+        tools.Should().Contain(t => t.StartsWith("code_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ListPrompts_BuiltInTemplates_AreServedWithArguments()
+    {
+        var prompts = await _client.ListPromptsAsync();
+
+        prompts.Count.Should().BeGreaterThanOrEqualTo(6);
+        prompts.Should().OnlyContain(p => !string.IsNullOrWhiteSpace(p.Description));
+        prompts.SelectMany(p => p.ProtocolPrompt.Arguments ?? []).Should().OnlyContain(a => !string.IsNullOrWhiteSpace(a.Description));
+    }
+
+    [Fact]
+    public async Task CallTool_TimeNow_Answers()
+    {
+        var result = await _client.CallToolAsync("time_now", new Dictionary<string, object?>());
+
+        result.IsError.Should().NotBe(true);
+        Text(result).Should().MatchRegex(@"\d{4}-\d{2}-\d{2}T");
+    }
+
+    [Fact]
+    public async Task FilesPlugin_InTemporaryRoot_WritesReadsEditsSearchesMovesAndDeletes()
+    {
+        (await Call("files_write", new() { ["path"] = "notes/a.txt", ["content"] = "alpha\nbeta\n" })).IsError.Should().NotBe(true);
+        Text(await Call("files_read", new() { ["path"] = "notes/a.txt" })).Should().Contain("beta");
+        (await Call("files_edit", new() { ["path"] = "notes/a.txt", ["oldText"] = "beta", ["newText"] = "gamma" })).IsError.Should().NotBe(true);
+        File.ReadAllText(_root.Combine("notes", "a.txt")).Should().Be("alpha\ngamma\n");
+        Text(await Call("files_search", new() { ["pattern"] = "**/*.txt", ["query"] = "needle" })).Should().Contain("hello.txt");
+        Text(await Call("files_list", new() { ["path"] = "." })).Should().Contain("notes");
+        (await Call("files_move", new() { ["source"] = "notes/a.txt", ["destination"] = "b.txt" })).IsError.Should().NotBe(true);
+        File.Exists(_root.Combine("b.txt")).Should().BeTrue();
+        (await Call("files_delete", new() { ["path"] = "b.txt" })).IsError.Should().NotBe(true);
+        File.Exists(_root.Combine("b.txt")).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("../outside.txt")]
+    [InlineData("/etc/passwd")]
+    [InlineData("notes/../../outside.txt")]
+    public async Task FilesRead_OutsideTheRoot_IsRefused(string path)
+    {
+        var result = await Call("files_read", new() { ["path"] = path });
+
+        result.IsError.Should().BeTrue();
+        Text(result).Should().Contain("outside").And.NotContain("root:x:0:0");
+    }
+
+    [Fact]
+    public async Task FilesRead_ThroughSymlinkOutOfTheRoot_IsRefused()
+    {
+        using var outside = new TempDirectory();
+        File.WriteAllText(outside.Combine("secret.txt"), "top secret");
+        Directory.CreateSymbolicLink(_root.Combine("escape"), outside.Path);
+
+        var result = await Call("files_read", new() { ["path"] = "escape/secret.txt" });
+
+        result.IsError.Should().BeTrue();
+        Text(result).Should().NotContain("top secret");
+    }
+
+    [Fact]
+    public async Task CallTool_UnknownTool_IsProtocolErrorAndServerKeepsServing()
+    {
+        var call = async () => await _client.CallToolAsync("no_such_tool");
+
+        await call.Should().ThrowAsync<McpProtocolException>();
+        (await _client.ListToolsAsync()).Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task CallTool_MissingOrWrongTypedArguments_AreToolErrors()
+    {
+        var missing = await Call("files_read", []);
+        var wrongType = await Call("files_read", new() { ["path"] = 42 });
+
+        missing.IsError.Should().BeTrue();
+        Text(missing).Should().Contain("'path'");
+        wrongType.IsError.Should().BeTrue();
+        Text(wrongType).Should().Contain("'path'").And.Contain("a string");
+    }
+
+    [Fact]
+    public async Task PromptTool_ClientWithoutSampling_SaysHowToConfigureAProvider()
+    {
+        var tool = (await _client.ListToolsAsync()).First(t => t.Name.StartsWith("text_", StringComparison.Ordinal));
+        var arguments = tool.ProtocolTool.InputSchema.GetProperty("required").EnumerateArray()
+            .ToDictionary(r => r.GetString()!, _ => (object?)"some text");
+
+        var result = await _client.CallToolAsync(tool.Name, arguments);
+
+        result.IsError.Should().BeTrue();
+        Text(result).Should().Contain("provider");
+    }
+
+    private async Task<CallToolResult> Call(string tool, Dictionary<string, object?> arguments) => await _client.CallToolAsync(tool, arguments);
+
+    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+}

@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>Bad input over stdio gets a clear error, and the server keeps serving.</summary>
+public sealed class StdioRobustnessTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":", -32700, null)]
+    [InlineData("not json at all", -32700, null)]
+    [InlineData("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}]", -32600, null)]
+    [InlineData("{\"id\":7,\"method\":\"ping\"}", -32600, "7")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":{\"a\":1},\"method\":\"ping\"}", -32600, null)]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":42}", -32600, "8")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/list\",\"params\":[1,2]}", -32602, "9")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":10}", -32600, "10")]
+    [InlineData("42", -32600, null)]
+    public async Task MalformedLine_IsAnsweredWithAnErrorAndTheServerKeepsServing(string line, int code, string? id)
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+
+        await raw.SendAsync(line);
+        var error = await raw.ReadAsync();
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"ping"}""");
+        var ping = await raw.ReadResponseAsync("after");
+
+        error["error"]!["code"]!.GetValue<int>().Should().Be(code);
+        error["error"]!["message"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace();
+        error["id"]?.ToJsonString().Should().Be(id ?? "null");
+        ping["result"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task DeeplyNestedLine_IsAParseErrorAndTheServerKeepsServing()
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+
+        await raw.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"a\":" + new string('[', 5000) + new string(']', 5000) + "}}");
+        var error = await raw.ReadAsync();
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"ping"}""");
+
+        error["error"]!["code"]!.GetValue<int>().Should().Be(-32700);
+        (await raw.ReadResponseAsync("after"))["result"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task OversizeLine_IsRefusedAndTheServerKeepsServing()
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path, "--Lumina:Stdio:MaxMessageBytes=65536");
+
+        await raw.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"time_now\",\"arguments\":{\"x\":\"" + new string('a', 200_000) + "\"}}}");
+        var error = await raw.ReadAsync();
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"ping"}""");
+
+        error["error"]!["code"]!.GetValue<int>().Should().Be(-32600);
+        error["error"]!["message"]!.GetValue<string>().Should().Contain("too large");
+        (await raw.ReadResponseAsync("after"))["result"].Should().NotBeNull();
+    }
+
+    [Fact]
+    public async Task UnknownMethod_IsMethodNotFound()
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"x","method":"no/such/method"}""");
+
+        (await raw.ReadResponseAsync("x"))["error"]!["code"]!.GetValue<int>().Should().Be(-32601);
+    }
+
+    [Fact]
+    public async Task ClientDisconnectsMidCall_ServerExitsCleanly()
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var prompt = await FirstPromptToolAsync(raw);
+
+        // The client said it can sample, so the prompt tool waits on a sampling request that never gets an answer.
+        await raw.SendAsync(new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = "call",
+            ["method"] = "tools/call",
+            ["params"] = new JsonObject { ["name"] = prompt.Name, ["arguments"] = prompt.Arguments },
+        }.ToJsonString());
+        var sampling = await raw.ReadAsync();
+        sampling["method"]!.GetValue<string>().Should().Be("sampling/createMessage");
+
+        var exitCode = await raw.CloseAndWaitAsync();
+
+        exitCode.Should().Be(0);
+        (await raw.StderrAsync()).Should().NotContain("Unhandled exception");
+    }
+
+    private static async Task<(string Name, JsonObject Arguments)> FirstPromptToolAsync(RawStdio raw)
+    {
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
+        var tools = (await raw.ReadResponseAsync("list"))["result"]!["tools"]!.AsArray();
+        var tool = tools.First(t => t!["name"]!.GetValue<string>().StartsWith("text_", StringComparison.Ordinal))!;
+        var arguments = new JsonObject();
+        foreach (var required in tool["inputSchema"]!["required"]?.AsArray() ?? [])
+        {
+            arguments[required!.GetValue<string>()] = "some text";
+        }
+
+        return (tool["name"]!.GetValue<string>(), arguments);
+    }
+}

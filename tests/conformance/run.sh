@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the official MCP conformance suite (pinned in package-lock.json) against a server URL:
+#   tests/conformance/run.sh http://localhost:5100/mcp [--scenario NAME]
+# The suite needs Node >= 22; npm installs it locally as the `node` package, so the machine's Node 20 is enough.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+url="${1:?usage: run.sh URL [conformance options]}"
+shift
+cd "$here"
+if [ ! -x node_modules/.bin/conformance ] || [ ! -x node_modules/.bin/node ]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+export PATH="$here/node_modules/.bin:$PATH"
+exec conformance server --url "$url" --suite all "$@"
