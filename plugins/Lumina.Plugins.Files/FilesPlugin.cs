@@ -352,12 +352,19 @@ public sealed partial class FilesPlugin(FilesOptions options, ILuminaCallContext
     {
         var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
 
-        // A link is deleted itself, never what it points to: resolve only its folder.
-        var parent = roots.Resolve(Path.GetDirectoryName(path.TrimEnd('/', '\\')) is { Length: > 0 } folder ? folder : ".");
-        var target = Path.Combine(parent, Path.GetFileName(path.TrimEnd('/', '\\')));
+        // A link is deleted itself, never what it points to: resolve only its folder, then the name lexically.
+        var trimmed = path.TrimEnd('/', '\\');
+        var name = Path.GetFileName(trimmed);
+        if (name is "" or "." or "..")
+        {
+            throw new LuminaException($"'{path}' names an allowed root or a folder above it; it cannot be deleted. Name the file or folder to delete.");
+        }
+
+        var parent = roots.Resolve(Path.GetDirectoryName(trimmed) is { Length: > 0 } folder ? folder : ".");
+        var target = Path.GetFullPath(Path.Combine(parent, name));
         if (roots.IsRoot(target) || !roots.IsInside(target))
         {
-            throw new LuminaException("An allowed root itself cannot be deleted.");
+            throw new LuminaException($"'{path}' is an allowed root or outside the roots; it cannot be deleted.");
         }
 
         var info = new FileInfo(target);
