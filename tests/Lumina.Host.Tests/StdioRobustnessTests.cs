@@ -94,6 +94,39 @@ public sealed class StdioRobustnessTests : IDisposable
         (await raw.StderrAsync()).Should().NotContain("Unhandled exception");
     }
 
+    [Fact]
+    public async Task CancelledNotification_CancelsTheCallAndWhatItWaitsOn()
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var prompt = await FirstPromptToolAsync(raw);
+        await raw.SendAsync(new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = "long",
+            ["method"] = "tools/call",
+            ["params"] = new JsonObject { ["name"] = prompt.Name, ["arguments"] = prompt.Arguments },
+        }.ToJsonString());
+        var sampling = await raw.ReadAsync();
+
+        await raw.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"long","reason":"user"}}""");
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"ping"}""");
+
+        // A cancelled request gets no response; the ping's answer is the next one, and the server keeps serving.
+        while (true)
+        {
+            var message = await raw.ReadAsync();
+            if (message["id"] is { } id && message["method"] is null)
+            {
+                id.ToJsonString().Should().Be("\"after\"");
+                break;
+            }
+        }
+
+        sampling["method"]!.GetValue<string>().Should().Be("sampling/createMessage");
+        (await raw.CloseAndWaitAsync()).Should().Be(0);
+        (await raw.StderrAsync()).Should().Contain("was canceled", "the call itself stopped");
+    }
+
     private static async Task<(string Name, JsonObject Arguments)> FirstPromptToolAsync(RawStdio raw)
     {
         await raw.SendAsync("""{"jsonrpc":"2.0","id":"list","method":"tools/list"}""");
