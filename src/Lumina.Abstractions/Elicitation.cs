@@ -56,48 +56,12 @@ public sealed class ElicitationSchema
     }
 
     /// <summary>A whole-number field.</summary>
-    public ElicitationSchema Integer(string name, string? title = null, string? description = null, bool required = false, long? defaultValue = null, long? minimum = null, long? maximum = null)
-    {
-        var p = Field("integer", title, description);
-        if (minimum is not null)
-        {
-            p["minimum"] = minimum;
-        }
-
-        if (maximum is not null)
-        {
-            p["maximum"] = maximum;
-        }
-
-        if (defaultValue is not null)
-        {
-            p["default"] = defaultValue;
-        }
-
-        return Add(name, p, required);
-    }
+    public ElicitationSchema Integer(string name, string? title = null, string? description = null, bool required = false, long? defaultValue = null, long? minimum = null, long? maximum = null) =>
+        Numeric(name, "integer", title, description, required, defaultValue, minimum, maximum);
 
     /// <summary>A number field.</summary>
-    public ElicitationSchema Number(string name, string? title = null, string? description = null, bool required = false, double? defaultValue = null, double? minimum = null, double? maximum = null)
-    {
-        var p = Field("number", title, description);
-        if (minimum is not null)
-        {
-            p["minimum"] = minimum;
-        }
-
-        if (maximum is not null)
-        {
-            p["maximum"] = maximum;
-        }
-
-        if (defaultValue is not null)
-        {
-            p["default"] = defaultValue;
-        }
-
-        return Add(name, p, required);
-    }
+    public ElicitationSchema Number(string name, string? title = null, string? description = null, bool required = false, double? defaultValue = null, double? minimum = null, double? maximum = null) =>
+        Numeric(name, "number", title, description, required, defaultValue, minimum, maximum);
 
     /// <summary>A yes/no field.</summary>
     public ElicitationSchema Boolean(string name, string? title = null, string? description = null, bool required = false, bool? defaultValue = null)
@@ -168,6 +132,27 @@ public sealed class ElicitationSchema
         }
 
         return schema;
+    }
+
+    private ElicitationSchema Numeric(string name, string type, string? title, string? description, bool required, JsonNode? defaultValue, JsonNode? minimum, JsonNode? maximum)
+    {
+        var p = Field(type, title, description);
+        if (minimum is not null)
+        {
+            p["minimum"] = minimum;
+        }
+
+        if (maximum is not null)
+        {
+            p["maximum"] = maximum;
+        }
+
+        if (defaultValue is not null)
+        {
+            p["default"] = defaultValue;
+        }
+
+        return Add(name, p, required);
     }
 
     private static JsonObject Field(string type, string? title, string? description)

@@ -75,17 +75,7 @@ public sealed class StdioRobustnessTests : IDisposable
     public async Task ClientDisconnectsMidCall_ServerExitsCleanly()
     {
         await using var raw = await RawStdio.StartAsync(_data.Path);
-        var prompt = await FirstPromptToolAsync(raw);
-
-        // The client said it can sample, so the prompt tool waits on a sampling request that never gets an answer.
-        await raw.SendAsync(new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = "call",
-            ["method"] = "tools/call",
-            ["params"] = new JsonObject { ["name"] = prompt.Name, ["arguments"] = prompt.Arguments },
-        }.ToJsonString());
-        var sampling = await raw.ReadAsync();
+        var sampling = await CallPromptToolAsync(raw, "call");
         sampling["method"]!.GetValue<string>().Should().Be("sampling/createMessage");
 
         var exitCode = await raw.CloseAndWaitAsync();
@@ -98,15 +88,7 @@ public sealed class StdioRobustnessTests : IDisposable
     public async Task CancelledNotification_CancelsTheCallAndWhatItWaitsOn()
     {
         await using var raw = await RawStdio.StartAsync(_data.Path);
-        var prompt = await FirstPromptToolAsync(raw);
-        await raw.SendAsync(new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = "long",
-            ["method"] = "tools/call",
-            ["params"] = new JsonObject { ["name"] = prompt.Name, ["arguments"] = prompt.Arguments },
-        }.ToJsonString());
-        var sampling = await raw.ReadAsync();
+        var sampling = await CallPromptToolAsync(raw, "long");
 
         await raw.SendAsync("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":"long","reason":"user"}}""");
         await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"ping"}""");
@@ -125,6 +107,23 @@ public sealed class StdioRobustnessTests : IDisposable
         sampling["method"]!.GetValue<string>().Should().Be("sampling/createMessage");
         (await raw.CloseAndWaitAsync()).Should().Be(0);
         (await raw.StderrAsync()).Should().Contain("was canceled", "the call itself stopped");
+    }
+
+    /// <summary>
+    /// Calls a prompt tool; the client said it can sample, so the call waits on a sampling request (returned here)
+    /// that is never answered.
+    /// </summary>
+    private static async Task<JsonNode> CallPromptToolAsync(RawStdio raw, string id)
+    {
+        var prompt = await FirstPromptToolAsync(raw);
+        await raw.SendAsync(new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = id,
+            ["method"] = "tools/call",
+            ["params"] = new JsonObject { ["name"] = prompt.Name, ["arguments"] = prompt.Arguments },
+        }.ToJsonString());
+        return await raw.ReadAsync();
     }
 
     private static async Task<(string Name, JsonObject Arguments)> FirstPromptToolAsync(RawStdio raw)

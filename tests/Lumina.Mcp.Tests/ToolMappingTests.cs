@@ -8,8 +8,6 @@ namespace Lumina.Mcp.Tests;
 
 public sealed class ToolMappingTests
 {
-    private static readonly string[] s_timesType = ["integer"];
-
     [Fact]
     public async Task ListTools_PluginFunctions_AreNamedPluginFunctionWithDescriptions()
     {
@@ -39,7 +37,6 @@ public sealed class ToolMappingTests
         JsonSerializer.Serialize(times).Should().NotContain("condition");
         weather.GetProperty("properties").GetProperty("mood").GetProperty("enum").EnumerateArray().Select(e => e.GetString())
             .Should().Contain(["Calm", "Cheerful"]);
-        _ = s_timesType;
     }
 
     [Fact]
