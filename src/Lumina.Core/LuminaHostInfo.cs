@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using Lumina.Abstractions;
 
@@ -8,9 +7,6 @@ namespace Lumina.Core;
 internal sealed class LuminaHostInfo(IServiceProvider services, IEnumerable<LuminaProviderDescription> providers, TimeProvider time) : ILuminaHostInfo
 {
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
-
-    /// <summary>Lumina's version (the informational version, without the source revision).</summary>
-    public static string Version { get; } = ReadVersion();
 
     public LuminaHostDescription Describe()
     {
@@ -25,7 +21,7 @@ internal sealed class LuminaHostInfo(IServiceProvider services, IEnumerable<Lumi
             .ToArray();
         return new LuminaHostDescription(
             "lumina",
-            Version,
+            LuminaVersion.Value,
             RuntimeInformation.FrameworkDescription,
             RuntimeInformation.OSDescription,
             _startedAt,
@@ -40,11 +36,4 @@ internal sealed class LuminaHostInfo(IServiceProvider services, IEnumerable<Lumi
         LuminaFunctionKind.Resource => "resource",
         _ => "tool",
     };
-
-    private static string ReadVersion()
-    {
-        var version = typeof(LuminaHostInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? version : version[..plus];
-    }
 }

@@ -1,4 +1,5 @@
 using Lumina.Abstractions;
+using Lumina.Core;
 using Lumina.Core.Configuration;
 using Lumina.Mcp;
 using Microsoft.Extensions.Options;

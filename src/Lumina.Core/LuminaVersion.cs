@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace Lumina.Mcp;
+namespace Lumina.Core;
 
 /// <summary>Lumina's version as clients see it.</summary>
 public static class LuminaVersion
