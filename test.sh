@@ -28,6 +28,21 @@ finish() {
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The memory tests run against a real redis-server (each test starts its own on a free loopback port).
+if ! command -v redis-server > /dev/null 2>&1; then
+  echo "== installing redis-server"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server > /dev/null
+  # The package may start a system instance; the tests start their own.
+  $sudo_cmd service redis-server stop > /dev/null 2>&1 || true
+fi
+if ! command -v redis-server > /dev/null 2>&1; then
+  echo "redis-server is missing and could not be installed"
+  failed=$((failed + 1))
+  finish
+fi
+
 echo "== build ($config)"
 if ! dotnet build Lumina.sln -c "$config" -nologo -clp:ErrorsOnly; then
   echo "build failed"

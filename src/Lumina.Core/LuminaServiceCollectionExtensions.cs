@@ -1,7 +1,9 @@
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Configuration;
+using Lumina.Core.Memory;
 using Lumina.Plugins.Files;
+using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
 using Lumina.Plugins.Time;
 using Microsoft.Extensions.AI;
@@ -57,10 +59,12 @@ public static class LuminaServiceCollectionExtensions
         // Each resolution gets a kernel of its own over the current plugins: a caller may change it freely.
         services.TryAddTransient(sp => sp.GetRequiredService<LuminaPluginRegistry>().CreateKernel());
         services.AddHostedService<PluginDirectoryWatcher>();
+        services.AddLuminaMemory(configuration);
 
         builder.AddPlugin<FilesPlugin>(source: "builtin")
             .AddPlugin<TimePlugin>(source: "builtin")
-            .AddPlugin<SystemPlugin>(source: "builtin");
+            .AddPlugin<SystemPlugin>(source: "builtin")
+            .AddPlugin<MemoryPlugin>(source: "builtin");
         return builder;
     }
 

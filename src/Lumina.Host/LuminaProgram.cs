@@ -53,6 +53,11 @@ internal static class LuminaProgram
 
             return 2;
         }
+        catch (LuminaStartupException ex)
+        {
+            await Console.Error.WriteLineAsync($"lumina: cannot start: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
         {
             await Console.Error.WriteLineAsync($"lumina: cannot listen: {ex.Message}").ConfigureAwait(false);

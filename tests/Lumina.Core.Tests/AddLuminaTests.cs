@@ -12,7 +12,10 @@ public sealed class AddLuminaTests
 {
     private static ServiceProvider Build(Dictionary<string, string?>? settings = null, Action<ILuminaBuilder>? configure = null, Action<IServiceCollection>? services = null)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:DataDirectory"] = TestData.NewDirectory() })
+            .AddInMemoryCollection(settings ?? [])
+            .Build();
         var collection = new ServiceCollection();
         var builder = collection.AddLumina(configuration);
         configure?.Invoke(builder);
@@ -37,7 +40,7 @@ public sealed class AddLuminaTests
         using var provider = Build();
         var kernel = provider.GetRequiredService<Kernel>();
 
-        kernel.Plugins.Select(p => p.Name).Should().Contain(["files", "time", "system", "code", "text", "tasks"]);
+        kernel.Plugins.Select(p => p.Name).Should().Contain(["files", "time", "system", "memory", "code", "text", "tasks"]);
     }
 
     [Fact]

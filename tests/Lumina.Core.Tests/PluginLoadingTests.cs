@@ -56,7 +56,7 @@ public sealed class PluginLoadingTests : IDisposable
     public async Task Watcher_AssemblyCopiedAtRunTime_IsLoadedAndRaisesChanged()
     {
         using var host = Host.CreateDefaultBuilder()
-            .ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder }))
+            .ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder, ["Lumina:DataDirectory"] = TestData.NewDirectory() }))
             .ConfigureServices((context, services) => services.AddLumina(context.Configuration))
             .Build();
         var registry = host.Services.GetRequiredService<LuminaPluginRegistry>();
@@ -75,7 +75,7 @@ public sealed class PluginLoadingTests : IDisposable
     private ServiceProvider Build()
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder })
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder, ["Lumina:DataDirectory"] = TestData.NewDirectory() })
             .Build();
         var services = new ServiceCollection();
         services.AddLumina(configuration);

@@ -36,6 +36,7 @@ public sealed class PromptDirectoryTests : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Lumina:Prompts:Directories:0"] = _folder,
+            ["Lumina:DataDirectory"] = TestData.NewDirectory(),
         }).Build();
         var services = new ServiceCollection();
         services.AddLumina(configuration);

@@ -33,6 +33,8 @@ public sealed class CommandLineTests
     [InlineData("--Lumina:Plugins:Directories:0=/no/such/folder", "Lumina:Plugins:Directories:0")]
     [InlineData("--Lumina:Files:Roots:0=/no/such/root", "Lumina:Files:Roots")]
     [InlineData("--Lumina:Files:MaxReadBytes=0", "Lumina:Files:MaxReadBytes")]
+    [InlineData("--Lumina:Memory:Store=postgres", "Lumina:Memory:Store")]
+    [InlineData("--Lumina:Memory:Store=redis", "ConnectionStrings:redis")]
     public async Task InvalidConfiguration_ExitsNamingTheSetting(string argument, string setting)
     {
         using var data = new TempDirectory();
@@ -41,5 +43,17 @@ public sealed class CommandLineTests
         exitCode.Should().Be(2);
         stderr.Should().Contain(setting);
         stdout.Should().BeEmpty("stdout is the MCP channel");
+    }
+
+    [Fact]
+    public async Task RedisUnreachableAtStart_ExitsNamingTheSettingAndTheAddress()
+    {
+        using var data = new TempDirectory();
+        var (exitCode, stdout, stderr) = await LuminaProcess.RunAsync(
+            $"--Lumina:DataDirectory={data.Path}", "--Lumina:Memory:Store=redis", "--ConnectionStrings:redis=127.0.0.1:1");
+
+        exitCode.Should().NotBe(0);
+        stderr.Should().Contain("ConnectionStrings:redis").And.Contain("127.0.0.1:1");
+        stdout.Should().BeEmpty();
     }
 }

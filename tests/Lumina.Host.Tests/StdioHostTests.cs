@@ -107,6 +107,19 @@ public sealed class StdioHostTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Memory_RememberedFact_IsRecalledAndListedAsAResource()
+    {
+        var remembered = await Call("memory_remember", new() { ["text"] = "The build server is called orion", ["tags"] = new[] { "infra" } });
+        var recalled = await Call("memory_recall", new() { ["query"] = "build server name" });
+        var resource = await _client.ReadResourceAsync("memory://facts");
+
+        remembered.IsError.Should().NotBe(true);
+        recalled.StructuredContent!.Value.GetProperty("facts")[0].GetProperty("fact").GetProperty("text").GetString().Should().Be("The build server is called orion");
+        ((TextResourceContents)resource.Contents.Single()).Text.Should().Contain("orion");
+        File.Exists(Path.Combine(_data.Path, "memory.db")).Should().BeTrue("the embedded store lives in the data directory");
+    }
+
+    [Fact]
     public async Task CallTool_UnknownTool_IsProtocolErrorAndServerKeepsServing()
     {
         var call = async () => await _client.CallToolAsync("no_such_tool");

@@ -36,7 +36,11 @@ internal sealed class McpHarness : IAsyncDisposable
     {
         var toServer = new Pipe();
         var toClient = new Pipe();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
+        var data = Directory.CreateTempSubdirectory("lumina-mcp-data-").FullName;
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:DataDirectory"] = data })
+            .AddInMemoryCollection(settings ?? new Dictionary<string, string?>())
+            .Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddLumina(configuration).AddPlugin<SamplePlugin>();

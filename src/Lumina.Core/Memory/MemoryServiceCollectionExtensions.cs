@@ -1,0 +1,54 @@
+using Lumina.Abstractions.Memory;
+using Lumina.Core.Configuration;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Lumina.Core.Memory;
+
+/// <summary>Registers the memory store chosen by <c>Lumina:Memory:Store</c>.</summary>
+internal static class MemoryServiceCollectionExtensions
+{
+    public static void AddLuminaMemory(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryOptions>>(new MemoryOptionsValidator(configuration)));
+        services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(configuration.GetConnectionString("redis")));
+        services.TryAddSingleton<ILuminaMemory>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return options.UsesRedis
+                ? new RedisMemory(sp.GetRequiredService<IConnectionMultiplexer>(), options, time)
+                : new SqliteMemory(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "memory.db"), options, time);
+        });
+        services.TryAddSingleton<IFactStore>(sp => sp.GetRequiredService<ILuminaMemory>());
+        services.TryAddSingleton<IContextStore>(sp => sp.GetRequiredService<ILuminaMemory>());
+        services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<ILuminaMemory>());
+        services.AddHostedService<MemoryStartupCheck>();
+    }
+
+    /// <summary>
+    /// Connects once at start and fails if Redis is not there; after that the connection heals by itself when Redis
+    /// comes back, and calls made while it is away fail with a clear error.
+    /// </summary>
+    private static ConnectionMultiplexer ConnectRedis(string? connectionString)
+    {
+        var options = ConfigurationOptions.Parse(connectionString ?? throw new LuminaStartupException("ConnectionStrings:redis is not set."));
+        options.AbortOnConnectFail = true;
+        options.ConnectRetry = 2;
+        options.ClientName ??= "lumina";
+        try
+        {
+            var redis = ConnectionMultiplexer.Connect(options);
+            return redis;
+        }
+        catch (RedisConnectionException ex)
+        {
+            throw new LuminaStartupException(
+                $"ConnectionStrings:redis ('{string.Join(", ", options.EndPoints.Select(e => e.ToString()))}') cannot be reached ({ex.Message.Split('.')[0]}). Start Redis, fix the address, or set Lumina:Memory:Store=sqlite.", ex);
+        }
+    }
+}
