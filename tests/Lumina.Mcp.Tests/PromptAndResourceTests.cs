@@ -96,6 +96,36 @@ public sealed class PromptAndResourceTests : IDisposable
     }
 
     [Fact]
+    public async Task CallTool_PromptTemplateTwice_SecondRequestCarriesEarlierTurnsAndRelevantFacts()
+    {
+        var requests = new List<CreateMessageRequestParams>();
+        await using var harness = await McpHarness.StartAsync(
+            o => o.Handlers.SamplingHandler = (request, _, _) =>
+            {
+                lock (requests)
+                {
+                    requests.Add(request!);
+                }
+
+                return ValueTask.FromResult(new CreateMessageResult { Model = "m", Role = Role.Assistant, Content = [new TextContentBlock { Text = $"haiku number {requests.Count}" }] });
+            },
+            Settings);
+        await harness.Client.CallToolAsync("memory_remember", new Dictionary<string, object?> { ["text"] = "The user loves haiku about autumn rain" });
+
+        await harness.Client.CallToolAsync("writing_haiku", new Dictionary<string, object?> { ["topic"] = "rain" });
+        await harness.Client.CallToolAsync("writing_haiku", new Dictionary<string, object?> { ["topic"] = "autumn rain" });
+
+        requests.Should().HaveCount(2);
+        var second = requests[1];
+        second.SystemPrompt.Should().Contain("The user loves haiku about autumn rain");
+        var texts = second.Messages.Select(m => (m.Role, string.Concat(m.Content.OfType<TextContentBlock>().Select(t => t.Text)))).ToList();
+        texts.Should().Equal(
+            (Role.User, "Write a haiku about rain in a calm tone."),
+            (Role.Assistant, "haiku number 1"),
+            (Role.User, "Write a haiku about autumn rain in a calm tone."));
+    }
+
+    [Fact]
     public async Task CallTool_PromptTemplateWithoutSamplingOrProvider_SaysHowToConfigureAProvider()
     {
         await using var harness = await McpHarness.StartAsync(settings: Settings);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Memory;
@@ -28,6 +29,11 @@ internal static class MemoryServiceCollectionExtensions
         services.TryAddSingleton<IContextStore>(sp => sp.GetRequiredService<ILuminaMemory>());
         services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<ILuminaMemory>());
         services.AddHostedService<MemoryStartupCheck>();
+
+        // One instance serves as both filters: the render filter hands the rendered prompt to the invocation filter.
+        services.TryAddSingleton<MemoryFilter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionInvocationFilter, MemoryFilter>(sp => sp.GetRequiredService<MemoryFilter>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptRenderFilter, MemoryFilter>(sp => sp.GetRequiredService<MemoryFilter>()));
     }
 
     /// <summary>
