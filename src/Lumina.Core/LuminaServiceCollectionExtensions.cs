@@ -47,7 +47,6 @@ public static class LuminaServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<ILuminaCallContextAccessor, LuminaCallContextAccessor>();
         services.TryAddSingleton<LuminaResourceChangeHub>();
-        services.TryAddSingleton<ILuminaResourceNotifier>(sp => sp.GetRequiredService<LuminaResourceChangeHub>());
         services.TryAddSingleton<ILuminaHostInfo, LuminaHostInfo>();
         services.TryAddSingleton<LuminaPluginRegistry>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);

@@ -29,4 +29,36 @@ public sealed class TwoHostsTests : IAsyncLifetime
         hostA.BaseAddress.Port.Should().NotBe(hostB.BaseAddress.Port);
         string.Concat(recalled.Content.OfType<TextContentBlock>().Select(t => t.Text)).Should().Contain("every second Tuesday");
     }
+
+    [Fact]
+    public async Task ResourceChangeOnHostA_NotifiesASubscriberOnHostB()
+    {
+        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={_redis.ConnectionString}"];
+        await using var hostA = await HttpHost.StartAsync(shared);
+        await using var hostB = await HttpHost.StartAsync(shared);
+        var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var subscriber = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = hostB.McpEndpoint }),
+            new McpClientOptions
+            {
+                ProtocolVersion = "2025-11-25",
+                Handlers = new McpClientHandlers
+                {
+                    NotificationHandlers =
+                    [
+                        new(NotificationMethods.ResourceUpdatedNotification, (n, _) =>
+                        {
+                            updated.TrySetResult(System.Text.Json.JsonSerializer.Deserialize<ResourceUpdatedNotificationParams>(n.Params)!.Uri);
+                            return ValueTask.CompletedTask;
+                        }),
+                    ],
+                },
+            });
+        await using var writer = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = hostA.McpEndpoint }));
+        await subscriber.SubscribeToResourceAsync("memory://facts");
+
+        await writer.CallToolAsync("memory_remember", new Dictionary<string, object?> { ["text"] = "Changes travel between hosts" });
+
+        (await updated.Task.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be("memory://facts");
+    }
 }

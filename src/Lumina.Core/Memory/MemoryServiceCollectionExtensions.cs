@@ -1,3 +1,4 @@
+using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Configuration;
 using Microsoft.Extensions.Configuration;
@@ -25,6 +26,14 @@ internal static class MemoryServiceCollectionExtensions
                 ? new RedisMemory(sp.GetRequiredService<IConnectionMultiplexer>(), options, time)
                 : new SqliteMemory(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "memory.db"), options, time);
         });
+        // With Redis, resource changes travel between hosts; otherwise they stay on this one.
+        services.TryAddSingleton<ILuminaResourceNotifier>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memoryOptions
+            ? new RedisResourceNotifier(
+                sp.GetRequiredService<IConnectionMultiplexer>(),
+                sp.GetRequiredService<LuminaResourceChangeHub>(),
+                memoryOptions,
+                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisResourceNotifier>>())
+            : sp.GetRequiredService<LuminaResourceChangeHub>());
         services.TryAddSingleton<IFactStore>(sp => sp.GetRequiredService<ILuminaMemory>());
         services.TryAddSingleton<IContextStore>(sp => sp.GetRequiredService<ILuminaMemory>());
         services.TryAddSingleton<IConversationStore>(sp => sp.GetRequiredService<ILuminaMemory>());
