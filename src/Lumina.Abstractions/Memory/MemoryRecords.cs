@@ -34,3 +34,6 @@ public sealed record ConversationInfo(string Id, string Title, int TurnCount, Da
 
 /// <summary>A conversation with its turns, oldest first.</summary>
 public sealed record Conversation(ConversationInfo Info, IReadOnlyList<ConversationTurn> Turns);
+
+/// <summary>A conversation's recent turns (or <see langword="null"/> when it is new) and the facts relevant to a request.</summary>
+public sealed record MemoryRecall(Conversation? Conversation, IReadOnlyList<RecalledFact> Facts);

@@ -82,8 +82,8 @@ internal sealed partial class MemoryFilter(
 
         exchange.Prompt = prompt;
         var settings = options.Value.Filter;
-        var history = await memory.GetConversationAsync(exchange.UserId, exchange.ConversationId, settings.HistoryTurns, render.CancellationToken).ConfigureAwait(false);
-        var facts = await memory.RecallAsync(exchange.UserId, prompt, settings.RelevantFacts, cancellationToken: render.CancellationToken).ConfigureAwait(false);
+        var loaded = await memory.LoadAsync(exchange.UserId, exchange.ConversationId, settings.HistoryTurns, prompt, settings.RelevantFacts, render.CancellationToken).ConfigureAwait(false);
+        var (history, facts) = (loaded.Conversation, loaded.Facts);
         if ((history is null || history.Turns.Count == 0) && facts.Count == 0)
         {
             return;

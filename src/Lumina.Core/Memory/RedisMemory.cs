@@ -24,6 +24,27 @@ public sealed class RedisMemory : ILuminaMemory
         _time = time;
     }
 
+    /// <summary>
+    /// KEYS: the conversations hash, the turns list. ARGV: id, the header of a new conversation, now (ISO-8601), the
+    /// conversation limit, then the turns. Returns {turn count, header}, or {-1} when the user has no room for a new one.
+    /// </summary>
+    private const string AppendScript = """
+        local header = redis.call('HGET', KEYS[1], ARGV[1])
+        if header then
+          local h = cjson.decode(header)
+          h['updatedAt'] = ARGV[3]
+          header = cjson.encode(h)
+        else
+          if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return {-1} end
+          header = ARGV[2]
+        end
+        redis.call('HSET', KEYS[1], ARGV[1], header)
+        local length = 0
+        for i = 5, #ARGV do length = redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        if length == 0 then length = redis.call('LLEN', KEYS[2]) end
+        return {length, header}
+        """;
+
     private IDatabase Db => _redis.GetDatabase();
 
     public Task<MemoryFact> RememberAsync(string userId, string text, IReadOnlyList<string> tags, CancellationToken cancellationToken = default) => Run(async () =>
@@ -105,29 +126,20 @@ public sealed class RedisMemory : ILuminaMemory
         MemoryRules.Turns(turns, _options);
         var keys = new UserKeys(_options.KeyPrefix, userId);
         var now = _time.GetUtcNow();
-        var existing = await Db.HashGetAsync(keys.Conversations, conversationId).ConfigureAwait(false);
-        var header = existing.IsNull
-            ? new StoredConversation(conversationId, MemoryRules.Title(turns), now, now)
-            : JsonSerializer.Deserialize<StoredConversation>(existing.ToString(), s_json)! with { UpdatedAt = now };
+        var created = JsonSerializer.Serialize(new StoredConversation(conversationId, MemoryRules.Title(turns), now, now), s_json);
 
-        var transaction = Db.CreateTransaction();
-        if (existing.IsNull)
+        // One round trip: create or touch the header (within the conversation limit) and append, atomically.
+        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+            AppendScript,
+            [keys.Conversations, keys.Turns(conversationId)],
+            [conversationId, created, JsonSerializer.Serialize(now, s_json).Trim('"'), _options.MaxConversationsPerUser, .. turns.Select(t => (RedisValue)JsonSerializer.Serialize(t, s_json))]).ConfigureAwait(false))!;
+        if ((long)result[0] < 0)
         {
-            transaction.AddCondition(Condition.HashNotExists(keys.Conversations, conversationId));
-            transaction.AddCondition(Condition.HashLengthLessThan(keys.Conversations, _options.MaxConversationsPerUser));
+            MemoryRules.ConversationCount(_options.MaxConversationsPerUser, _options);
         }
 
-        _ = transaction.HashSetAsync(keys.Conversations, conversationId, JsonSerializer.Serialize(header, s_json));
-        var length = transaction.ListRightPushAsync(keys.Turns(conversationId), [.. turns.Select(t => (RedisValue)JsonSerializer.Serialize(t, s_json))]);
-        if (!await transaction.ExecuteAsync().ConfigureAwait(false))
-        {
-            MemoryRules.ConversationCount(await Db.HashLengthAsync(keys.Conversations).ConfigureAwait(false), _options);
-
-            // Another call created the same conversation at the same moment: append to it.
-            return await AppendAsync(userId, conversationId, turns, cancellationToken).ConfigureAwait(false);
-        }
-
-        var count = await length.ConfigureAwait(false);
+        var header = JsonSerializer.Deserialize<StoredConversation>((string)result[1]!, s_json)!;
+        var count = (long)result[0];
         if (count > _options.MaxTurnsPerConversation)
         {
             var all = await ReadTurnsAsync(keys.Turns(conversationId)).ConfigureAwait(false);
@@ -196,6 +208,29 @@ public sealed class RedisMemory : ILuminaMemory
         _ = transaction.ListTrimAsync(key, drop, -1);
         _ = transaction.ListLeftPushAsync(key, JsonSerializer.Serialize(summary, s_json));
         return await transaction.ExecuteAsync().ConfigureAwait(false);
+    });
+
+    /// <summary>The conversation, its turns and the user's facts in one batch: one round trip.</summary>
+    public Task<MemoryRecall> LoadAsync(string userId, string conversationId, int maxTurns, string query, int factLimit, CancellationToken cancellationToken = default) => Run(async () =>
+    {
+        MemoryRules.User(userId);
+        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var batch = Db.CreateBatch();
+        var header = batch.HashGetAsync(keys.Conversations, conversationId);
+        var turns = batch.ListRangeAsync(keys.Turns(conversationId));
+        var facts = batch.HashValuesAsync(keys.Facts);
+        batch.Execute();
+        var stored = await header.ConfigureAwait(false);
+        Conversation? conversation = null;
+        if (!stored.IsNull)
+        {
+            var list = (await turns.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<ConversationTurn>(v.ToString(), s_json)!).ToList();
+            var drop = MemoryRules.DropCount(list, Math.Max(0, maxTurns));
+            conversation = new Conversation(JsonSerializer.Deserialize<StoredConversation>(stored.ToString(), s_json)!.ToInfo(list.Count), list[drop..]);
+        }
+
+        var all = (await facts.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<MemoryFact>(v.ToString(), s_json)!).ToList();
+        return new MemoryRecall(conversation, Bm25.Rank(all, query, factLimit));
     });
 
     public Task<int> ForgetAllAsync(string userId, CancellationToken cancellationToken = default) => Run(async () =>

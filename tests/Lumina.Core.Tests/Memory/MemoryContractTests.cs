@@ -216,6 +216,25 @@ public abstract class MemoryContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Load_ReturnsRecentTurnsAndRelevantFactsTogether()
+    {
+        await Memory.RememberAsync("ada", "The staging database is called juniper", []);
+        await Memory.RememberAsync("ada", "Lunch is at noon", []);
+        await Memory.AppendAsync("ada", "c", [Turn(TurnRole.User, "1"), Turn(TurnRole.Assistant, "2"), Turn(TurnRole.User, "3")]);
+
+        var loaded = await Memory.LoadAsync("ada", "c", 2, "which staging database", 1);
+        var fresh = await Memory.LoadAsync("ada", "new", 2, "lunch", 5);
+
+        loaded.Conversation!.Turns.Select(t => t.Content).Should().Equal("2", "3");
+        loaded.Facts.Should().ContainSingle().Which.Fact.Text.Should().Be("The staging database is called juniper");
+        fresh.Conversation.Should().BeNull();
+        fresh.Facts.Select(f => f.Fact.Text).Should().Equal("Lunch is at noon");
+        var bobs = await Memory.LoadAsync("bob", "c", 2, "staging", 5);
+        bobs.Conversation.Should().BeNull("nothing of ada's reaches bob");
+        bobs.Facts.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task ForgetAll_ErasesEverythingOfThatUserOnly()
     {
         await Memory.RememberAsync("ada", "a fact", []);
