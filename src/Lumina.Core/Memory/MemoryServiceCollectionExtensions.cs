@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Configuration;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,9 +23,10 @@ internal static class MemoryServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
+            var embedder = new FactEmbedder(sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
             return options.UsesRedis
-                ? new RedisMemory(sp.GetRequiredService<IConnectionMultiplexer>(), options, time)
-                : new SqliteMemory(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "memory.db"), options, time);
+                ? new RedisMemory(sp.GetRequiredService<IConnectionMultiplexer>(), options, time, embedder)
+                : new SqliteMemory(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "memory.db"), options, time, embedder);
         });
         // With Redis, resource changes travel between hosts; otherwise they stay on this one.
         services.TryAddSingleton<ILuminaResourceNotifier>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memoryOptions

@@ -16,9 +16,11 @@ public sealed class RedisMemory : ILuminaMemory
     private readonly IConnectionMultiplexer _redis;
     private readonly MemoryOptions _options;
     private readonly TimeProvider _time;
+    private readonly FactEmbedder _embedder;
 
-    public RedisMemory(IConnectionMultiplexer redis, MemoryOptions options, TimeProvider time)
+    public RedisMemory(IConnectionMultiplexer redis, MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
     {
+        _embedder = embedder ?? new FactEmbedder();
         _redis = redis;
         _options = options;
         _time = time;
@@ -51,8 +53,10 @@ public sealed class RedisMemory : ILuminaMemory
     {
         MemoryRules.User(userId);
         var fact = new MemoryFact(MemoryRules.NewId(), MemoryRules.Fact(text, _options), MemoryRules.Tags(tags), _time.GetUtcNow());
+        var embedding = await _embedder.EmbedAsync(fact.Text, cancellationToken).ConfigureAwait(false);
         var keys = new UserKeys(_options.KeyPrefix, userId);
-        await WriteWithinLimitAsync(keys.Facts, _options.MaxFactsPerUser, fact.Id, JsonSerializer.Serialize(fact, s_json), count => MemoryRules.FactCount(count, _options)).ConfigureAwait(false);
+        var json = JsonSerializer.Serialize(new RedisFact(fact.Id, fact.Text, fact.Tags, fact.CreatedAt, embedding), s_json);
+        await WriteWithinLimitAsync(keys.Facts, _options.MaxFactsPerUser, fact.Id, json, count => MemoryRules.FactCount(count, _options)).ConfigureAwait(false);
         return fact;
     });
 
@@ -60,8 +64,9 @@ public sealed class RedisMemory : ILuminaMemory
     {
         MemoryRules.User(userId);
         var wanted = MemoryRules.Tags(tags);
-        var facts = (await ReadFactsAsync(userId).ConfigureAwait(false)).Where(f => wanted.All(f.Tags.Contains)).ToList();
-        return Bm25.Rank(facts, query, limit);
+        var queryEmbedding = await _embedder.EmbedAsync(query, cancellationToken).ConfigureAwait(false);
+        var facts = (await ReadFactsAsync(userId).ConfigureAwait(false)).Where(f => wanted.All(f.Fact.Tags.Contains)).ToList();
+        return FactRanker.Rank(facts, query, queryEmbedding, limit);
     });
 
     public Task<bool> ForgetAsync(string userId, string factId, CancellationToken cancellationToken = default) => Run(async () =>
@@ -73,7 +78,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<IReadOnlyList<MemoryFact>> ListFactsAsync(string userId, int limit, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        return (IReadOnlyList<MemoryFact>)[.. (await ReadFactsAsync(userId).ConfigureAwait(false)).Take(Math.Max(0, limit))];
+        return (IReadOnlyList<MemoryFact>)[.. (await ReadFactsAsync(userId).ConfigureAwait(false)).Take(Math.Max(0, limit)).Select(f => f.Fact)];
     });
 
     public Task<ContextValue?> GetContextAsync(string userId, string key, CancellationToken cancellationToken = default) => Run(async () =>
@@ -214,6 +219,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<MemoryRecall> LoadAsync(string userId, string conversationId, int maxTurns, string query, int factLimit, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
+        var queryEmbedding = await _embedder.EmbedAsync(query, cancellationToken).ConfigureAwait(false);
         var keys = new UserKeys(_options.KeyPrefix, userId);
         var batch = Db.CreateBatch();
         var header = batch.HashGetAsync(keys.Conversations, conversationId);
@@ -229,8 +235,8 @@ public sealed class RedisMemory : ILuminaMemory
             conversation = new Conversation(JsonSerializer.Deserialize<StoredConversation>(stored.ToString(), s_json)!.ToInfo(list.Count), list[drop..]);
         }
 
-        var all = (await facts.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<MemoryFact>(v.ToString(), s_json)!).ToList();
-        return new MemoryRecall(conversation, Bm25.Rank(all, query, factLimit));
+        var all = (await facts.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<RedisFact>(v.ToString(), s_json)!.ToStored()).ToList();
+        return new MemoryRecall(conversation, FactRanker.Rank(all, query, queryEmbedding, factLimit));
     });
 
     public Task<int> ForgetAllAsync(string userId, CancellationToken cancellationToken = default) => Run(async () =>
@@ -271,13 +277,13 @@ public sealed class RedisMemory : ILuminaMemory
         throw new LuminaException("The memory store was too busy to take the write; nothing was changed. Try again.");
     }
 
-    private async Task<List<MemoryFact>> ReadFactsAsync(string userId)
+    private async Task<List<StoredFact>> ReadFactsAsync(string userId)
     {
         var entries = await Db.HashValuesAsync(new UserKeys(_options.KeyPrefix, userId).Facts).ConfigureAwait(false);
         return [.. entries
-            .Select(v => JsonSerializer.Deserialize<MemoryFact>(v.ToString(), s_json)!)
-            .OrderByDescending(f => f.CreatedAt)
-            .ThenByDescending(f => f.Id, StringComparer.Ordinal)];
+            .Select(v => JsonSerializer.Deserialize<RedisFact>(v.ToString(), s_json)!.ToStored())
+            .OrderByDescending(f => f.Fact.CreatedAt)
+            .ThenByDescending(f => f.Fact.Id, StringComparer.Ordinal)];
     }
 
     private async Task<List<ConversationTurn>> ReadTurnsAsync(RedisKey key) =>
@@ -310,6 +316,12 @@ public sealed class RedisMemory : ILuminaMemory
         public RedisKey Conversations => $"{_root}:conversations";
 
         public RedisKey Turns(string conversationId) => $"{_root}:turns:{Uri.EscapeDataString(conversationId)}";
+    }
+
+    /// <summary>A fact as Redis keeps it, with its vector when there is one.</summary>
+    private sealed record RedisFact(string Id, string Text, IReadOnlyList<string> Tags, DateTimeOffset CreatedAt, float[]? Embedding)
+    {
+        public StoredFact ToStored() => new(new MemoryFact(Id, Text, Tags, CreatedAt), Embedding);
     }
 
     private sealed record StoredConversation(string Id, string Title, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)

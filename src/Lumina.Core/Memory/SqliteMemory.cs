@@ -13,7 +13,7 @@ public sealed class SqliteMemory : ILuminaMemory
 {
     private const string Schema = """
         PRAGMA journal_mode=WAL;
-        CREATE TABLE IF NOT EXISTS facts(id TEXT PRIMARY KEY, user_id TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS facts(id TEXT PRIMARY KEY, user_id TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, created_at INTEGER NOT NULL, embedding BLOB);
         CREATE INDEX IF NOT EXISTS facts_by_user ON facts(user_id, created_at);
         CREATE TABLE IF NOT EXISTS context(user_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(user_id, key));
         CREATE TABLE IF NOT EXISTS conversations(user_id TEXT NOT NULL, id TEXT NOT NULL, title TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(user_id, id));
@@ -23,29 +23,34 @@ public sealed class SqliteMemory : ILuminaMemory
     private readonly string _connectionString;
     private readonly MemoryOptions _options;
     private readonly TimeProvider _time;
+    private readonly FactEmbedder _embedder;
 
-    public SqliteMemory(string path, MemoryOptions options, TimeProvider time)
+    public SqliteMemory(string path, MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
     {
+        _embedder = embedder ?? new FactEmbedder();
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _options = options;
         _time = time;
         using var connection = Open();
         Execute(connection, Schema);
+        AddColumnIfMissing(connection, "facts", "embedding", "BLOB");
     }
 
     public async Task<MemoryFact> RememberAsync(string userId, string text, IReadOnlyList<string> tags, CancellationToken cancellationToken = default)
     {
         MemoryRules.User(userId);
         var fact = new MemoryFact(MemoryRules.NewId(), MemoryRules.Fact(text, _options), MemoryRules.Tags(tags), _time.GetUtcNow());
+        var embedding = await _embedder.EmbedAsync(fact.Text, cancellationToken).ConfigureAwait(false);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         MemoryRules.FactCount(await ScalarAsync(connection, "SELECT COUNT(*) FROM facts WHERE user_id=$u", cancellationToken, ("$u", userId)).ConfigureAwait(false), _options);
         await ExecuteAsync(
             connection,
-            "INSERT INTO facts(id, user_id, text, tags, created_at) VALUES($id, $u, $t, $g, $c)",
+            "INSERT INTO facts(id, user_id, text, tags, created_at, embedding) VALUES($id, $u, $t, $g, $c, $e)",
             cancellationToken,
-            ("$id", fact.Id), ("$u", userId), ("$t", fact.Text), ("$g", JsonSerializer.Serialize(fact.Tags)), ("$c", fact.CreatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            ("$id", fact.Id), ("$u", userId), ("$t", fact.Text), ("$g", JsonSerializer.Serialize(fact.Tags)), ("$c", fact.CreatedAt.ToUnixTimeMilliseconds()),
+            ("$e", embedding is null ? DBNull.Value : System.Runtime.InteropServices.MemoryMarshal.AsBytes(embedding.AsSpan()).ToArray())).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return fact;
     }
@@ -54,10 +59,11 @@ public sealed class SqliteMemory : ILuminaMemory
     {
         MemoryRules.User(userId);
         var wanted = MemoryRules.Tags(tags);
-        var facts = (await ReadFactsAsync(userId, int.MaxValue, cancellationToken).ConfigureAwait(false))
-            .Where(f => wanted.All(f.Tags.Contains))
+        var facts = (await ReadStoredFactsAsync(userId, int.MaxValue, cancellationToken).ConfigureAwait(false))
+            .Where(f => wanted.All(f.Fact.Tags.Contains))
             .ToList();
-        return Bm25.Rank(facts, query, limit);
+        var queryEmbedding = await _embedder.EmbedAsync(query, cancellationToken).ConfigureAwait(false);
+        return FactRanker.Rank(facts, query, queryEmbedding, limit);
     }
 
     public async Task<bool> ForgetAsync(string userId, string factId, CancellationToken cancellationToken = default)
@@ -67,10 +73,10 @@ public sealed class SqliteMemory : ILuminaMemory
         return await ExecuteAsync(connection, "DELETE FROM facts WHERE user_id=$u AND id=$id", cancellationToken, ("$u", userId), ("$id", factId)).ConfigureAwait(false) > 0;
     }
 
-    public Task<IReadOnlyList<MemoryFact>> ListFactsAsync(string userId, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<MemoryFact>> ListFactsAsync(string userId, int limit, CancellationToken cancellationToken = default)
     {
         MemoryRules.User(userId);
-        return ReadFactsAsync(userId, limit, cancellationToken);
+        return [.. (await ReadStoredFactsAsync(userId, limit, cancellationToken).ConfigureAwait(false)).Select(f => f.Fact)];
     }
 
     public async Task<ContextValue?> GetContextAsync(string userId, string key, CancellationToken cancellationToken = default)
@@ -238,22 +244,34 @@ public sealed class SqliteMemory : ILuminaMemory
         return erased;
     }
 
-    private async Task<IReadOnlyList<MemoryFact>> ReadFactsAsync(string userId, int limit, CancellationToken cancellationToken)
+    private async Task<List<StoredFact>> ReadStoredFactsAsync(string userId, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, "SELECT id, text, tags, created_at FROM facts WHERE user_id=$u ORDER BY created_at DESC, id DESC LIMIT $l", ("$u", userId), ("$l", Math.Max(0, limit)));
+        await using var command = Command(connection, "SELECT id, text, tags, created_at, embedding FROM facts WHERE user_id=$u ORDER BY created_at DESC, id DESC LIMIT $l", ("$u", userId), ("$l", Math.Max(0, limit)));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var facts = new List<MemoryFact>();
+        var facts = new List<StoredFact>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            facts.Add(new MemoryFact(
+            var fact = new MemoryFact(
                 reader.GetString(0),
                 reader.GetString(1),
                 JsonSerializer.Deserialize<string[]>(reader.GetString(2)) ?? [],
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3))));
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
+            var embedding = reader.IsDBNull(4) ? null : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(((byte[])reader.GetValue(4)).AsSpan()).ToArray();
+            facts.Add(new StoredFact(fact, embedding));
         }
 
         return facts;
+    }
+
+    /// <summary>Brings a file made by an earlier version up to the current schema.</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
+    {
+        using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name=$c", ("$c", column));
+        if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
+        }
     }
 
     private static async Task<List<(long Seq, ConversationTurn Turn)>> ReadTurnsAsync(SqliteConnection connection, string userId, string conversationId, CancellationToken cancellationToken)

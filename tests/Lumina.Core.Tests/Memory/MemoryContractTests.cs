@@ -25,7 +25,7 @@ public abstract class MemoryContractTests : IAsyncLifetime
 
     protected ILuminaMemory Memory { get; private set; } = null!;
 
-    protected abstract Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time);
+    protected abstract Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null);
 
     public virtual async Task InitializeAsync() => Memory = await CreateAsync(SmallLimits(), Time);
 
@@ -57,6 +57,21 @@ public abstract class MemoryContractTests : IAsyncLifetime
         var recalled = await Memory.RecallAsync("ada", "deploy", 5, ["infra"]);
 
         recalled.Should().ContainSingle().Which.Fact.Tags.Should().BeEquivalentTo(["infra", "deploy"]);
+    }
+
+    [Fact]
+    public async Task Recall_WithAnEmbeddingGenerator_FindsFactsByMeaningToo()
+    {
+        var memory = await CreateAsync(SmallLimits(), Time, new FactEmbedder(new ConceptEmbeddings()));
+        await memory.RememberAsync("ada", "The user drives a red car", []);
+        await memory.RememberAsync("ada", "The user has a small dog", []);
+
+        var byMeaning = await memory.RecallAsync("ada", "automobile", 5);
+        var byBoth = await memory.RecallAsync("ada", "small puppy", 5);
+
+        byMeaning.Select(r => r.Fact.Text).Should().Equal("The user drives a red car");
+        byBoth.Select(r => r.Fact.Text).Should().StartWith("The user has a small dog");
+        (await memory.LoadAsync("ada", "c", 5, "vehicle", 5)).Facts.Select(r => r.Fact.Text).Should().Equal("The user drives a red car");
     }
 
     [Fact]
@@ -287,6 +302,36 @@ public abstract class MemoryContractTests : IAsyncLifetime
     }
 
     protected ConversationTurn Turn(TurnRole role, string content, string? toolCallId = null) => new(role, content, Time.GetUtcNow(), toolCallId);
+}
+
+/// <summary>
+/// A tiny, deterministic embedding model: each dimension is a concept (vehicles, animals, colours), and a text's vector
+/// counts the words of each concept, so "automobile" is close to "car" and far from "dog".
+/// </summary>
+public sealed class ConceptEmbeddings : Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>
+{
+    private static readonly string[][] s_concepts =
+    [
+        ["car", "automobile", "vehicle", "truck"],
+        ["dog", "puppy", "cat", "pet"],
+        ["red", "blue", "colour", "color"],
+    ];
+
+    public Task<Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>> GenerateAsync(
+        IEnumerable<string> values, Microsoft.Extensions.AI.EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new Microsoft.Extensions.AI.GeneratedEmbeddings<Microsoft.Extensions.AI.Embedding<float>>(values.Select(Embed)));
+
+    public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+    public void Dispose()
+    {
+    }
+
+    private static Microsoft.Extensions.AI.Embedding<float> Embed(string text)
+    {
+        var words = text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return new Microsoft.Extensions.AI.Embedding<float>(s_concepts.Select(c => (float)words.Count(c.Contains)).ToArray());
+    }
 }
 
 /// <summary>A clock tests move by hand.</summary>

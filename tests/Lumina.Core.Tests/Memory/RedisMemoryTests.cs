@@ -13,18 +13,24 @@ public sealed class RedisMemoryTests : MemoryContractTests
     public override async Task InitializeAsync()
     {
         _server = await RedisServer.StartAsync();
-        await base.InitializeAsync();
-    }
-
-    protected override async Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time)
-    {
         var configuration = ConfigurationOptions.Parse(_server.ConnectionString);
         configuration.AbortOnConnectFail = false;
         configuration.ConnectTimeout = 2000;
         configuration.SyncTimeout = 2000;
         configuration.AsyncTimeout = 2000;
         _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-        return new RedisMemory(_redis, options, time);
+        await base.InitializeAsync();
+    }
+
+    protected override Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
+    {
+        if (embedder is not null)
+        {
+            // A store with embeddings keeps its facts apart from the plain one's.
+            options.KeyPrefix = "embedded";
+        }
+
+        return Task.FromResult<ILuminaMemory>(new RedisMemory(_redis, options, time, embedder));
     }
 
     public override async Task DisposeAsync()

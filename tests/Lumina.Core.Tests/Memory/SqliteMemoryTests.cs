@@ -7,8 +7,8 @@ public sealed class SqliteMemoryTests : MemoryContractTests
 {
     private readonly string _folder = TestData.NewDirectory();
 
-    protected override Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time) =>
-        Task.FromResult<ILuminaMemory>(new SqliteMemory(Path.Combine(_folder, "memory.db"), options, time));
+    protected override Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null) =>
+        Task.FromResult<ILuminaMemory>(new SqliteMemory(Path.Combine(_folder, embedder is null ? "memory.db" : "embedded.db"), options, time, embedder));
 
     public override Task DisposeAsync()
     {
