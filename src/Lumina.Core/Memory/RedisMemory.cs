@@ -164,15 +164,7 @@ public sealed class RedisMemory : ILuminaMemory
         var header = batch.HashGetAsync(keys.Conversations, conversationId);
         var turns = batch.ListRangeAsync(keys.Turns(conversationId));
         batch.Execute();
-        var stored = await header.ConfigureAwait(false);
-        if (stored.IsNull)
-        {
-            return null;
-        }
-
-        var list = (await turns.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<ConversationTurn>(v.ToString(), s_json)!).ToList();
-        var drop = MemoryRules.DropCount(list, Math.Max(0, maxTurns));
-        return new Conversation(JsonSerializer.Deserialize<StoredConversation>(stored.ToString(), s_json)!.ToInfo(list.Count), list[drop..]);
+        return ToConversation(await header.ConfigureAwait(false), await turns.ConfigureAwait(false), maxTurns);
     });
 
     public Task<IReadOnlyList<ConversationInfo>> ListConversationsAsync(string userId, int limit, CancellationToken cancellationToken = default) => Run(async () =>
@@ -226,15 +218,7 @@ public sealed class RedisMemory : ILuminaMemory
         var turns = batch.ListRangeAsync(keys.Turns(conversationId));
         var facts = batch.HashValuesAsync(keys.Facts);
         batch.Execute();
-        var stored = await header.ConfigureAwait(false);
-        Conversation? conversation = null;
-        if (!stored.IsNull)
-        {
-            var list = (await turns.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<ConversationTurn>(v.ToString(), s_json)!).ToList();
-            var drop = MemoryRules.DropCount(list, Math.Max(0, maxTurns));
-            conversation = new Conversation(JsonSerializer.Deserialize<StoredConversation>(stored.ToString(), s_json)!.ToInfo(list.Count), list[drop..]);
-        }
-
+        var conversation = ToConversation(await header.ConfigureAwait(false), await turns.ConfigureAwait(false), maxTurns);
         var all = (await facts.ConfigureAwait(false)).Select(v => JsonSerializer.Deserialize<RedisFact>(v.ToString(), s_json)!.ToStored()).ToList();
         return new MemoryRecall(conversation, FactRanker.Rank(all, query, queryEmbedding, factLimit));
     });
@@ -284,6 +268,19 @@ public sealed class RedisMemory : ILuminaMemory
             .Select(v => JsonSerializer.Deserialize<RedisFact>(v.ToString(), s_json)!.ToStored())
             .OrderByDescending(f => f.Fact.CreatedAt)
             .ThenByDescending(f => f.Fact.Id, StringComparer.Ordinal)];
+    }
+
+    /// <summary>A conversation from its stored header and turns, keeping the most recent <paramref name="maxTurns"/>.</summary>
+    private static Conversation? ToConversation(RedisValue header, RedisValue[] turns, int maxTurns)
+    {
+        if (header.IsNull)
+        {
+            return null;
+        }
+
+        var list = turns.Select(v => JsonSerializer.Deserialize<ConversationTurn>(v.ToString(), s_json)!).ToList();
+        var drop = MemoryRules.DropCount(list, Math.Max(0, maxTurns));
+        return new Conversation(JsonSerializer.Deserialize<StoredConversation>(header.ToString(), s_json)!.ToInfo(list.Count), list[drop..]);
     }
 
     private async Task<List<ConversationTurn>> ReadTurnsAsync(RedisKey key) =>
