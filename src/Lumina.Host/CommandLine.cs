@@ -31,6 +31,8 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
           Lumina:Plugins:Disabled       plugin names not to load (e.g. files)
           Lumina:Prompts:Directories    extra prompt folders (<plugin>/<function>/skprompt.txt + config.json)
           Lumina:Files:Roots            folders the files plugin may touch (plus the client's MCP roots)
+          Lumina:Memory:Store           sqlite (default, a file in the data directory) or redis (shared by hosts)
+          ConnectionStrings:redis       the Redis server for Lumina:Memory:Store=redis, e.g. localhost:6379
           Lumina:Http:AllowedHosts      host names HTTP requests may address (default localhost, 127.0.0.1, [::1])
           Lumina:Http:AllowedOrigins    extra browser origins allowed to call
           Lumina:Http:MaxRequestBodyBytes  largest request body (default 4194304)
