@@ -2,6 +2,7 @@ using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
+using Lumina.Core.Providers;
 using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
@@ -51,9 +52,10 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<LuminaPluginRegistry>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
 
-        // The MCP client's own model is the chat service until a provider is configured.
-        services.TryAddSingleton<IChatClient, SamplingChatClient>();
-        services.AddSingleton(new LuminaProviderDescription("sampling", "sampling", null));
+        // The MCP client's own model is the chat service until a provider is configured; then the router is.
+        services.TryAddSingleton<SamplingChatClient>();
+        services.AddLuminaProviders(configuration);
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<SamplingChatClient>());
 
         // Each resolution gets a kernel of its own over the current plugins: a caller may change it freely.
         services.TryAddTransient(sp => sp.GetRequiredService<LuminaPluginRegistry>().CreateKernel());

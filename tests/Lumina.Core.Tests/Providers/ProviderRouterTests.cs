@@ -1,0 +1,110 @@
+using Lumina.Abstractions;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Core.Tests.Providers;
+
+/// <summary>The router with Semantic Kernel's OpenAI connector against scripted OpenAI-compatible servers on loopback.</summary>
+public sealed class ProviderRouterTests : IDisposable
+{
+    private readonly string _prompts = TestData.NewDirectory();
+
+    public ProviderRouterTests()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_prompts, "notes", "ask")).FullName;
+        File.WriteAllText(Path.Combine(folder, "skprompt.txt"), "Question: {{$question}}");
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"schema":1,"description":"Asks.","input_variables":[{"name":"question","description":"The question.","is_required":true}]}""");
+    }
+
+    public void Dispose() => Directory.Delete(_prompts, recursive: true);
+
+    [Fact]
+    public async Task FirstProviderFails_TheNextAnswers_AndEachIsTriedOnce()
+    {
+        await using var broken = new ScriptedOpenAiServer(500);
+        await using var working = new ScriptedOpenAiServer(200, "from the second provider");
+        using var provider = Build(("first", broken.Endpoint, 1), ("second", working.Endpoint, 2));
+
+        var answer = await provider.GetRequiredService<Kernel>().InvokeAsync<string>("notes", "ask", new() { ["question"] = "hi" });
+
+        answer.Should().Be("from the second provider");
+        broken.Requests.Should().Be(1, "the router retries by moving on, not the SDK");
+        working.Requests.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task UnreachableProvider_FallsBack()
+    {
+        await using var working = new ScriptedOpenAiServer(200, "still answered");
+        using var provider = Build(("down", $"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}/v1", 1), ("up", working.Endpoint, 2));
+
+        var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        response.Text.Should().Be("still answered");
+        response.AdditionalProperties!["lumina.provider"].Should().Be("up");
+    }
+
+    [Fact]
+    public async Task EveryProviderFails_TheErrorNamesEachAndWhy()
+    {
+        await using var rateLimited = new ScriptedOpenAiServer(429);
+        await using var broken = new ScriptedOpenAiServer(503);
+        using var provider = Build(("a", rateLimited.Endpoint, 1), ("b", broken.Endpoint, 2));
+
+        var ask = async () => await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
+
+        (await ask.Should().ThrowAsync<LuminaException>()).Which.Message.Should().Contain("a: HTTP 429").And.Contain("b: HTTP 503");
+    }
+
+    [Fact]
+    public async Task Priority_DecidesTheOrderNotTheConfigurationOrder()
+    {
+        await using var low = new ScriptedOpenAiServer(200, "low priority number");
+        await using var high = new ScriptedOpenAiServer(200, "high priority number");
+        using var provider = Build(("later", low.Endpoint, 5), ("sooner", high.Endpoint, 1));
+
+        (await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello")).Text.Should().Be("high priority number");
+        low.Requests.Should().Be(0);
+    }
+
+    [Fact]
+    public void BadProviderSettings_StopTheStartNamingTheSetting()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Lumina:Providers:main:Kind"] = "telepathy",
+            ["Lumina:Providers:other:Kind"] = "openai",
+        }).Build();
+
+        var add = () => new ServiceCollection().AddLumina(configuration);
+
+        add.Should().Throw<LuminaStartupException>()
+            .WithMessage("*Lumina:Providers:main:Kind*").And.Message.Should().Contain("Lumina:Providers:other:Model");
+    }
+
+    private ServiceProvider Build(params (string Name, string Endpoint, int Priority)[] providers)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Lumina:DataDirectory"] = TestData.NewDirectory(),
+            ["Lumina:Prompts:Directories:0"] = _prompts,
+            ["Lumina:Prompts:BuiltIn"] = "false",
+            ["Lumina:Memory:Filter:Enabled"] = "false",
+        };
+        foreach (var (name, endpoint, priority) in providers)
+        {
+            settings[$"Lumina:Providers:{name}:Kind"] = "openai";
+            settings[$"Lumina:Providers:{name}:Model"] = "scripted-model";
+            settings[$"Lumina:Providers:{name}:Endpoint"] = endpoint;
+            settings[$"Lumina:Providers:{name}:ApiKey"] = "test-key";
+            settings[$"Lumina:Providers:{name}:Priority"] = priority.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings[$"Lumina:Providers:{name}:Timeout"] = "00:00:10";
+        }
+
+        var services = new ServiceCollection();
+        services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        return services.BuildServiceProvider();
+    }
+}
