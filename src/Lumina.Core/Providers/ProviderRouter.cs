@@ -99,6 +99,7 @@ public sealed partial class ProviderRouter : IChatClient
 
                 yield return first;
                 var count = 1;
+                var finished = first.FinishReason is not null;
                 while (true)
                 {
                     ChatResponseUpdate update;
@@ -106,10 +107,18 @@ public sealed partial class ProviderRouter : IChatClient
                     {
                         if (!await stream.MoveNextAsync().ConfigureAwait(false))
                         {
+                            // A stream that simply stops, with no finish reason, was cut: say so rather than pass
+                            // half an answer off as a whole one.
+                            if (!finished)
+                            {
+                                throw new LuminaException($"The answer from {provider.Name} broke off after {count} parts: the stream ended before the model finished. Ask again.");
+                            }
+
                             yield break;
                         }
 
                         update = stream.Current;
+                        finished |= update.FinishReason is not null;
                     }
                     catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsProviderFailure(ex))
                     {

@@ -28,6 +28,7 @@ public sealed class SamplingChatClient(ILuminaCallContextAccessor context) : ICh
     {
         // Sampling answers in one piece; the stream is that one answer.
         var response = await GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+        response.FinishReason ??= ChatFinishReason.Stop;
         foreach (var update in response.ToChatResponseUpdates())
         {
             yield return update;

@@ -70,6 +70,44 @@ public sealed class ProviderRouterTests : IDisposable
     }
 
     [Fact]
+    public async Task Streaming_FirstProviderFailsBeforeTheFirstToken_TheNextStreams()
+    {
+        await using var broken = new ScriptedOpenAiServer(502);
+        await using var working = new ScriptedOpenAiServer(200, "streamed from the second");
+        using var provider = Build(("first", broken.Endpoint, 1), ("second", working.Endpoint, 2));
+
+        var text = new System.Text.StringBuilder();
+        await foreach (var update in provider.GetRequiredService<IChatClient>().GetStreamingResponseAsync("hello"))
+        {
+            text.Append(update.Text);
+        }
+
+        text.ToString().Should().Be("streamed from the second");
+        broken.Requests.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Streaming_BreaksMidway_IsAClearErrorAndDoesNotSwitchProviders()
+    {
+        await using var flaky = new ScriptedOpenAiServer(200, "one two three four five") { BreakStreamAfter = 2 };
+        await using var spare = new ScriptedOpenAiServer(200, "spare answer");
+        using var provider = Build(("flaky", flaky.Endpoint, 1), ("spare", spare.Endpoint, 2));
+
+        var received = new List<string>();
+        var read = async () =>
+        {
+            await foreach (var update in provider.GetRequiredService<IChatClient>().GetStreamingResponseAsync("hello"))
+            {
+                received.Add(update.Text);
+            }
+        };
+
+        (await read.Should().ThrowAsync<LuminaException>()).Which.Message.Should().Contain("flaky").And.Contain("broke off");
+        string.Concat(received).Should().StartWith("one two", "what arrived before the break is the caller's");
+        spare.Requests.Should().Be(0, "half an answer from one model is not finished by another");
+    }
+
+    [Fact]
     public void BadProviderSettings_StopTheStartNamingTheSetting()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>

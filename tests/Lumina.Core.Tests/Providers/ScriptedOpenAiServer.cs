@@ -34,6 +34,9 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
 
     public int Requests => _requests;
 
+    /// <summary>When set, a streaming request gets only this many chunks before the connection is cut.</summary>
+    public int? BreakStreamAfter { get; set; }
+
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();
@@ -57,6 +60,55 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         using var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>The answer as server-sent chunks, one word each; cut short when <see cref="BreakStreamAfter"/> says so.</summary>
+    private async Task StreamAsync(HttpListenerContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "text/event-stream";
+        context.Response.SendChunked = true;
+        var words = Answer.Split(' ');
+        for (var i = 0; i < words.Length; i++)
+        {
+            if (BreakStreamAfter is { } limit && i >= limit)
+            {
+                context.Response.Abort();
+                return;
+            }
+
+            var chunk = new System.Text.Json.Nodes.JsonObject
+            {
+                ["id"] = "chatcmpl-1",
+                ["object"] = "chat.completion.chunk",
+                ["created"] = 1763884800,
+                ["model"] = "scripted",
+                ["choices"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+                {
+                    ["index"] = 0,
+                    ["delta"] = new System.Text.Json.Nodes.JsonObject { ["content"] = i == 0 ? words[i] : " " + words[i] },
+                }),
+            }.ToJsonString();
+            await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes($"data: {chunk}\n\n"));
+            await context.Response.OutputStream.FlushAsync();
+        }
+
+        var last = new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "chatcmpl-1",
+            ["object"] = "chat.completion.chunk",
+            ["created"] = 1763884800,
+            ["model"] = "scripted",
+            ["choices"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["index"] = 0,
+                ["delta"] = new System.Text.Json.Nodes.JsonObject(),
+                ["finish_reason"] = "stop",
+            }),
+        }.ToJsonString();
+        await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes($"data: {last}\n\n"));
+        await context.Response.OutputStream.WriteAsync("data: [DONE]\n\n"u8.ToArray());
+        context.Response.Close();
     }
 
     private static string Completion(string answer) => new System.Text.Json.Nodes.JsonObject
@@ -90,7 +142,13 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
 
             Interlocked.Increment(ref _requests);
             using var reader = new StreamReader(context.Request.InputStream);
-            await reader.ReadToEndAsync();
+            var request = await reader.ReadToEndAsync();
+            if (Status == 200 && request.Contains("\"stream\":true", StringComparison.Ordinal))
+            {
+                await StreamAsync(context);
+                continue;
+            }
+
             context.Response.StatusCode = Status;
             context.Response.ContentType = "application/json";
             var body = Status == 200 ? Completion(Answer) : """{"error":{"message":"scripted failure","type":"server_error"}}""";
