@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Lumina.Abstractions;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Conformance.Plugin;
@@ -13,7 +14,11 @@ namespace Lumina.Conformance.Plugin;
 /// SSE polling, resources, templates, subscriptions, prompts, completion).
 /// </summary>
 [LuminaPlugin("conformance", Description = "Fixtures of the official MCP conformance suite.")]
-public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILuminaResourceNotifier notifier, TimeProvider time)
+public sealed class ConformancePlugin(
+    ILuminaCallContextAccessor context,
+    ILuminaResourceNotifier notifier,
+    TimeProvider time,
+    ILogger<ConformancePlugin> logger)
 {
     private const string WatchedResource = "test://watched-resource";
 
@@ -46,11 +51,11 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
     public async Task<string> ToolWithLoggingAsync(CancellationToken cancellationToken)
     {
         var call = context.Current;
-        await call.LogAsync(LuminaLogLevel.Info, "Tool execution started", cancellationToken);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-        await call.LogAsync(LuminaLogLevel.Info, "Tool processing data", cancellationToken);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-        await call.LogAsync(LuminaLogLevel.Info, "Tool execution completed", cancellationToken);
+        await call.LogAsync(LuminaLogLevel.Info, "Tool execution started", cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+        await call.LogAsync(LuminaLogLevel.Info, "Tool processing data", cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+        await call.LogAsync(LuminaLogLevel.Info, "Tool execution completed", cancellationToken).ConfigureAwait(false);
         return "Tool with logging executed successfully";
     }
 
@@ -63,11 +68,11 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
     public async Task<string> ToolWithProgressAsync(CancellationToken cancellationToken)
     {
         var call = context.Current;
-        await call.ReportProgressAsync(0, 100, "started", cancellationToken);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-        await call.ReportProgressAsync(50, 100, "halfway", cancellationToken);
-        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken);
-        await call.ReportProgressAsync(100, 100, "done", cancellationToken);
+        await call.ReportProgressAsync(0, 100, "started", cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+        await call.ReportProgressAsync(50, 100, "halfway", cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(50), time, cancellationToken).ConfigureAwait(false);
+        await call.ReportProgressAsync(100, 100, "done", cancellationToken).ConfigureAwait(false);
         return "Tool with progress executed successfully";
     }
 
@@ -76,7 +81,7 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
     public async Task<string> SamplingAsync([Description("The prompt to send to the model.")] string prompt, CancellationToken cancellationToken)
     {
         var response = await context.Current.SampleAsync(
-            [new ChatMessage(ChatRole.User, prompt)], new ChatOptions { MaxOutputTokens = 100 }, cancellationToken);
+            [new ChatMessage(ChatRole.User, prompt)], new ChatOptions { MaxOutputTokens = 100 }, cancellationToken).ConfigureAwait(false);
         return $"LLM response: {response.Text}";
     }
 
@@ -88,7 +93,7 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
             .Text("username", description: "User's response", required: true)
             .Text("email", description: "User's email address", required: true)
             .Build();
-        var result = await context.Current.ElicitAsync(new ElicitationRequest(message, schema), cancellationToken);
+        var result = await context.Current.ElicitAsync(new ElicitationRequest(message, schema), cancellationToken).ConfigureAwait(false);
         return $"User response: action={Action(result)}, content={Content(result)}";
     }
 
@@ -103,7 +108,7 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
             .Choice("status", ["active", "inactive", "pending"], title: "Status", defaultValue: "active")
             .Boolean("verified", title: "Verified", defaultValue: true)
             .Build();
-        var result = await context.Current.ElicitAsync(new ElicitationRequest("Please review and update the form fields with defaults", schema), cancellationToken);
+        var result = await context.Current.ElicitAsync(new ElicitationRequest("Please review and update the form fields with defaults", schema), cancellationToken).ConfigureAwait(false);
         return $"Elicitation completed: action={Action(result)}, content={Content(result)}";
     }
 
@@ -125,7 +130,7 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
             .MultiChoice("untitledMulti", ["option1", "option2", "option3"], title: "Untitled multi select")
             .MultiChoice("titledMulti", ["value1", "value2", "value3"], ["First Choice", "Second Choice", "Third Choice"], title: "Titled multi select")
             .Build();
-        var result = await context.Current.ElicitAsync(new ElicitationRequest("Please select options from the enum fields", schema), cancellationToken);
+        var result = await context.Current.ElicitAsync(new ElicitationRequest("Please select options from the enum fields", schema), cancellationToken).ConfigureAwait(false);
         return $"Elicitation completed: action={Action(result)}, content={Content(result)}";
     }
 
@@ -159,9 +164,15 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
     [LuminaTool(Name = "test_reconnection", ReadOnly = true)]
     public async Task<string> ReconnectionAsync(CancellationToken cancellationToken)
     {
-        var released = await context.Current.EnablePollingAsync(TimeSpan.FromMilliseconds(500), cancellationToken);
-        await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken);
-        return released ? "Reconnection test completed: the result was delivered after the client reconnected." : "Reconnection test completed.";
+        // The work comes first and the stream is released just before the result: the SDK's event store answers a
+        // reconnecting GET in polling mode with the events stored so far and ends it, and the suite reconnects at once
+        // (without waiting for the retry interval), so the result must already be on its way when the client returns.
+        await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+        var released = await context.Current.EnablePollingAsync(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        Log.Reconnection(logger, released);
+        return released
+            ? "Reconnection test completed: the stream was released mid-call and the result is delivered when the client reconnects."
+            : "Reconnection test completed on the original stream (this transport cannot release it).";
     }
 
     [KernelFunction("static_text"), Description("A static text resource.")]
@@ -180,7 +191,8 @@ public sealed class ConformancePlugin(ILuminaCallContextAccessor context, ILumin
     [LuminaTool(Name = "test_update_watched_resource", Idempotent = false)]
     public async Task<string> UpdateWatchedAsync(CancellationToken cancellationToken)
     {
-        await notifier.NotifyUpdatedAsync(WatchedResource, cancellationToken);
+        await notifier.NotifyUpdatedAsync(WatchedResource, cancellationToken).ConfigureAwait(false);
+        Log.WatchedResourceUpdated(logger, WatchedResource);
         return "Watched resource updated.";
     }
 
