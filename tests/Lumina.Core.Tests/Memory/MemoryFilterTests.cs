@@ -14,9 +14,7 @@ public sealed class MemoryFilterTests : IDisposable
 
     public MemoryFilterTests()
     {
-        var folder = Directory.CreateDirectory(Path.Combine(_prompts, "notes", "ask")).FullName;
-        File.WriteAllText(Path.Combine(folder, "skprompt.txt"), "Question: {{$question}}");
-        File.WriteAllText(Path.Combine(folder, "config.json"), """{"schema":1,"description":"Asks.","input_variables":[{"name":"question","description":"The question.","is_required":true}]}""");
+        TestPrompts.WriteAsk(_prompts);
     }
 
     public void Dispose() => Directory.Delete(_prompts, recursive: true);

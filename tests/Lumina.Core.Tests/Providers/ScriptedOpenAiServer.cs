@@ -77,54 +77,40 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
                 return;
             }
 
-            var chunk = new System.Text.Json.Nodes.JsonObject
-            {
-                ["id"] = "chatcmpl-1",
-                ["object"] = "chat.completion.chunk",
-                ["created"] = 1763884800,
-                ["model"] = "scripted",
-                ["choices"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
-                {
-                    ["index"] = 0,
-                    ["delta"] = new System.Text.Json.Nodes.JsonObject { ["content"] = i == 0 ? words[i] : " " + words[i] },
-                }),
-            }.ToJsonString();
+            var chunk = Chunk(new System.Text.Json.Nodes.JsonObject { ["content"] = i == 0 ? words[i] : " " + words[i] }, finishReason: null);
             await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes($"data: {chunk}\n\n"));
             await context.Response.OutputStream.FlushAsync();
         }
 
-        var last = new System.Text.Json.Nodes.JsonObject
-        {
-            ["id"] = "chatcmpl-1",
-            ["object"] = "chat.completion.chunk",
-            ["created"] = 1763884800,
-            ["model"] = "scripted",
-            ["choices"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
-            {
-                ["index"] = 0,
-                ["delta"] = new System.Text.Json.Nodes.JsonObject(),
-                ["finish_reason"] = "stop",
-            }),
-        }.ToJsonString();
+        var last = Chunk(new System.Text.Json.Nodes.JsonObject(), finishReason: "stop");
         await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes($"data: {last}\n\n"));
         await context.Response.OutputStream.WriteAsync("data: [DONE]\n\n"u8.ToArray());
         context.Response.Close();
     }
 
-    private static string Completion(string answer) => new System.Text.Json.Nodes.JsonObject
+    private static string Completion(string answer)
     {
-        ["id"] = "chatcmpl-1",
-        ["object"] = "chat.completion",
-        ["created"] = 1763884800,
-        ["model"] = "scripted",
-        ["choices"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        var completion = Envelope("chat.completion", new System.Text.Json.Nodes.JsonObject
         {
             ["index"] = 0,
             ["message"] = new System.Text.Json.Nodes.JsonObject { ["role"] = "assistant", ["content"] = answer },
             ["finish_reason"] = "stop",
-        }),
-        ["usage"] = new System.Text.Json.Nodes.JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 3, ["total_tokens"] = 14 },
-    }.ToJsonString();
+        });
+        completion["usage"] = new System.Text.Json.Nodes.JsonObject { ["prompt_tokens"] = 11, ["completion_tokens"] = 3, ["total_tokens"] = 14 };
+        return completion.ToJsonString();
+    }
+
+    private static string Chunk(System.Text.Json.Nodes.JsonObject delta, string? finishReason) =>
+        Envelope("chat.completion.chunk", new System.Text.Json.Nodes.JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finishReason }).ToJsonString();
+
+    private static System.Text.Json.Nodes.JsonObject Envelope(string kind, System.Text.Json.Nodes.JsonObject choice) => new()
+    {
+        ["id"] = "chatcmpl-1",
+        ["object"] = kind,
+        ["created"] = 1763884800,
+        ["model"] = "scripted",
+        ["choices"] = new System.Text.Json.Nodes.JsonArray(choice),
+    };
 
     private async Task ServeAsync()
     {
