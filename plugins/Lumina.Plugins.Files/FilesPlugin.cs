@@ -1,6 +1,4 @@
 using System.ComponentModel;
-using System.Text;
-using System.Text.RegularExpressions;
 using Lumina.Abstractions;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
@@ -9,36 +7,58 @@ namespace Lumina.Plugins.Files;
 
 /// <summary>
 /// Files an IDE assistant works with: list, read, search, write, edit, move and delete, confined to the allowed roots
-/// (<c>Lumina:Files:Roots</c> and the client's MCP roots).
+/// (<c>Lumina:Files:Roots</c> and the client's MCP roots). This half holds the functions that only read.
 /// </summary>
-[LuminaPlugin("files", Description = "Reads and changes files inside the allowed roots (the configured folders and the client's workspace roots).")]
-public sealed partial class FilesPlugin(FilesOptions options, ILuminaCallContextAccessor context, ILogger<FilesPlugin> logger)
+/// <remarks>
+/// Every path goes through <see cref="AllowedRoots"/>, which follows symbolic links before it checks containment.
+/// Enumeration (list, search) lists links but never descends into them, so nothing outside the roots is ever read.
+/// Errors the model can act on are <see cref="LuminaException"/>s that say what was wrong and what is allowed.
+/// </remarks>
+[LuminaPlugin("files", Description = "Lists, reads, searches and changes text files inside the allowed roots (the configured folders and the client's workspace roots).")]
+public sealed partial class FilesPlugin
 {
-    private const int ProgressEvery = 250;
-    private static readonly TimeSpan s_regexTimeout = TimeSpan.FromSeconds(1);
-    private readonly ILogger _logger = logger;
+    private const string PathHelp = "relative to the first allowed root, or absolute inside a root";
+    private const int ProgressEvery = 200;
+    private const int MaxLineText = 500;
+    private const int MaxDepth = 64;
 
-    [KernelFunction("list"), Description("Lists the files and folders in a folder, optionally filtered by a glob and recursively.")]
-    [LuminaTool(ReadOnly = true, Idempotent = true)]
+    private readonly FilesOptions _options;
+    private readonly ILuminaCallContextAccessor _context;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the plugin.</summary>
+    /// <param name="options">Roots and caps (<c>Lumina:Files</c>).</param>
+    /// <param name="context">The current call's context: the client's roots and progress reporting.</param>
+    /// <param name="logger">Where changes to files are logged.</param>
+    public FilesPlugin(FilesOptions options, ILuminaCallContextAccessor context, ILogger<FilesPlugin> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _context = context;
+        _logger = logger;
+    }
+
+    /// <summary>Lists a folder's entries, optionally filtered by a glob and recursively.</summary>
+    [KernelFunction("list")]
+    [Description("Lists the files and folders in a folder, optionally filtered by a glob and recursively. Symbolic links are listed, never followed. Paths in the result are relative to the first allowed root (absolute under other roots).")]
+    [LuminaTool(Title = "List files", ReadOnly = true, Idempotent = true)]
     public async Task<FileListing> ListAsync(
-        [Description("The folder, relative to the first root or absolute inside a root. Default: the first root.")] string path = ".",
-        [Description("A glob to filter entries, e.g. *.cs or src/**/*.json. Default: everything.")] string? pattern = null,
-        [Description("Whether to descend into subfolders (symbolic links are listed, not followed).")] bool recursive = false,
-        [Description("How deep to descend when recursive (1 = this folder only).")] int maxDepth = 5,
+        [Description("The folder, " + PathHelp + ". Default: the first root.")] string path = ".",
+        [Description("A glob entries must match: *.cs matches a name at any depth, src/**/*.json a path from the folder. Default: every entry.")] string? pattern = null,
+        [Description("Whether to list the contents of subfolders too.")] bool recursive = false,
+        [Description("How many levels to list when recursive: 1 is this folder only (at most 64).")] int maxDepth = 5,
         CancellationToken cancellationToken = default)
     {
         var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
         var folder = roots.Resolve(path);
-        if (!Directory.Exists(folder))
-        {
-            throw new LuminaException($"'{path}' is not a folder.");
-        }
-
-        var glob = ParseGlob(pattern);
+        RequireFolder(folder, path);
+        var glob = ParseGlob(pattern, caseSensitive: false);
+        var depth = recursive ? Math.Clamp(maxDepth, 1, MaxDepth) : 1;
         var entries = new List<FileEntry>();
         var truncated = false;
-        var depth = recursive ? Math.Clamp(maxDepth, 1, 64) : 1;
-        var queue = new Queue<(DirectoryInfo Folder, int Depth)>();
+        var queue = new Queue<(DirectoryInfo Folder, int Level)>();
         queue.Enqueue((new DirectoryInfo(folder), 1));
         while (queue.Count > 0 && !truncated)
         {
@@ -47,20 +67,17 @@ public sealed partial class FilesPlugin(FilesOptions options, ILuminaCallContext
             foreach (var info in Children(current))
             {
                 var isLink = info.LinkTarget is not null;
-                var relative = Relative(folder, info.FullName);
-                if (glob is null || glob.IsMatch(relative))
+                if (glob is null || glob.IsMatch(Relative(folder, info.FullName)))
                 {
-                    if (entries.Count >= options.MaxListEntries)
+                    if (entries.Count >= _options.MaxListEntries)
                     {
                         truncated = true;
                         break;
                     }
 
-                    entries.Add(new FileEntry(
-                        roots.Display(info.FullName),
-                        isLink ? "symlink" : info is DirectoryInfo ? "directory" : "file",
-                        !isLink && info is FileInfo file ? file.Length : null,
-                        info.LastWriteTimeUtc));
+                    entries.Add(isLink
+                        ? new FileEntry(roots.Display(info.FullName), "symlink", null, null)
+                        : new FileEntry(roots.Display(info.FullName), info is DirectoryInfo ? "directory" : "file", (info as FileInfo)?.Length, info.LastWriteTimeUtc));
                 }
 
                 if (info is DirectoryInfo directory && !isLink && level < depth)
@@ -73,351 +90,207 @@ public sealed partial class FilesPlugin(FilesOptions options, ILuminaCallContext
         return new FileListing(roots.Display(folder), entries, truncated);
     }
 
-    [KernelFunction("read"), Description("Reads a text file, whole or a range of lines. Binary files are refused.")]
-    [LuminaTool(ReadOnly = true, Idempotent = true)]
+    /// <summary>Reads a text file, whole or a range of lines, within <see cref="FilesOptions.MaxReadBytes"/>.</summary>
+    [KernelFunction("read")]
+    [Description("Reads a UTF-8 text file, whole or a range of lines, with line endings as in the file. The result gives the total line count and says when the size cap cut it, and where to read on. Binary files are refused.")]
+    [LuminaTool(Title = "Read file", ReadOnly = true, Idempotent = true)]
     public async Task<FileReadResult> ReadAsync(
-        [Description("The file, relative to the first root or absolute inside a root.")] string path,
+        [Description("The file, " + PathHelp + ".")] string path,
         [Description("The first line to return, 1-based. Default: 1.")] int startLine = 1,
         [Description("The last line to return, 1-based and inclusive. Default: the end of the file.")] int? endLine = null,
         CancellationToken cancellationToken = default)
     {
+        if (startLine < 1 || endLine < startLine)
+        {
+            throw new LuminaException($"startLine must be 1 or more and endLine, when given, at least startLine (got startLine={startLine}, endLine={endLine}).");
+        }
+
         var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
         var file = roots.Resolve(path);
-        if (!File.Exists(file))
+        RequireFile(file, path);
+        TextSlice slice;
+        try
         {
-            throw new LuminaException(Directory.Exists(file) ? $"'{path}' is a folder: use files_list." : $"'{path}' does not exist.");
-        }
-
-        if (startLine < 1 || (endLine is { } end && end < startLine))
-        {
-            throw new LuminaException("startLine must be 1 or more, and endLine (when given) at least startLine.");
-        }
-
-        if (TextFiles.LooksBinary(file))
-        {
-            throw new LuminaException($"'{path}' is a binary file; only text files can be read.");
-        }
-
-        var content = new StringBuilder();
-        var line = 0;
-        var last = startLine - 1;
-        var truncated = false;
-        long bytes = 0;
-        using (var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: true))
-        {
-            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } text)
+            if (TextFiles.LooksBinary(file))
             {
-                line++;
-                if (line < startLine || truncated || (endLine is { } stop && line > stop))
-                {
-                    continue;
-                }
-
-                var size = Encoding.UTF8.GetByteCount(text) + 1;
-                if (bytes + size > options.MaxReadBytes)
-                {
-                    truncated = true;
-                    continue;
-                }
-
-                bytes += size;
-                content.Append(text).Append('\n');
-                last = line;
+                throw new LuminaException($"'{path}' is a binary file (it has NUL bytes or is not UTF-8); only text files can be read.");
             }
+
+            slice = await TextFiles.ReadSliceAsync(file, startLine, endLine ?? int.MaxValue, _options.MaxReadBytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failed("read", path, ex);
         }
 
-        var note = truncated
-            ? $"Cut after line {last}: a read returns at most {options.MaxReadBytes} bytes (Lumina:Files:MaxReadBytes). Read on with startLine={last + 1}."
-            : null;
-        return new FileReadResult(roots.Display(file), content.ToString(), startLine, last, line, truncated, note);
+        return new FileReadResult(roots.Display(file), slice.Content, startLine, slice.LastLine, slice.TotalLines, slice.CutLine != 0, ReadNote(slice, startLine));
     }
 
-    [KernelFunction("search"), Description("Finds files by glob, and lines in them by text or regular expression.")]
-    [LuminaTool(ReadOnly = true, Idempotent = true)]
+    /// <summary>Finds files by glob, and lines in them by text or regular expression.</summary>
+    [KernelFunction("search")]
+    [Description("Finds files whose path matches a glob and, when query is given, the lines in them that contain the text or match the regular expression. Returns path, line number and line. Binary and very large files are skipped; symbolic links are not followed.")]
+    [LuminaTool(Title = "Search files", ReadOnly = true, Idempotent = true)]
     public async Task<SearchResult> SearchAsync(
-        [Description("A glob over paths relative to the folder, e.g. **/*.cs, src/*.json, *.md. Default: all files.")] string pattern = "**/*",
-        [Description("Text to find in the files; omit to list the matching files only.")] string? query = null,
+        [Description("A glob over file paths relative to the folder searched: **/*.cs, src/**/*.json, or *.md (a name at any depth). Default: every file.")] string pattern = "**/*",
+        [Description("Text to find, line by line. Omit it to list the files that match the glob.")] string? query = null,
         [Description("Whether query is a .NET regular expression rather than plain text.")] bool isRegex = false,
-        [Description("Whether the match is case-sensitive (query and glob).")] bool caseSensitive = false,
-        [Description("The folder to search, relative to the first root or absolute inside a root. Default: the first root.")] string path = ".",
+        [Description("Whether query and glob are case-sensitive.")] bool caseSensitive = false,
+        [Description("The folder to search, or a single file, " + PathHelp + ". Default: the first root.")] string path = ".",
         CancellationToken cancellationToken = default)
     {
         var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
-        var folder = roots.Resolve(path);
-        if (!Directory.Exists(folder))
+        var target = roots.Resolve(path);
+        var glob = ParseGlob(pattern, caseSensitive) ?? ParseGlob("**/*", caseSensitive)!;
+        var matcher = string.IsNullOrEmpty(query) ? null : TextMatcher.Create(query, isRegex, caseSensitive);
+        var singleFile = File.Exists(target);
+        if (!singleFile)
         {
-            throw new LuminaException($"'{path}' is not a folder.");
+            RequireFolder(target, path);
         }
 
-        var glob = ParseGlob(pattern, caseSensitive) ?? Glob.Parse("**/*", ignoreCase: true);
-        var matcher = query is null ? null : Matcher(query, isRegex, caseSensitive);
+        List<string> files = singleFile ? [target] : EnumerateFiles(target);
         var matches = new List<SearchMatch>();
         var scanned = 0;
         var skipped = 0;
         var truncated = false;
-        var call = context.Current;
-
-        // Symbolic links are not followed: a link could lead out of the roots.
-        var enumeration = new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            IgnoreInaccessible = true,
-        };
-        foreach (var file in Directory.EnumerateFiles(folder, "*", enumeration).Order(StringComparer.Ordinal))
+        var call = _context.Current;
+        for (var i = 0; i < files.Count && !truncated; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var relative = Relative(folder, file);
-            if (!glob.IsMatch(relative))
+            if (i > 0 && i % ProgressEvery == 0)
+            {
+                await call.ReportProgressAsync(i, files.Count, $"{i} of {files.Count} files searched", cancellationToken).ConfigureAwait(false);
+            }
+
+            var file = files[i];
+            if (!singleFile && !glob.IsMatch(Relative(target, file)))
             {
                 continue;
             }
 
             scanned++;
-            if (scanned % ProgressEvery == 0)
-            {
-                await call.ReportProgressAsync(scanned, null, $"{scanned} files searched", cancellationToken).ConfigureAwait(false);
-            }
-
             if (matcher is null)
             {
-                if (matches.Count >= options.MaxSearchResults)
-                {
-                    truncated = true;
-                    break;
-                }
-
-                matches.Add(new SearchMatch(roots.Display(file), null, null));
+                truncated = !TryAdd(matches, new SearchMatch(roots.Display(file), null, null));
                 continue;
             }
 
-            if (new FileInfo(file).Length > options.MaxSearchFileBytes || TextFiles.LooksBinary(file))
+            try
             {
-                skipped++;
-                continue;
-            }
-
-            var number = 0;
-            foreach (var text in File.ReadLines(file))
-            {
-                number++;
-                if (!matcher(text))
+                if (new FileInfo(file).Length > _options.MaxSearchFileBytes || TextFiles.LooksBinary(file))
                 {
+                    skipped++;
                     continue;
                 }
 
-                if (matches.Count >= options.MaxSearchResults)
+                var number = 0;
+                foreach (var line in File.ReadLines(file))
                 {
-                    truncated = true;
-                    break;
+                    number++;
+                    if (matcher.IsMatch(line) && !TryAdd(matches, new SearchMatch(roots.Display(file), number, Shorten(line))))
+                    {
+                        truncated = true;
+                        break;
+                    }
                 }
-
-                matches.Add(new SearchMatch(roots.Display(file), number, text.Length > 500 ? text[..500] + "…" : text));
             }
-
-            if (truncated)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                break;
+                // A file removed or locked since the folder was listed: skip it rather than fail the whole search.
+                skipped++;
             }
         }
 
         return new SearchResult(matches, scanned, skipped, truncated);
     }
 
-    [KernelFunction("write"), Description("Creates a text file (and its folders), or overwrites one when overwrite is true.")]
-    [LuminaTool(Destructive = true)]
-    public async Task<FileChange> WriteAsync(
-        [Description("The file, relative to the first root or absolute inside a root.")] string path,
-        [Description("The whole text to write (UTF-8).")] string content,
-        [Description("Whether to replace the file if it exists. Default: false (an existing file is an error).")] bool overwrite = false,
-        CancellationToken cancellationToken = default)
-    {
-        var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
-        var file = roots.Resolve(path);
-        CheckSize(content, path);
-        if (Directory.Exists(file))
-        {
-            throw new LuminaException($"'{path}' is a folder.");
-        }
-
-        var exists = File.Exists(file);
-        if (exists && !overwrite)
-        {
-            throw new LuminaException($"'{path}' already exists. Pass overwrite=true to replace it, or use files_edit to change part of it.");
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-        TextFiles.WriteAtomically(file, content);
-        LogChanged("write", file);
-        return new FileChange(roots.Display(file), exists ? "overwritten" : "created", new FileInfo(file).Length, null);
-    }
-
-    [KernelFunction("edit"), Description("Replaces an exact piece of text in a file. The text must occur exactly once unless replaceAll is true.")]
-    [LuminaTool(Destructive = false, Idempotent = false)]
-    public async Task<FileChange> EditAsync(
-        [Description("The file, relative to the first root or absolute inside a root.")] string path,
-        [Description("The exact text to replace, including whitespace and line breaks.")] string oldText,
-        [Description("The text to put in its place.")] string newText,
-        [Description("Whether to replace every occurrence. Default: false.")] bool replaceAll = false,
-        CancellationToken cancellationToken = default)
-    {
-        if (string.IsNullOrEmpty(oldText))
-        {
-            throw new LuminaException("oldText must not be empty.");
-        }
-
-        var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
-        var file = roots.Resolve(path);
-        if (!File.Exists(file))
-        {
-            throw new LuminaException($"'{path}' does not exist.");
-        }
-
-        if (new FileInfo(file).Length > options.MaxWriteBytes)
-        {
-            throw new LuminaException($"'{path}' is larger than {options.MaxWriteBytes} bytes (Lumina:Files:MaxWriteBytes) and cannot be edited.");
-        }
-
-        if (TextFiles.LooksBinary(file))
-        {
-            throw new LuminaException($"'{path}' is a binary file; only text files can be edited.");
-        }
-
-        var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
-        var count = Count(text, oldText);
-        if (count == 0)
-        {
-            throw new LuminaException($"oldText was not found in '{path}'. It must match exactly, including whitespace; read the file first.");
-        }
-
-        if (count > 1 && !replaceAll)
-        {
-            throw new LuminaException($"oldText occurs {count} times in '{path}'. Include more surrounding text to make it unique, or pass replaceAll=true.");
-        }
-
-        var updated = text.Replace(oldText, newText, StringComparison.Ordinal);
-        CheckSize(updated, path);
-        TextFiles.WriteAtomically(file, updated);
-        LogChanged("edit", file);
-        return new FileChange(roots.Display(file), "edited", new FileInfo(file).Length, count);
-    }
-
-    [KernelFunction("move"), Description("Moves or renames a file or folder within the allowed roots.")]
-    [LuminaTool(Destructive = true)]
-    public async Task<FileChange> MoveAsync(
-        [Description("What to move, relative to the first root or absolute inside a root.")] string source,
-        [Description("Where to move it (the new path, not just a folder).")] string destination,
-        [Description("Whether to replace an existing destination file. Default: false.")] bool overwrite = false,
-        CancellationToken cancellationToken = default)
-    {
-        var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
-        var from = roots.Resolve(source);
-        var to = roots.Resolve(destination);
-        if (roots.IsRoot(from))
-        {
-            throw new LuminaException("An allowed root itself cannot be moved.");
-        }
-
-        var isFile = File.Exists(from);
-        if (!isFile && !Directory.Exists(from))
-        {
-            throw new LuminaException($"'{source}' does not exist.");
-        }
-
-        if (Directory.Exists(to) || (File.Exists(to) && (!overwrite || !isFile)))
-        {
-            throw new LuminaException($"'{destination}' already exists." + (isFile && File.Exists(to) ? " Pass overwrite=true to replace it." : string.Empty));
-        }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-        if (isFile)
-        {
-            File.Move(from, to, overwrite);
-        }
-        else
-        {
-            Directory.Move(from, to);
-        }
-
-        LogChanged("move", to);
-        return new FileChange(roots.Display(to), "moved", isFile ? new FileInfo(to).Length : null, null);
-    }
-
-    [KernelFunction("delete"), Description("Deletes a file, or a folder (recursive=true for one that is not empty).")]
-    [LuminaTool(Destructive = true, Idempotent = true)]
-    public async Task<FileChange> DeleteAsync(
-        [Description("What to delete, relative to the first root or absolute inside a root.")] string path,
-        [Description("Whether to delete a folder with everything in it. Default: false.")] bool recursive = false,
-        CancellationToken cancellationToken = default)
-    {
-        var roots = await RootsAsync(cancellationToken).ConfigureAwait(false);
-
-        // A link is deleted itself, never what it points to: resolve only its folder, then the name lexically.
-        var trimmed = path.TrimEnd('/', '\\');
-        var name = Path.GetFileName(trimmed);
-        if (name is "" or "." or "..")
-        {
-            throw new LuminaException($"'{path}' names an allowed root or a folder above it; it cannot be deleted. Name the file or folder to delete.");
-        }
-
-        var parent = roots.Resolve(Path.GetDirectoryName(trimmed) is { Length: > 0 } folder ? folder : ".");
-        var target = Path.GetFullPath(Path.Combine(parent, name));
-        if (roots.IsRoot(target) || !roots.IsInside(target))
-        {
-            throw new LuminaException($"'{path}' is an allowed root or outside the roots; it cannot be deleted.");
-        }
-
-        var info = new FileInfo(target);
-        if (info.LinkTarget is not null || info.Exists)
-        {
-            info.Delete();
-        }
-        else if (Directory.Exists(target))
-        {
-            if (!recursive && Directory.EnumerateFileSystemEntries(target).Any())
-            {
-                throw new LuminaException($"'{path}' is a folder that is not empty. Pass recursive=true to delete it with everything in it.");
-            }
-
-            Directory.Delete(target, recursive);
-        }
-        else
-        {
-            throw new LuminaException($"'{path}' does not exist.");
-        }
-
-        LogChanged("delete", target);
-        return new FileChange(roots.Display(target), "deleted", null, null);
-    }
-
     private async Task<AllowedRoots> RootsAsync(CancellationToken cancellationToken) =>
-        await AllowedRoots.ResolveAsync(options, context.Current, cancellationToken).ConfigureAwait(false);
+        await AllowedRoots.ResolveAsync(_options, _context.Current, cancellationToken).ConfigureAwait(false);
 
-    private void CheckSize(string content, string path)
+    private bool TryAdd(List<SearchMatch> matches, SearchMatch match)
     {
-        var bytes = TextFiles.ByteCount(content);
-        if (bytes > options.MaxWriteBytes)
+        if (matches.Count >= _options.MaxSearchResults)
         {
-            throw new LuminaException($"Writing {bytes} bytes to '{path}' exceeds the limit of {options.MaxWriteBytes} bytes (Lumina:Files:MaxWriteBytes).");
+            return false;
         }
+
+        matches.Add(match);
+        return true;
+    }
+
+    private string? ReadNote(TextSlice slice, int startLine)
+    {
+        var cap = $"a read returns at most {_options.MaxReadBytes} bytes (Lumina:Files:MaxReadBytes)";
+        if (slice.CutInsideLine)
+        {
+            return $"Line {slice.CutLine} alone is longer than the cap ({cap}): only its beginning is shown."
+                + (slice.CutLine < slice.TotalLines ? $" Read on with startLine={slice.CutLine + 1}." : string.Empty);
+        }
+
+        if (slice.CutLine != 0)
+        {
+            return $"Cut before line {slice.CutLine}: {cap}. Read on with startLine={slice.CutLine}.";
+        }
+
+        return startLine > slice.TotalLines ? $"The file has {slice.TotalLines} lines: there is nothing from line {startLine} on." : null;
+    }
+
+    private static List<string> EnumerateFiles(string folder)
+    {
+        // Links are skipped, never followed: a link could lead out of the roots.
+        var options = new EnumerationOptions
+        {
+            RecurseSubdirectories = true,
+            AttributesToSkip = FileAttributes.ReparsePoint,
+            IgnoreInaccessible = true,
+        };
+        var files = Directory.EnumerateFiles(folder, "*", options).ToList();
+        files.Sort(StringComparer.Ordinal);
+        return files;
     }
 
     private static List<FileSystemInfo> Children(DirectoryInfo folder)
     {
         try
         {
-            return folder.EnumerateFileSystemInfos()
+            return [.. folder.EnumerateFileSystemInfos()
                 .OrderBy(i => i is DirectoryInfo && i.LinkTarget is null ? 0 : 1)
-                .ThenBy(i => i.Name, StringComparer.Ordinal)
-                .ToList();
+                .ThenBy(i => i.Name, StringComparer.Ordinal)];
         }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException)
         {
+            // An unreadable folder, or one removed while listing: list what can be listed.
             return [];
         }
     }
 
-    private static Glob? ParseGlob(string? pattern, bool caseSensitive = false)
+    private static void RequireFolder(string folder, string path)
+    {
+        if (File.Exists(folder))
+        {
+            throw new LuminaException($"'{path}' is a file, not a folder: use files_read to read it.");
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw new LuminaException($"The folder '{path}' does not exist.");
+        }
+    }
+
+    private static void RequireFile(string file, string path)
+    {
+        if (Directory.Exists(file))
+        {
+            throw new LuminaException($"'{path}' is a folder, not a file: use files_list to see what it holds.");
+        }
+
+        if (!File.Exists(file))
+        {
+            throw new LuminaException($"The file '{path}' does not exist.");
+        }
+    }
+
+    private static Glob? ParseGlob(string? pattern, bool caseSensitive)
     {
         if (string.IsNullOrWhiteSpace(pattern))
         {
@@ -434,50 +307,20 @@ public sealed partial class FilesPlugin(FilesOptions options, ILuminaCallContext
         }
     }
 
-    private static Func<string, bool> Matcher(string query, bool isRegex, bool caseSensitive)
+    private static LuminaException Failed(string verb, string path, Exception ex) =>
+        new($"Could not {verb} '{path}': {ex.Message}", ex);
+
+    private static string Shorten(string line)
     {
-        if (!isRegex)
+        if (line.Length <= MaxLineText)
         {
-            var comparison = caseSensitive ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
-            return line => line.Contains(query, comparison);
+            return line;
         }
 
-        Regex regex;
-        try
-        {
-            regex = new Regex(query, RegexOptions.CultureInvariant | (caseSensitive ? RegexOptions.None : RegexOptions.IgnoreCase), s_regexTimeout);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new LuminaException($"The regular expression is not valid: {ex.Message}", ex);
-        }
-
-        return line =>
-        {
-            try
-            {
-                return regex.IsMatch(line);
-            }
-            catch (RegexMatchTimeoutException ex)
-            {
-                throw new LuminaException("The regular expression took too long on a line; simplify it.", ex);
-            }
-        };
-    }
-
-    private static int Count(string text, string value)
-    {
-        var count = 0;
-        for (var index = text.IndexOf(value, StringComparison.Ordinal); index >= 0; index = text.IndexOf(value, index + value.Length, StringComparison.Ordinal))
-        {
-            count++;
-        }
-
-        return count;
+        // Never cut between the halves of a surrogate pair.
+        var length = char.IsHighSurrogate(line[MaxLineText - 1]) ? MaxLineText - 1 : MaxLineText;
+        return string.Concat(line.AsSpan(0, length), "…");
     }
 
     private static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "files {Operation}: {Path}")]
-    private partial void LogChanged(string operation, string path);
 }

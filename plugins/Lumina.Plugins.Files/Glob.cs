@@ -7,6 +7,10 @@ namespace Lumina.Plugins.Files;
 /// Glob patterns over '/'-separated relative paths: <c>*</c> (within a folder), <c>?</c>, <c>**</c> (any folders),
 /// <c>{a,b}</c> (either). A pattern without '/' matches a file name at any depth (<c>*.cs</c>).
 /// </summary>
+/// <remarks>
+/// The pattern comes from the caller, so it is compiled to a non-backtracking regular expression: matching takes
+/// time linear in the path whatever the pattern (<c>**/**/**/…</c> or <c>*a*a*a*b</c> cannot stall a search).
+/// </remarks>
 internal sealed class Glob
 {
     private readonly Regex _regex;
@@ -18,14 +22,19 @@ internal sealed class Glob
         _nameOnly = nameOnly;
     }
 
+    /// <summary>Compiles a glob.</summary>
+    /// <exception cref="ArgumentException">The pattern is malformed (unbalanced braces).</exception>
     public static Glob Parse(string pattern, bool ignoreCase)
     {
+        ArgumentNullException.ThrowIfNull(pattern);
         pattern = pattern.Trim().Replace('\\', '/');
-        if (pattern.StartsWith("./", StringComparison.Ordinal))
+        while (pattern.StartsWith("./", StringComparison.Ordinal))
         {
             pattern = pattern[2..];
         }
 
+        // Paths are relative to the folder searched: a leading '/' means "from that folder".
+        pattern = pattern.TrimStart('/');
         var builder = new StringBuilder("^");
         var braces = 0;
         for (var i = 0; i < pattern.Length; i++)
@@ -37,6 +46,13 @@ internal sealed class Glob
                     var slash = i + 2 < pattern.Length && pattern[i + 2] == '/';
                     builder.Append(slash ? "(?:.*/)?" : ".*");
                     i += slash ? 2 : 1;
+
+                    // "**/**/" means the same as "**/".
+                    while (slash && pattern.AsSpan(i + 1).StartsWith("**/", StringComparison.Ordinal))
+                    {
+                        i += 3;
+                    }
+
                     break;
                 case '*':
                     builder.Append("[^/]*");
@@ -63,12 +79,12 @@ internal sealed class Glob
 
         if (braces != 0)
         {
-            throw new ArgumentException($"Unbalanced braces in the pattern '{pattern}'.", nameof(pattern));
+            throw new ArgumentException($"The glob '{pattern}' has an unclosed '{{'.", nameof(pattern));
         }
 
         builder.Append('$');
-        var options = RegexOptions.CultureInvariant | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        return new Glob(new Regex(builder.ToString(), options, TimeSpan.FromSeconds(1)), !pattern.Contains('/', StringComparison.Ordinal));
+        var options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
+        return new Glob(new Regex(builder.ToString(), options), !pattern.Contains('/', StringComparison.Ordinal));
     }
 
     /// <summary>Whether a relative path ('/'-separated) matches.</summary>

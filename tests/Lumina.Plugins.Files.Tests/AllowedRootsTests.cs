@@ -10,28 +10,58 @@ public sealed class AllowedRootsTests : IDisposable
 
     private AllowedRoots Roots => AllowedRoots.Of(_files.Root);
 
+    private string RealRoot => AllowedRoots.RealPath(_files.Root);
+
     [Fact]
     public void Resolve_RelativePath_IsUnderTheFirstRoot() =>
-        Roots.Resolve("a/b.txt").Should().Be(Path.Combine(AllowedRoots.RealPath(_files.Root), "a", "b.txt"));
+        Roots.Resolve("a/b.txt").Should().Be(Path.Combine(RealRoot, "a", "b.txt"));
+
+    [Fact]
+    public void Resolve_AbsolutePathInsideARoot_IsAllowed() =>
+        Roots.Resolve(_files.InRoot("x.txt")).Should().Be(Path.Combine(RealRoot, "x.txt"));
 
     [Theory]
     [InlineData("../escape.txt")]
     [InlineData("a/../../escape.txt")]
+    [InlineData("..")]
     [InlineData("/etc/passwd")]
-    public void Resolve_PathLeavingTheRoot_IsRefused(string path) =>
-        ((Action)(() => Roots.Resolve(path))).Should().Throw<LuminaException>().WithMessage("*outside the allowed roots*");
+    public void Resolve_PathLeavingTheRoot_IsRefusedNamingTheRoots(string path) =>
+        ((Action)(() => Roots.Resolve(path))).Should().Throw<LuminaException>()
+            .WithMessage($"Path '{path}' is outside the allowed roots: {RealRoot}.");
+
+    [Fact]
+    public void Resolve_SiblingFolderSharingTheRootsPrefix_IsRefused()
+    {
+        // …/root and …/root-evil share a prefix; only a separator makes a child.
+        var sibling = Directory.CreateDirectory(_files.Root.TrimEnd(Path.DirectorySeparatorChar) + "-evil").FullName;
+
+        ((Action)(() => Roots.Resolve(Path.Combine(sibling, "x.txt")))).Should().Throw<LuminaException>().WithMessage("*outside*");
+    }
+
+    [Fact]
+    public void Resolve_SiblingDifferingOnlyInCase_IsOutsideOnLinux()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        // Linux names are case-sensitive: …/ROOT is another folder, not the root …/root.
+        var upper = Directory.CreateDirectory(Path.Combine(_files.Sandbox, "ROOT")).FullName;
+
+        ((Action)(() => Roots.Resolve(Path.Combine(upper, "x.txt")))).Should().Throw<LuminaException>().WithMessage("*outside*");
+    }
 
     [Fact]
     public void Resolve_DotDotThatStaysInside_IsAllowed() =>
-        Roots.Resolve("a/../b.txt").Should().EndWith($"{Path.DirectorySeparatorChar}b.txt");
+        Roots.Resolve("a/../b.txt").Should().Be(Path.Combine(RealRoot, "b.txt"));
 
     [Fact]
     public void Resolve_SymlinkToAFileOutside_IsRefused()
     {
-        File.WriteAllText(Path.Combine(_files.Outside, "secret.txt"), "secret");
-        File.CreateSymbolicLink(_files.InRoot("link.txt"), Path.Combine(_files.Outside, "secret.txt"));
+        File.CreateSymbolicLink(_files.InRoot("link.txt"), _files.WriteOutside("secret.txt", "secret"));
 
-        ((Action)(() => Roots.Resolve("link.txt"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*");
+        ((Action)(() => Roots.Resolve("link.txt"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*outside the allowed roots*");
     }
 
     [Fact]
@@ -39,14 +69,25 @@ public sealed class AllowedRootsTests : IDisposable
     {
         Directory.CreateSymbolicLink(_files.InRoot("out"), _files.Outside);
 
-        ((Action)(() => Roots.Resolve("out/new.txt"))).Should().Throw<LuminaException>();
-        ((Action)(() => Roots.Resolve("out/deeper/new.txt"))).Should().Throw<LuminaException>();
+        ((Action)(() => Roots.Resolve("out"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*");
+        ((Action)(() => Roots.Resolve("out/new.txt"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*");
+        ((Action)(() => Roots.Resolve("out/deeper/new.txt"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*");
+    }
+
+    [Fact]
+    public void Resolve_RelativeSymlinkClimbingOut_IsRefused()
+    {
+        // A relative target ("../..") is resolved against the link's folder, not taken as a name.
+        Directory.CreateDirectory(_files.InRoot("a"));
+        Directory.CreateSymbolicLink(_files.InRoot("a", "up"), Path.Combine("..", ".."));
+
+        ((Action)(() => Roots.Resolve("a/up/etc/passwd"))).Should().Throw<LuminaException>();
     }
 
     [Fact]
     public void Resolve_DanglingSymlinkPointingOutside_IsRefused()
     {
-        File.CreateSymbolicLink(_files.InRoot("dangling"), Path.Combine(_files.Outside, "not-yet.txt"));
+        File.CreateSymbolicLink(_files.InRoot("dangling"), _files.InOutside("not-yet.txt"));
 
         ((Action)(() => Roots.Resolve("dangling"))).Should().Throw<LuminaException>();
     }
@@ -57,7 +98,7 @@ public sealed class AllowedRootsTests : IDisposable
         var target = _files.Write("real/file.txt", "x");
         File.CreateSymbolicLink(_files.InRoot("alias.txt"), target);
 
-        Roots.Resolve("alias.txt").Should().Be(AllowedRoots.RealPath(target));
+        Roots.Resolve("alias.txt").Should().Be(Path.Combine(RealRoot, "real", "file.txt"));
     }
 
     [Fact]
@@ -71,30 +112,88 @@ public sealed class AllowedRootsTests : IDisposable
     }
 
     [Fact]
-    public void Resolve_NoRoots_SaysHowToConfigureThem() =>
-        ((Action)(() => AllowedRoots.Of().Resolve("a.txt"))).Should().Throw<LuminaException>().WithMessage("*Lumina:Files:Roots*");
-
-    [Fact]
-    public void Resolve_NulCharacter_IsRefused() =>
-        ((Action)(() => Roots.Resolve("a\0b"))).Should().Throw<LuminaException>();
-
-    [Fact]
-    public async Task ResolveAsync_ClientRoots_AreAddedToConfiguredRoots()
+    public void Resolve_SymlinkLoop_IsAClearError()
     {
-        var options = new FilesOptions();
-        var roots = await AllowedRoots.ResolveAsync(options, new RootsContext(_files.Outside), CancellationToken.None);
+        Directory.CreateSymbolicLink(_files.InRoot("a"), _files.InRoot("b"));
+        Directory.CreateSymbolicLink(_files.InRoot("b"), _files.InRoot("a"));
 
-        roots.Roots.Should().Equal(AllowedRoots.RealPath(_files.Outside));
+        ((Action)(() => Roots.Resolve("a/x.txt"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*");
     }
 
     [Fact]
-    public void Validate_BadSettings_NameTheSetting()
+    public void Resolve_RootGivenThroughASymlink_AcceptsPathsByEitherName()
     {
-        var errors = FilesOptions.Validate(new FilesOptions { Roots = ["relative/path", "/no/such/folder"], MaxReadBytes = 0, MaxSearchResults = -1 });
+        // Like /tmp -> /private/tmp on macOS: the root is kept as its real path, and paths through the link still fit.
+        var alias = _files.InOutside("alias");
+        Directory.CreateSymbolicLink(alias, _files.Root);
+        var roots = AllowedRoots.Of(alias);
 
-        errors.Should().Contain(e => e.Contains("Lumina:Files:Roots:0", StringComparison.Ordinal) && e.Contains("absolute", StringComparison.Ordinal));
-        errors.Should().Contain(e => e.Contains("Lumina:Files:Roots:1", StringComparison.Ordinal));
-        errors.Should().Contain(e => e.Contains("Lumina:Files:MaxReadBytes", StringComparison.Ordinal));
-        errors.Should().Contain(e => e.Contains("Lumina:Files:MaxSearchResults", StringComparison.Ordinal));
+        roots.Roots.Should().Equal(RealRoot);
+        roots.Resolve(Path.Combine(alias, "a.txt")).Should().Be(Path.Combine(RealRoot, "a.txt"));
+    }
+
+    [Fact]
+    public void ResolveEntry_Symlink_IsTheLinkItselfNotItsTarget()
+    {
+        File.CreateSymbolicLink(_files.InRoot("link.txt"), _files.WriteOutside("secret.txt", "secret"));
+
+        Roots.ResolveEntry("link.txt").Should().Be(Path.Combine(RealRoot, "link.txt"));
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("./")]
+    [InlineData("sub/..")]
+    public void ResolveEntry_TheRootItself_IsTheRoot(string path) =>
+        Roots.IsRoot(Roots.ResolveEntry(path)).Should().BeTrue();
+
+    [Fact]
+    public void ResolveEntry_EntryUnderASymlinkedFolderOutside_IsRefused()
+    {
+        Directory.CreateSymbolicLink(_files.InRoot("out"), _files.Outside);
+
+        ((Action)(() => Roots.ResolveEntry("out/x.txt"))).Should().Throw<LuminaException>().WithMessage("*symbolic link*");
+        ((Action)(() => Roots.ResolveEntry(".."))).Should().Throw<LuminaException>().WithMessage("*outside*");
+    }
+
+    [Fact]
+    public void Display_UnderTheFirstRootIsRelative_UnderAnotherIsAbsolute()
+    {
+        var roots = AllowedRoots.Of(_files.Root, _files.Outside);
+        var second = Path.Combine(AllowedRoots.RealPath(_files.Outside), "b.txt");
+
+        roots.Display(Path.Combine(RealRoot, "a", "b.txt")).Should().Be("a/b.txt");
+        roots.Display(RealRoot).Should().Be(".");
+        roots.Display(second).Should().Be(second, "a relative path would resolve against the first root, a different file");
+    }
+
+    [Fact]
+    public void Resolve_NoRoots_SaysHowToConfigureThem() =>
+        ((Action)(() => AllowedRoots.Of().Resolve("a.txt"))).Should().Throw<LuminaException>().WithMessage("*Lumina:Files:Roots*client*roots*");
+
+    [Theory]
+    [InlineData("a\0b")]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void Resolve_MalformedPath_IsRefused(string path) =>
+        ((Action)(() => Roots.Resolve(path))).Should().Throw<LuminaException>();
+
+    [Fact]
+    public async Task ResolveAsync_ClientRoots_AreAddedAfterConfiguredRootsAndNonFileRootsIgnored()
+    {
+        var options = new FilesOptions { Roots = [_files.Root] };
+        var context = new TestCallContext(_files.Outside, "https://example.com/repo", "/does/not/exist");
+
+        var roots = await AllowedRoots.ResolveAsync(options, context, CancellationToken.None);
+
+        roots.Roots.Should().Equal(RealRoot, AllowedRoots.RealPath(_files.Outside));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_SameRootFromConfigurationAndClient_IsListedOnce()
+    {
+        var roots = await AllowedRoots.ResolveAsync(new FilesOptions { Roots = [_files.Root] }, new TestCallContext(_files.Root), CancellationToken.None);
+
+        roots.Roots.Should().Equal(RealRoot);
     }
 }
