@@ -62,23 +62,4 @@ public class MemoryFilterBenchmarks
         var provider = services.BuildServiceProvider();
         return (provider, provider.GetRequiredService<Kernel>());
     }
-
-    /// <summary>A model that answers at once, so only Lumina's own work is measured.</summary>
-    private sealed class InstantChat : IChatClient
-    {
-        private static readonly ChatResponse s_answer = new(new ChatMessage(ChatRole.Assistant, "We deploy on Tuesdays."));
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(s_answer);
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            s_answer.ToChatResponseUpdates().ToAsyncEnumerable();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) =>
-            serviceType == typeof(ChatClientMetadata) ? new ChatClientMetadata("instant") : null;
-
-        public void Dispose()
-        {
-        }
-    }
 }

@@ -11,6 +11,7 @@ public sealed partial class FilesPlugin
     /// <summary>Creates a text file, or replaces one when <paramref name="overwrite"/> is true.</summary>
     [KernelFunction("write")]
     [Description("Creates a UTF-8 text file with the given content, creating missing folders. An existing file is replaced only when overwrite is true; to change part of a file, use files_edit.")]
+    [LuminaRequires(LuminaPermission.Write)]
     [LuminaTool(Title = "Write file", Destructive = true)]
     public async Task<FileChange> WriteAsync(
         [Description("The file, " + PathHelp + ".")] string path,
@@ -50,6 +51,7 @@ public sealed partial class FilesPlugin
     /// <summary>Replaces an exact piece of text in a file.</summary>
     [KernelFunction("edit")]
     [Description("Replaces an exact piece of text in a text file with new text. oldText must occur exactly once (include surrounding lines to make it unique) unless replaceAll is true. Read the file first to quote it exactly.")]
+    [LuminaRequires(LuminaPermission.Write)]
     [LuminaTool(Title = "Edit file", Destructive = false, Idempotent = false)]
     public async Task<FileChange> EditAsync(
         [Description("The file, " + PathHelp + ".")] string path,
@@ -116,6 +118,7 @@ public sealed partial class FilesPlugin
     /// <summary>Moves or renames a file or folder within the allowed roots.</summary>
     [KernelFunction("move")]
     [Description("Moves or renames a file or folder within the allowed roots, creating missing folders of the destination. A symbolic link is moved itself, not what it points to. An existing destination file is replaced only when overwrite is true.")]
+    [LuminaRequires(LuminaPermission.Write)]
     [LuminaTool(Title = "Move file", Destructive = true)]
     public async Task<FileChange> MoveAsync(
         [Description("What to move, " + PathHelp + ".")] string source,
@@ -178,6 +181,7 @@ public sealed partial class FilesPlugin
     /// <summary>Deletes a file, a link, or a folder (with its contents when <paramref name="recursive"/> is true).</summary>
     [KernelFunction("delete")]
     [Description("Deletes a file or an empty folder; a folder with contents only when recursive is true. A symbolic link is deleted itself, never what it points to. The allowed roots themselves cannot be deleted.")]
+    [LuminaRequires(LuminaPermission.Write)]
     [LuminaTool(Title = "Delete file", Destructive = true, Idempotent = true)]
     public async Task<FileChange> DeleteAsync(
         [Description("What to delete, " + PathHelp + ".")] string path,

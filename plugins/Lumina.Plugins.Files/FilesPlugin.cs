@@ -14,6 +14,7 @@ namespace Lumina.Plugins.Files;
 /// Enumeration (list, search) lists links but never descends into them, so nothing outside the roots is ever read.
 /// Errors the model can act on are <see cref="LuminaException"/>s that say what was wrong and what is allowed.
 /// </remarks>
+[LuminaRequires(LuminaPermission.Read)]
 [LuminaPlugin("files", Description = "Lists, reads, searches and changes text files inside the allowed roots (the configured folders and the client's workspace roots).")]
 public sealed partial class FilesPlugin
 {

@@ -9,6 +9,7 @@ namespace Lumina.Plugins.Memory;
 /// What Lumina remembers for the caller: facts to recall later, context values, and past conversations. Everything is
 /// kept per caller; nobody sees another caller's memory.
 /// </summary>
+[LuminaRequires(LuminaPermission.Read)]
 [LuminaPlugin("memory", Description = "Remembers facts, context values and conversations for the caller, across sessions and hosts.")]
 public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccessor context, ILuminaResourceNotifier notifier)
 {
@@ -20,6 +21,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
 
     private string User => context.Current.Caller.Id;
 
+    [LuminaRequires(LuminaPermission.Write)]
     [KernelFunction("remember"), Description("Remembers a fact for later (a preference, a decision, a detail about the user or project). Returns its id.")]
     [LuminaTool(Idempotent = false)]
     public async Task<MemoryFact> RememberAsync(
@@ -41,6 +43,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
         CancellationToken cancellationToken = default) =>
         new(await memory.RecallAsync(User, query, Math.Clamp(limit, 1, 50), tags, cancellationToken).ConfigureAwait(false));
 
+    [LuminaRequires(LuminaPermission.Write)]
     [KernelFunction("forget"), Description("Forgets one remembered fact by its id.")]
     [LuminaTool(Destructive = true, Idempotent = true)]
     public async Task<string> ForgetAsync([Description("The fact's id, as returned by remember or recall.")] string id, CancellationToken cancellationToken = default)
@@ -54,6 +57,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
         return $"Forgot fact {id}.";
     }
 
+    [LuminaRequires(LuminaPermission.Write)]
     [KernelFunction("forget_all"), Description("Erases everything remembered for the caller: all facts, context values and conversations (right to erasure). Cannot be undone.")]
     [LuminaTool(Destructive = true, Idempotent = true)]
     public async Task<string> ForgetAllAsync(CancellationToken cancellationToken = default)
@@ -64,6 +68,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
         return $"Erased {erased} items.";
     }
 
+    [LuminaRequires(LuminaPermission.Write)]
     [KernelFunction("set_context"), Description("Sets a named context value for the caller (e.g. current_project = lumina), replacing any earlier value.")]
     [LuminaTool(Idempotent = true)]
     public async Task<ContextValue> SetContextAsync(

@@ -7,6 +7,7 @@ using Microsoft.SemanticKernel;
 namespace Lumina.Plugins.System;
 
 /// <summary>Describes the running Lumina host: version, runtime, plugins and how each function is served, providers.</summary>
+[LuminaRequires(LuminaPermission.Read)]
 [LuminaPlugin("system", Description = "Describes this Lumina host.")]
 public sealed class SystemPlugin(ILuminaHostInfo host)
 {

@@ -7,6 +7,7 @@ using Microsoft.SemanticKernel;
 namespace Lumina.Plugins.Time;
 
 /// <summary>Clock and calendar arithmetic: the current time in a zone, conversions between zones, date arithmetic.</summary>
+[LuminaRequires(LuminaPermission.Read)]
 [LuminaPlugin("time", Description = "Current time, time-zone conversion and date arithmetic.")]
 public sealed class TimePlugin(TimeProvider time)
 {

@@ -42,3 +42,21 @@ public sealed class LuminaClientCapabilityException : LuminaException
     {
     }
 }
+
+/// <summary>The caller may not invoke the function: their role lacks the permission it needs.</summary>
+public sealed class LuminaForbiddenException : LuminaException
+{
+    public LuminaForbiddenException()
+    {
+    }
+
+    public LuminaForbiddenException(string message)
+        : base(message)
+    {
+    }
+
+    public LuminaForbiddenException(string message, Exception? innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,7 +1,12 @@
 using Lumina.Abstractions;
 using Lumina.Core;
+using Lumina.Core.Auth;
+using Lumina.Core.Audit;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
+using Lumina.Core.Orchestration;
+using Lumina.Core.Policy;
+using Lumina.Core.Telemetry;
 using Lumina.Core.Providers;
 using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
@@ -52,20 +57,31 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<LuminaPluginRegistry>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
 
-        // The MCP client's own model is the chat service until a provider is configured; then the router is.
+        // The router is the chat service, in front of the configured providers or, when there are none, the MCP
+        // client's own model (sampling).
         services.TryAddSingleton<SamplingChatClient>();
         services.AddLuminaProviders(configuration);
-        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<SamplingChatClient>());
 
         // Each resolution gets a kernel of its own over the current plugins: a caller may change it freely.
         services.TryAddTransient(sp => sp.GetRequiredService<LuminaPluginRegistry>().CreateKernel());
         services.AddHostedService<PluginDirectoryWatcher>();
+        // Kernel filters run in the order they are registered, the first outermost:
+        // telemetry → audit → authorization → policy → memory. Audit is outside authorization so refusals are recorded.
+        services.TryAddSingleton(sp => new LuminaTelemetry(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        services.AddSingleton<IFunctionInvocationFilter, TelemetryFilter>();
+        services.AddLuminaAudit(configuration);
+        services.AddLuminaAuth(configuration);
+        services.AddLuminaPolicy(configuration);
         services.AddLuminaMemory(configuration);
 
         builder.AddPlugin<FilesPlugin>(source: "builtin")
             .AddPlugin<TimePlugin>(source: "builtin")
             .AddPlugin<SystemPlugin>(source: "builtin")
-            .AddPlugin<MemoryPlugin>(source: "builtin");
+            .AddPlugin<MemoryPlugin>(source: "builtin")
+            .AddPlugin<OrchestrationPlugin>(source: "builtin")
+            .AddPlugin<ProvidersPlugin>(source: "builtin")
+            .AddPlugin<AuditPlugin>(source: "builtin")
+            .AddPlugin<PolicyPlugin>(source: "builtin");
         return builder;
     }
 

@@ -10,6 +10,12 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
         Help,
         Version,
         Error,
+
+        /// <summary><c>users …</c> or <c>keys …</c>: <see cref="AdminCommands"/>.</summary>
+        Admin,
+
+        /// <summary><c>audit verify</c> or <c>audit tail</c>: <see cref="AuditCommand"/>.</summary>
+        Audit,
     }
 
     public const string Help = """
@@ -17,6 +23,8 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
 
         Usage:
           lumina [options] [--Section:Key=value ...]
+          lumina audit verify | tail [-n COUNT]   check the audit ledger's hash chain (exit 1 naming the first bad
+                                                  record) or print its last records (default 20)
 
         Options:
           (none)            Serve MCP over stdio (stdout carries only protocol frames; logs go to stderr).
@@ -33,9 +41,22 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
           Lumina:Files:Roots            folders the files plugin may touch (plus the client's MCP roots)
           Lumina:Memory:Store           sqlite (default, a file in the data directory) or redis (shared by hosts)
           ConnectionStrings:redis       the Redis server for Lumina:Memory:Store=redis, e.g. localhost:6379
+          Lumina:Audit:Enabled          record every call in the hash-chained audit ledger (default true)
+          Lumina:Audit:FailClosed       fail a call whose audit record cannot be written (default true)
           Lumina:Http:AllowedHosts      host names HTTP requests may address (default localhost, 127.0.0.1, [::1])
           Lumina:Http:AllowedOrigins    extra browser origins allowed to call
           Lumina:Http:MaxRequestBodyBytes  largest request body (default 4194304)
+
+        Users, keys and roles: run 'lumina users' or 'lumina keys' for their commands.
+          lumina users add alice --role user --password-stdin < password.txt
+          lumina keys create alice --expires 30d
+          Lumina:Auth:LocalRole         the stdio caller's role (default user)
+          Lumina:Auth:AnonymousRole     the role of an HTTP caller without credentials (default: none, refused)
+          Lumina:Auth:Permissions:<plugin>[.<function>]  read|write|execute|manage, overriding the plugin
+          Lumina:Auth:SigningKey        HS256 key (>= 32 bytes) for POST /token's JWTs (default: random per start)
+          Lumina:Auth:TokenLifetime     lifetime of issued tokens (default 00:15:00)
+          Lumina:Auth:Resource          this server's resource URI, the tokens' audience (default <url>/mcp)
+          Lumina:Auth:Authority, Lumina:Auth:Audience  validate tokens of an external OpenID Connect authority
 
         Examples:
           lumina --Lumina:Files:Roots:0=$HOME/src/project
@@ -45,6 +66,18 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
 
     public static CommandLine Parse(string[] args)
     {
+        if (AdminCommands.IsAdminCommand(args))
+        {
+            return new CommandLine(Kind.Admin, args);
+        }
+
+        // "audit" may follow configuration options (lumina --Lumina:DataDirectory=… audit verify), as users and keys may.
+        var audit = Array.FindIndex(args, a => !a.StartsWith('-'));
+        if (audit >= 0 && args[audit] == "audit" && args[..audit].All(a => a.Contains('=', StringComparison.Ordinal)))
+        {
+            return new CommandLine(Kind.Audit, [.. args[(audit + 1)..], .. args[..audit]]);
+        }
+
         var rest = new List<string>();
         var command = Kind.Stdio;
         for (var i = 0; i < args.Length; i++)

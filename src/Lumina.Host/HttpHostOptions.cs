@@ -28,6 +28,24 @@ public sealed class HttpHostOptions
     /// <value>The default value is 1000.</value>
     public int MaxIdleSessions { get; set; } = 1000;
 
+    /// <summary>
+    /// How long a sent SSE event is kept so a client that lost its stream can resume with <c>Last-Event-ID</c>.
+    /// Clients reconnect within seconds; keeping events longer only costs memory under load.
+    /// </summary>
+    /// <value>The default value is 2 minutes.</value>
+    public TimeSpan EventRetention { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>The most memory the kept SSE events may take, in bytes; past it the oldest are dropped first.</summary>
+    /// <value>The default value is 64 MiB.</value>
+    public long MaxEventStoreBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
+    /// How long a client that reconnects (GET with <c>Last-Event-ID</c>) to a call that released its stream is held
+    /// waiting for the call's next event before the stream ends and the client polls again. Zero answers at once.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan ResumeWait { get; set; } = TimeSpan.FromSeconds(30);
+
     internal static readonly string[] DefaultHosts = ["localhost", "127.0.0.1", "[::1]"];
 
     internal IReadOnlyList<string> EffectiveHosts => AllowedHosts.Count == 0 ? DefaultHosts : [.. AllowedHosts];

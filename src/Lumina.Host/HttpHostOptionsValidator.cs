@@ -22,6 +22,16 @@ internal sealed class HttpHostOptionsValidator : IValidateOptions<HttpHostOption
             errors.Add("Lumina:Http:MaxIdleSessions must be at least 1.");
         }
 
+        if (options.EventRetention <= TimeSpan.Zero || options.MaxEventStoreBytes < 1024 * 1024)
+        {
+            errors.Add("Lumina:Http:EventRetention must be positive and Lumina:Http:MaxEventStoreBytes at least 1 MiB.");
+        }
+
+        if (options.ResumeWait < TimeSpan.Zero || options.ResumeWait > TimeSpan.FromMinutes(10))
+        {
+            errors.Add("Lumina:Http:ResumeWait must be between 00:00:00 and 00:10:00.");
+        }
+
         for (var i = 0; i < options.AllowedOrigins.Count; i++)
         {
             if (!Uri.TryCreate(options.AllowedOrigins[i], UriKind.Absolute, out var origin) || origin.Scheme is not ("http" or "https"))

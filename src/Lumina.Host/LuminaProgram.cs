@@ -1,6 +1,8 @@
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Configuration;
+using Lumina.Host.Api;
+using Lumina.Host.Auth;
 using Lumina.Mcp;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
@@ -8,7 +10,7 @@ using ModelContextProtocol.AspNetCore;
 namespace Lumina.Host;
 
 /// <summary>The <c>lumina</c> command: parses the command line and runs the stdio or HTTP server.</summary>
-internal static class LuminaProgram
+internal static partial class LuminaProgram
 {
     /// <summary>The address served when neither <c>--urls</c> nor <c>urls</c> configuration says otherwise.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5100";
@@ -24,6 +26,8 @@ internal static class LuminaProgram
             case CommandLine.Kind.Version:
                 await Console.Out.WriteLineAsync($"lumina {LuminaVersion.Value}").ConfigureAwait(false);
                 return 0;
+            case CommandLine.Kind.Admin:
+                return await AdminCommands.RunAsync(options.Rest, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
             case CommandLine.Kind.Error:
                 await Console.Error.WriteLineAsync($"lumina: {options.Error}\nRun 'lumina --help' for usage.").ConfigureAwait(false);
                 return 2;
@@ -31,6 +35,11 @@ internal static class LuminaProgram
 
         try
         {
+            if (options.Command == CommandLine.Kind.Audit)
+            {
+                return await AuditCommand.RunAsync(options.Rest).ConfigureAwait(false);
+            }
+
             if (options.Command == CommandLine.Kind.Http)
             {
                 await using var app = BuildHttp(options.Rest);
@@ -75,14 +84,11 @@ internal static class LuminaProgram
         });
         ConfigureLogging(builder.Logging);
         builder.Services.AddLumina(builder.Configuration);
+        builder.Services.AddLuminaOpenTelemetry(builder.Configuration, http: false);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddMcpServer()
             .WithLuminaStdioTransport(builder.Configuration.GetValue("Lumina:Stdio:MaxMessageBytes", 4L * 1024 * 1024))
-            .WithLumina(o =>
-            {
-                o.Transport = LuminaTransport.Stdio;
-                o.LocalRole = builder.Configuration["Lumina:Stdio:Role"] ?? "user";
-            });
+            .WithLumina(o => o.Transport = LuminaTransport.Stdio);
         var host = builder.Build();
         PrepareDataDirectory(host.Services);
         return host;
@@ -112,6 +118,7 @@ internal static class LuminaProgram
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddLumina(builder.Configuration);
+        builder.Services.AddLuminaOpenTelemetry(builder.Configuration, http: true);
         // MCP9006: sessions and resumable streams are the SDK's back-compat path for 2025-11-25 clients, which are
         // every IDE today; Lumina serves them beside stateless 2026-07-28 clients. Idle sessions expire (clients often
         // never DELETE theirs).
@@ -130,23 +137,60 @@ internal static class LuminaProgram
             })
             // Resumable streams: every SSE event gets an id, so a client that lost its stream (or was asked to poll
             // during a long call) reconnects with Last-Event-ID and misses nothing.
-            .WithDistributedCacheEventStreamStore()
+            // Kept for EventRetention and within MaxEventStoreBytes: the SDK's default (30 minutes, unbounded) held
+            // every reply and grew ~86 MiB a minute under steady load (bench/results/soak-20261123-1152.md).
+            .WithDistributedCacheEventStreamStore(o =>
+            {
+                o.EventSlidingExpiration = http.EventRetention;
+                o.EventAbsoluteExpiration = http.EventRetention;
+            })
+            .WithWaitingStreamResumption(http.ResumeWait)
             .WithLumina(o => o.Transport = LuminaTransport.Http);
 #pragma warning restore MCP9006
-        builder.Services.AddDistributedMemoryCache();
+        builder.Services.AddDistributedMemoryCache(o => o.SizeLimit = http.MaxEventStoreBytes);
+        builder.Services.AddLuminaHttpAuth(builder.Configuration);
+        builder.Services.AddSingleton<StoreReadiness>();
 
         var app = builder.Build();
         PrepareDataDirectory(app.Services);
+        // Made now, so a missing signing key is reported at start rather than on the first request.
+        var authority = app.Services.GetRequiredService<TokenAuthority>();
+        app.Lifetime.ApplicationStarted.Register(() => LogAuth(app.Logger, authority));
+        // Host/Origin first: a rebinding page is refused before anything looks at its credentials.
         app.UseMiddleware<HostValidationMiddleware>();
-        app.MapMcp("/mcp");
-        app.MapGet("/healthz", () => Results.Text("ok"));
+        app.UseMiddleware<UnreadableMessageMiddleware>();
+        app.UseMiddleware<ProtocolVersionMiddleware>(new PathString("/mcp"));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapLuminaHttpAuth();
+        app.MapMcp("/mcp").RequireAuthorization(HttpAuthentication.Policy);
+        app.MapLuminaHttpApi();
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         return app;
     }
+
+    private static void LogAuth(ILogger logger, TokenAuthority authority)
+    {
+        if (authority.IsExternal)
+        {
+            LogExternalAuth(logger, authority.Issuer, authority.Audience);
+        }
+        else
+        {
+            LogOwnAuth(logger, authority.Issuer, authority.Resource);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP auth: tokens from POST /token, issuer {Issuer}, audience (resource) {Resource}.")]
+    private static partial void LogOwnAuth(ILogger logger, string issuer, string resource);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "HTTP auth: tokens of the OpenID Connect authority {Authority}, audience {Audience}.")]
+    private static partial void LogExternalAuth(ILogger logger, string authority, string audience);
 
     private static Task RunSessionAsync(HttpContext context, ModelContextProtocol.Server.McpServer server, CancellationToken cancellationToken) =>
         LuminaMcpSessions.RunAsync(server, context.RequestServices, cancellationToken);
 
-    private static void ConfigureLogging(ILoggingBuilder logging)
+    internal static void ConfigureLogging(ILoggingBuilder logging)
     {
         // stdout is the MCP channel in stdio mode: every log line goes to stderr, in both modes alike.
         logging.ClearProviders();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Lumina.Abstractions;
+using Lumina.Core.Auth;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -14,19 +15,24 @@ public interface ILuminaCallerResolver
 
 /// <summary>
 /// An authenticated HTTP user is who their claims say; otherwise stdio callers are the local user (the process
-/// owner, whom the operating system already authenticated) and HTTP callers are anonymous guests.
+/// owner, whom the operating system already authenticated) with <c>Lumina:Auth:LocalRole</c>, and HTTP callers are
+/// anonymous with <c>Lumina:Auth:AnonymousRole</c>. With none configured the HTTP host refuses them before MCP sees
+/// them; should one get here anyway, its role grants nothing.
 /// </summary>
-internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options) : ILuminaCallerResolver
+internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, IOptions<LuminaAuthOptions> auth) : ILuminaCallerResolver
 {
-    private readonly LuminaCaller _local = new("local", Environment.UserName, options.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false);
-    private readonly LuminaCaller _anonymous = new("anonymous", "anonymous", "guest", LuminaTransport.Http, IsAuthenticated: false);
+    /// <summary>A role that is none of <see cref="LuminaRoles.All"/>, so it grants no permission.</summary>
+    private const string NoRole = "none";
+
+    private readonly LuminaCaller _local = new("local", Environment.UserName, options.Value.LocalRole ?? auth.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false);
+    private readonly LuminaCaller _anonymous = new("anonymous", "anonymous", auth.Value.AnonymousRole ?? NoRole, LuminaTransport.Http, IsAuthenticated: false);
 
     public LuminaCaller Resolve(McpServer server, JsonRpcRequest request)
     {
         if (request.Context?.User is { Identity.IsAuthenticated: true } user)
         {
             var id = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? user.Identity.Name ?? "unknown";
-            var role = user.FindFirst(ClaimTypes.Role)?.Value ?? user.FindFirst("role")?.Value ?? "guest";
+            var role = user.FindFirst(ClaimTypes.Role)?.Value ?? user.FindFirst("role")?.Value ?? LuminaRoles.Guest;
             return new LuminaCaller(id, user.Identity.Name ?? id, role, LuminaTransport.Http, IsAuthenticated: true);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lumina.Abstractions;
 using Lumina.Core;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol;
@@ -41,6 +42,16 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
     public override async ValueTask<GetPromptResult> GetAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken = default)
     {
         var name = ProtocolPrompt.Name;
+        var context = _invoker.CreateContext(request, request.Params?.ProgressToken, name);
+        try
+        {
+            _invoker.Authorize(context, _function);
+        }
+        catch (LuminaForbiddenException ex)
+        {
+            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
+        }
+
         var given = request.Params?.Arguments;
         var arguments = new KernelArguments();
         foreach (var parameter in _function.Function.Metadata.Parameters)
@@ -59,10 +70,22 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
             }
         }
 
-        var context = _invoker.CreateContext(request, request.Params?.ProgressToken, name);
+        try
+        {
+            return await RenderOrInvokeAsync(context, arguments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LuminaForbiddenException ex)
+        {
+            // The same words a refused tool call gets, as a protocol error (prompts have no error result).
+            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
+        }
+    }
+
+    private async ValueTask<GetPromptResult> RenderOrInvokeAsync(ILuminaCallContext context, KernelArguments arguments, CancellationToken cancellationToken)
+    {
         if (_function.Template is { } template)
         {
-            var text = await _invoker.RenderAsync(context, template, arguments, cancellationToken).ConfigureAwait(false);
+            var text = await _invoker.RenderAsync(context, _function, template, arguments, cancellationToken).ConfigureAwait(false);
             return new GetPromptResult
             {
                 Description = ProtocolPrompt.Description,

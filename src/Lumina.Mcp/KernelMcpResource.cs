@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using Lumina.Abstractions;
 using Lumina.Core;
 using Microsoft.SemanticKernel;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -56,7 +58,21 @@ internal sealed class KernelMcpResource : McpServerResource
         }
 
         var context = _invoker.CreateContext(request, request.Params?.ProgressToken, ProtocolResourceTemplate.Name);
-        var result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
+        FunctionResult result;
+        try
+        {
+            result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LuminaForbiddenException ex)
+        {
+            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
+        }
+        catch (LuminaException ex)
+        {
+            // A resource's own refusal (not found, not allowed, a limit) is meant for the client, as a tool's is.
+            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidParams);
+        }
+
         return new ReadResourceResult { Contents = McpContent.ResourceContents(result.GetValue<object>(), uri, ProtocolResourceTemplate.MimeType) };
     }
 

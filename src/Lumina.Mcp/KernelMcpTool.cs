@@ -23,7 +23,7 @@ internal sealed partial class KernelMcpTool : McpServerTool
         _structured = output is not null;
         ProtocolTool = new Tool
         {
-            Name = function.Tool?.Name is { } declared ? McpNames.Declared(declared) : McpNames.For(function.PluginName, function.Function.Name),
+            Name = function.ToolName,
             Title = function.Tool?.Title,
             Description = function.Kind == LuminaFunctionKind.PromptTemplate
                 ? $"{function.Description} (Runs the prompt on a model and returns the model's answer.)"
@@ -46,8 +46,9 @@ internal sealed partial class KernelMcpTool : McpServerTool
         var name = ProtocolTool.Name;
         try
         {
-            var arguments = KernelArgumentBinder.Bind(_function, request.Params?.Arguments, name);
             var context = _invoker.CreateContext(request, request.Params?.ProgressToken, name);
+            _invoker.Authorize(context, _function);
+            var arguments = KernelArgumentBinder.Bind(_function, request.Params?.Arguments, name);
             var result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
             return _function.Kind == LuminaFunctionKind.PromptTemplate
                 ? McpContent.Text(result.ToString())

@@ -9,7 +9,9 @@ public sealed class LuminaMcpOptions
     /// <value>The default value is <see cref="LuminaTransport.Stdio"/>.</value>
     public LuminaTransport Transport { get; set; } = LuminaTransport.Stdio;
 
-    /// <summary>The role of the local user on stdio (the process owner).</summary>
-    /// <value>The default value is <c>user</c>.</value>
-    public string LocalRole { get; set; } = "user";
+    /// <summary>
+    /// The role of the local user on stdio (the process owner), overriding <c>Lumina:Auth:LocalRole</c> when set.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>: <c>Lumina:Auth:LocalRole</c> (default <c>user</c>) applies.</value>
+    public string? LocalRole { get; set; }
 }

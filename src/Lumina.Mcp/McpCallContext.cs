@@ -1,3 +1,4 @@
+using Lumina.Core;
 using System.Text.Json;
 using Lumina.Abstractions;
 using Microsoft.Extensions.AI;

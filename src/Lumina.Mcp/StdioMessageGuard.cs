@@ -128,17 +128,47 @@ internal sealed partial class StdioMessageGuard(
             return;
         }
 
-        foreach (var segment in line)
+        // The line and its newline in one buffer and one flush: the transport's reader wakes once per message.
+        var length = checked((int)line.Length);
+        var span = forward.GetSpan(length + 1);
+        line.CopyTo(span);
+        span[length] = (byte)'\n';
+        forward.Advance(length + 1);
+        await forward.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A JSON string's text, or <see langword="null"/> when it cannot be decoded (an escaped unpaired surrogate).</summary>
+    private static string? Text(JsonElement element)
+    {
+        try
         {
-            await forward.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    private static bool IsUtf8(ReadOnlySequence<byte> line)
+    {
+        if (line.IsSingleSegment)
+        {
+            return System.Text.Unicode.Utf8.IsValid(line.FirstSpan);
         }
 
-        await forward.WriteAsync("\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        // Rare (a line spanning buffer segments): validate a copy.
+        return System.Text.Unicode.Utf8.IsValid(line.ToArray());
     }
 
     /// <summary>Whether the line is a JSON-RPC 2.0 message the server can take; if not, the error to answer and the id to answer to.</summary>
     internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line)
     {
+        if (!IsUtf8(line))
+        {
+            return ((-32700, "Parse error: the message is not valid UTF-8 (one JSON-RPC object per line, UTF-8)."), default);
+        }
+
         JsonDocument document;
         try
         {
@@ -168,7 +198,12 @@ internal sealed partial class StdioMessageGuard(
             {
                 if (idElement.ValueKind == JsonValueKind.String)
                 {
-                    id = new RequestId(idElement.GetString()!);
+                    if (Text(idElement) is not { } text)
+                    {
+                        return ((-32600, "Invalid request: 'id' is not a valid string (an unpaired surrogate)."), default);
+                    }
+
+                    id = new RequestId(text);
                 }
                 else if (idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt64(out var number))
                 {
@@ -180,14 +215,14 @@ internal sealed partial class StdioMessageGuard(
                 }
             }
 
-            if (!root.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || version.GetString() != "2.0")
+            if (!root.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || Text(version) != "2.0")
             {
                 return ((-32600, "Invalid request: 'jsonrpc' must be \"2.0\"."), id);
             }
 
             if (root.TryGetProperty("method", out var method))
             {
-                if (method.ValueKind != JsonValueKind.String || method.GetString() is not { Length: > 0 })
+                if (method.ValueKind != JsonValueKind.String || Text(method) is not { Length: > 0 })
                 {
                     return ((-32600, "Invalid request: 'method' must be a non-empty string."), id);
                 }

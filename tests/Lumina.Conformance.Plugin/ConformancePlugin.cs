@@ -164,11 +164,12 @@ public sealed class ConformancePlugin(
     [LuminaTool(Name = "test_reconnection", ReadOnly = true)]
     public async Task<string> ReconnectionAsync(CancellationToken cancellationToken)
     {
-        // The work comes first and the stream is released just before the result: the SDK's event store answers a
-        // reconnecting GET in polling mode with the events stored so far and ends it, and the suite reconnects at once
-        // (without waiting for the retry interval), so the result must already be on its way when the client returns.
-        await Task.Delay(TimeSpan.FromMilliseconds(100), time, cancellationToken).ConfigureAwait(false);
+        // The stream is released first and the work follows, so the result is written only after the POST stream has
+        // ended: it can reach the client only through the reconnection (GET with Last-Event-ID). The host holds that
+        // reconnection open until the result comes (Lumina:Http:ResumeWait); returning at once instead would race the
+        // end of the POST stream and sometimes deliver the result on it, leaving the reconnection untested.
         var released = await context.Current.EnablePollingAsync(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+        await Task.Delay(TimeSpan.FromMilliseconds(250), time, cancellationToken).ConfigureAwait(false);
         Log.Reconnection(logger, released);
         return released
             ? "Reconnection test completed: the stream was released mid-call and the result is delivered when the client reconnects."

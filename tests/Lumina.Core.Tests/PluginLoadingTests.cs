@@ -21,9 +21,10 @@ public sealed class PluginLoadingTests : IDisposable
         using var provider = Build();
 
         var registry = provider.GetRequiredService<LuminaPluginRegistry>();
-        var plugin = registry.Plugins.Single(p => p.Source.StartsWith("assembly:", StringComparison.Ordinal));
+        var loaded = registry.Plugins.Where(p => p.Source.StartsWith("assembly:", StringComparison.Ordinal)).ToList();
+        var plugin = loaded.Single(p => p.Functions.Any(f => f.Tool?.Name == "test_simple_text"));
 
-        plugin.Functions.Should().Contain(f => f.Tool != null && f.Tool.Name == "test_simple_text");
+        loaded.Should().OnlyContain(p => p.Source == plugin.Source, "every plugin class of the assembly comes from the one file");
         var type = plugin.Functions[0].Function.UnderlyingMethod!.DeclaringType!;
         System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(type.Assembly)!.Name.Should().StartWith("lumina-plugin:");
         System.Runtime.Loader.AssemblyLoadContext.GetLoadContext(typeof(Lumina.Abstractions.LuminaToolAttribute).Assembly)

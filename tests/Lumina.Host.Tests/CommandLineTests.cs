@@ -29,6 +29,19 @@ public sealed class CommandLineTests
         stderr.Should().Contain("frobnicate");
     }
 
+    [Fact]
+    public async Task Audit_MayFollowConfigurationOptions_AsUsersAndKeysMay()
+    {
+        using var data = new TempDirectory();
+        var (before, stdoutBefore, stderrBefore) = await LuminaProcess.RunAsync($"--Lumina:DataDirectory={data.Path}", "audit", "verify");
+        var (after, stdoutAfter, stderrAfter) = await LuminaProcess.RunAsync("audit", "verify", $"--Lumina:DataDirectory={data.Path}");
+
+        before.Should().Be(0, stderrBefore);
+        after.Should().Be(0, stderrAfter);
+        (stdoutBefore + stderrBefore).Should().Contain("audit ledger intact: 0 records");
+        (stdoutAfter + stderrAfter).Should().Contain("audit ledger intact: 0 records");
+    }
+
     [Theory]
     [InlineData("--Lumina:Plugins:Directories:0=/no/such/folder", "Lumina:Plugins:Directories:0")]
     [InlineData("--Lumina:Files:Roots:0=/no/such/root", "Lumina:Files:Roots")]

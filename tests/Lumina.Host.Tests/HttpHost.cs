@@ -8,13 +8,15 @@ internal sealed partial class HttpHost : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TempDirectory _data;
-    private readonly List<string> _stderr = [];
+    private readonly List<string> _stderr;
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _logWaiters = [];
 
-    private HttpHost(Process process, TempDirectory data, Uri baseAddress)
+    private HttpHost(Process process, TempDirectory data, Uri baseAddress, List<string> stderr)
     {
         _process = process;
         _data = data;
         BaseAddress = baseAddress;
+        _stderr = stderr;
     }
 
     public Uri BaseAddress { get; }
@@ -23,12 +25,18 @@ internal sealed partial class HttpHost : IAsyncDisposable
 
     public Process Process => _process;
 
-    public static async Task<HttpHost> StartAsync(params string[] arguments)
+    /// <summary>The host's own data directory (unless the arguments named another).</summary>
+    public string DataDirectory => _data.Path;
+
+    public static Task<HttpHost> StartAsync(params string[] arguments) => StartAsync(null, arguments);
+
+    public static async Task<HttpHost> StartAsync(IDictionary<string, string>? environment, params string[] arguments)
     {
         var data = new TempDirectory();
-        var process = LuminaProcess.Start(LuminaProcess.IsolatedArguments(data.Path, ["--http", "--urls", "http://127.0.0.1:0", .. arguments]));
+        var process = LuminaProcess.Start(LuminaProcess.IsolatedArguments(data.Path, ["--http", "--urls", "http://127.0.0.1:0", .. arguments]), environment);
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var lines = new List<string>();
+        HttpHost? started = null;
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is null)
@@ -42,6 +50,8 @@ internal sealed partial class HttpHost : IAsyncDisposable
                 lines.Add(e.Data);
             }
 
+            started?.OnLogLine(e.Data);
+
             if (ListeningLine().Match(e.Data) is { Success: true } match)
             {
                 listening.TrySetResult(new Uri(match.Groups[1].Value));
@@ -50,9 +60,39 @@ internal sealed partial class HttpHost : IAsyncDisposable
         process.BeginErrorReadLine();
         process.StandardInput.Close();
         var address = await listening.Task.WaitAsync(TimeSpan.FromMinutes(2));
-        var host = new HttpHost(process, data, address);
-        host._stderr.AddRange(lines);
-        return host;
+        started = new HttpHost(process, data, address, lines);
+        return started;
+    }
+
+    /// <summary>Completes with the first line of the host's log (stderr) that <paramref name="match"/> accepts.</summary>
+    public Task<string> WaitForLogLineAsync(Func<string, bool> match)
+    {
+        var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_stderr)
+        {
+            if (_stderr.FirstOrDefault(match) is { } line)
+            {
+                found.SetResult(line);
+            }
+            else
+            {
+                _logWaiters.Add((match, found));
+            }
+        }
+
+        return found.Task;
+    }
+
+    private void OnLogLine(string line)
+    {
+        lock (_stderr)
+        {
+            foreach (var waiter in _logWaiters.Where(w => w.Match(line)).ToList())
+            {
+                _logWaiters.Remove(waiter);
+                waiter.Found.TrySetResult(line);
+            }
+        }
     }
 
     public async Task<int> StopAsync()

@@ -13,7 +13,8 @@ public sealed class HttpHostTests : IAsyncLifetime
     private HttpHost _host = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync() => _host = await HttpHost.StartAsync("--Lumina:Http:MaxRequestBodyBytes=65536");
+    // These tests are about the transport, not authentication: callers without credentials are let in as users.
+    public async Task InitializeAsync() => _host = await HttpHost.StartAsync("--Lumina:Http:MaxRequestBodyBytes=65536", "--Lumina:Auth:AnonymousRole=user");
 
     public async Task DisposeAsync()
     {

@@ -43,9 +43,17 @@ internal static class LuminaProcess
     }
 
     /// <summary>Runs the host to completion (for --help, --version, bad configuration).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) => RunAsync(null, null, arguments);
+
+    /// <summary>Runs the host to completion with <paramref name="stdin"/> piped in (for the users, keys and audit commands).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string? stdin, IDictionary<string, string>? environment, params string[] arguments)
     {
-        using var process = Start([HostDll, .. arguments]);
+        using var process = Start([HostDll, .. arguments], environment);
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteLineAsync(stdin);
+        }
+
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -10,6 +10,7 @@ public sealed class StdioHostTests : IAsyncLifetime
     private readonly TempDirectory _data = new();
     private readonly TempDirectory _root = new();
     private readonly List<string> _stderr = [];
+    private readonly List<string> _confirmations = [];
     private McpClient _client = null!;
 
     public async Task InitializeAsync()
@@ -28,7 +29,22 @@ public sealed class StdioHostTests : IAsyncLifetime
                 }
             },
         });
-        _client = await McpClient.CreateAsync(transport, new McpClientOptions { ProtocolVersion = "2025-11-25" });
+        var options = new McpClientOptions { ProtocolVersion = "2025-11-25" };
+        // The user confirms every destructive call the policy guard asks about.
+        options.Handlers.ElicitationHandler = (request, _) =>
+        {
+            lock (_confirmations)
+            {
+                _confirmations.Add(request!.Message);
+            }
+
+            return ValueTask.FromResult(new ElicitResult
+            {
+                Action = "accept",
+                Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
+            });
+        };
+        _client = await McpClient.CreateAsync(transport, options);
     }
 
     public async Task DisposeAsync()
@@ -79,6 +95,8 @@ public sealed class StdioHostTests : IAsyncLifetime
         File.Exists(_root.Combine("b.txt")).Should().BeTrue();
         (await Call("files_delete", new() { ["path"] = "b.txt" })).IsError.Should().NotBe(true);
         File.Exists(_root.Combine("b.txt")).Should().BeFalse();
+        _confirmations.Should().HaveCount(3, "writing, moving and deleting are destructive: the user confirmed each");
+        _confirmations[2].Should().Contain("files_delete").And.Contain("path=b.txt");
     }
 
     [Theory]

@@ -7,6 +7,9 @@ namespace Lumina.Host.Tests;
 /// <summary>Two real hosts behind one real Redis share one memory: what host A remembers, host B recalls.</summary>
 public sealed class TwoHostsTests : IAsyncLifetime
 {
+    /// <summary>These clients present no credentials; remembering needs the write permission a guest lacks.</summary>
+    private const string AnonymousUser = "--Lumina:Auth:AnonymousRole=user";
+
     private RedisServer _redis = null!;
 
     public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
@@ -16,7 +19,7 @@ public sealed class TwoHostsTests : IAsyncLifetime
     [Fact]
     public async Task FactRememberedThroughHostA_IsRecalledThroughHostB()
     {
-        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={_redis.ConnectionString}"];
+        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={_redis.ConnectionString}", AnonymousUser];
         await using var hostA = await HttpHost.StartAsync(shared);
         await using var hostB = await HttpHost.StartAsync(shared);
         await using var clientA = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = hostA.McpEndpoint }));
@@ -33,7 +36,7 @@ public sealed class TwoHostsTests : IAsyncLifetime
     [Fact]
     public async Task ResourceChangeOnHostA_NotifiesASubscriberOnHostB()
     {
-        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={_redis.ConnectionString}"];
+        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={_redis.ConnectionString}", AnonymousUser];
         await using var hostA = await HttpHost.StartAsync(shared);
         await using var hostB = await HttpHost.StartAsync(shared);
         var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,3 +1,4 @@
+using Lumina.Core;
 namespace Lumina.Mcp.Tests;
 
 public sealed class McpNamesTests

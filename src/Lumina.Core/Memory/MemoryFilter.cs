@@ -16,7 +16,7 @@ namespace Lumina.Core.Memory;
 /// and in-process callers.
 /// </summary>
 /// <remarks>
-/// It is the innermost of Lumina's filters (telemetry → authorization → policy → audit → memory): only a call that was
+/// It is the innermost of Lumina's filters (telemetry → audit → authorization → memory): only a call that was
 /// allowed and recorded reads or writes memory. Each prompt function keeps one conversation per caller, named
 /// <c>plugin.function</c>. History stays bounded: past <see cref="MemoryFilterOptions.SummarizeAfterTurns"/> turns the
 /// oldest are summarised by the chat service, and when none can answer the store simply drops them; either way a tool
@@ -145,23 +145,7 @@ internal sealed partial class MemoryFilter(
         }
     }
 
-    private string Fit(string text)
-    {
-        var max = options.Value.MaxTurnBytes;
-        if (Encoding.UTF8.GetByteCount(text) <= max)
-        {
-            return text;
-        }
-
-        const string Cut = "\n[…cut to fit Lumina:Memory:MaxTurnBytes]";
-        var length = Math.Min(text.Length, max - Cut.Length);
-        while (length > 0 && Encoding.UTF8.GetByteCount(text.AsSpan(0, length)) > max - Cut.Length)
-        {
-            length -= Math.Max(1, length / 10);
-        }
-
-        return text[..Math.Max(0, length)] + Cut;
-    }
+    private string Fit(string text) => MemoryRules.FitTurn(text, options.Value);
 
     private static string Escape(string text) => SecurityElement.Escape(text);
 

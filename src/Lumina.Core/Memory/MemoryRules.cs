@@ -7,6 +7,25 @@ namespace Lumina.Core.Memory;
 /// <summary>The checks and limits both stores apply the same way, with errors that say which limit was hit.</summary>
 internal static class MemoryRules
 {
+    /// <summary>Cuts a turn's text to <see cref="MemoryOptions.MaxTurnBytes"/>, saying so at the end.</summary>
+    public static string FitTurn(string text, MemoryOptions options)
+    {
+        var max = options.MaxTurnBytes;
+        if (System.Text.Encoding.UTF8.GetByteCount(text) <= max)
+        {
+            return text;
+        }
+
+        const string Cut = "\n[…cut to fit Lumina:Memory:MaxTurnBytes]";
+        var length = Math.Min(text.Length, max - Cut.Length);
+        while (length > 0 && System.Text.Encoding.UTF8.GetByteCount(text.AsSpan(0, length)) > max - Cut.Length)
+        {
+            length -= Math.Max(1, length / 10);
+        }
+
+        return text[..Math.Max(0, length)] + Cut;
+    }
+
     public static string NewId() => Guid.CreateVersion7().ToString("N");
 
     public static void User(string userId)

@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Configuration;
+using Lumina.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,9 +25,10 @@ internal static class MemoryServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var embedder = new FactEmbedder(sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
-            return options.UsesRedis
+            ILuminaMemory store = options.UsesRedis
                 ? new RedisMemory(sp.GetRequiredService<IConnectionMultiplexer>(), options, time, embedder)
                 : new SqliteMemory(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "memory.db"), options, time, embedder);
+            return new InstrumentedMemory(store, options.UsesRedis ? "redis" : "sqlite", sp.GetRequiredService<LuminaTelemetry>(), time);
         });
         // With Redis, resource changes travel between hosts; otherwise they stay on this one.
         services.TryAddSingleton<ILuminaResourceNotifier>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memoryOptions
@@ -43,7 +45,7 @@ internal static class MemoryServiceCollectionExtensions
 
         // One instance serves as both filters: the render filter hands the rendered prompt to the invocation filter.
         services.TryAddSingleton<MemoryFilter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IFunctionInvocationFilter, MemoryFilter>(sp => sp.GetRequiredService<MemoryFilter>()));
+        services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("memory", sp.GetRequiredService<MemoryFilter>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptRenderFilter, MemoryFilter>(sp => sp.GetRequiredService<MemoryFilter>()));
     }
 

@@ -51,6 +51,9 @@ public sealed class LuminaFunction
     /// <summary>Completion values declared per parameter with <see cref="LuminaCompletionsAttribute"/>.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Completions { get; }
 
+    /// <summary>The name it is served under as a tool: the declared one, or <c>plugin_function</c> (see <see cref="McpNames"/>).</summary>
+    public string ToolName => Tool?.Name is { } declared ? McpNames.Declared(declared) : McpNames.For(PluginName, Function.Name);
+
     /// <summary>The function's description, never empty.</summary>
     public string Description =>
         string.IsNullOrWhiteSpace(Function.Description) ? $"{PluginName} {Function.Name}" : Function.Description;

@@ -28,7 +28,7 @@ public sealed class ProviderRouterTests : IDisposable
         var answer = await provider.GetRequiredService<Kernel>().InvokeAsync<string>("notes", "ask", new() { ["question"] = "hi" });
 
         answer.Should().Be("from the second provider");
-        broken.Requests.Should().Be(1, "the router retries by moving on, not the SDK");
+        broken.Requests.Should().Be(2, "a 5xx is retried once (Lumina:Routing:Retries), by the router, not the SDK");
         working.Requests.Should().Be(1);
     }
 
@@ -81,7 +81,7 @@ public sealed class ProviderRouterTests : IDisposable
         }
 
         text.ToString().Should().Be("streamed from the second");
-        broken.Requests.Should().Be(1);
+        broken.Requests.Should().Be(2, "one retry of the 5xx, then the next provider");
     }
 
     [Fact]
@@ -138,6 +138,8 @@ public sealed class ProviderRouterTests : IDisposable
             settings[$"Lumina:Providers:{name}:Priority"] = priority.ToString(System.Globalization.CultureInfo.InvariantCulture);
             settings[$"Lumina:Providers:{name}:Timeout"] = "00:00:10";
         }
+
+        settings["Lumina:Routing:RetryDelay"] = "00:00:00.010";
 
         var services = new ServiceCollection();
         services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());

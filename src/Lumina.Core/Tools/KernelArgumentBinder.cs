@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Mcp;
+namespace Lumina.Core;
 
 /// <summary>
 /// Turns MCP arguments (untrusted JSON) into kernel arguments, checking presence and JSON types first so that a wrong

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Mcp;
+namespace Lumina.Core;
 
 /// <summary>JSON Schemas of kernel functions as MCP publishes them.</summary>
 internal static class KernelSchemas

@@ -1,0 +1,183 @@
+using System.Globalization;
+
+namespace Lumina.Bench.Compare;
+
+/// <summary>The command line: full run by default, <c>--quick</c> for a smoke check, <c>--soak 10m</c> for the soak.</summary>
+internal sealed class BenchOptions
+{
+    public const string Usage = """
+        Lumina.Bench.Compare — Lumina side by side with the bare MCP C# SDK, the TypeScript reference server and raw ASP.NET Core
+
+        Usage: bench/compare.sh [options]      (builds in Release, runs npm ci, then this driver)
+
+          --quick               smoke check (~1–2 min): fewer cold starts, one short round
+          --rounds N            interleaved rounds of the stdio and HTTP measurements (default 3; quick 1)
+          --seconds S           measured seconds per phase (default 5; quick 2)
+          --warmup S            warm-up seconds per phase, not recorded (default 2; quick 1)
+          --cold N              cold starts per server (default 12; quick 5)
+          --concurrency N       the high HTTP concurrency (default 16)
+          --soak DURATION       soak instead: HTTP load on Lumina only for DURATION (e.g. 10m, 90s), RSS every interval
+          --soak-server NAME    what to soak: lumina (default), bare, or bare-store (bare SDK + Lumina's HTTP event store)
+          --soak-concurrency N  soak workers (default 4)
+          --soak-rate R         soak calls per second in total, 0 = as fast as possible (default 1000)
+          --soak-interval D     RSS sampling interval (default 10s)
+          --soak-max-slope M    flag growth above M MiB/min over the second half (default 1)
+          --r2r                 also cold-start Lumina and the bare SDK published ReadyToRun (compare.sh publishes them)
+          --bare-event-store    give the bare SDK Lumina's HTTP event store (resumable SSE in a memory cache) to see its cost
+          --out DIR             where the markdown result goes (default bench/results)
+          --root DIR            the repository root (default: found above this program)
+        """;
+
+    public bool Quick { get; private set; }
+
+    public int Rounds { get; private set; } = 3;
+
+    public TimeSpan Measure { get; private set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan Warmup { get; private set; } = TimeSpan.FromSeconds(2);
+
+    public int ColdStarts { get; private set; } = 12;
+
+    public int HighConcurrency { get; private set; } = 16;
+
+    public TimeSpan? Soak { get; private set; }
+
+    public string SoakServer { get; private set; } = "lumina";
+
+    public int SoakConcurrency { get; private set; } = 4;
+
+    public double SoakRate { get; private set; } = 1000;
+
+    public TimeSpan SoakInterval { get; private set; } = TimeSpan.FromSeconds(10);
+
+    public double SoakMaxSlope { get; private set; } = 1;
+
+    public bool BareEventStore { get; private set; }
+
+    public bool ReadyToRun { get; private set; }
+
+    public string? Out { get; private set; }
+
+    public string? Root { get; private set; }
+
+    public bool Help { get; private set; }
+
+    public string CommandLine { get; private set; } = "";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        // The command line as a reader would type it: compare.sh adds --root itself.
+        var shown = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--root")
+            {
+                i++;
+                continue;
+            }
+
+            shown.Add(args[i]);
+        }
+
+        var o = new BenchOptions { CommandLine = string.Join(' ', shown) };
+        bool explicitRounds = false, explicitMeasure = false, explicitWarmup = false, explicitCold = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "-h" or "--help":
+                    o.Help = true;
+                    break;
+                case "--quick":
+                    o.Quick = true;
+                    break;
+                case "--rounds":
+                    o.Rounds = PositiveInt(Next(), "--rounds");
+                    explicitRounds = true;
+                    break;
+                case "--seconds":
+                    o.Measure = TimeSpan.FromSeconds(PositiveInt(Next(), "--seconds"));
+                    explicitMeasure = true;
+                    break;
+                case "--warmup":
+                    o.Warmup = TimeSpan.FromSeconds(int.Parse(Next(), CultureInfo.InvariantCulture));
+                    explicitWarmup = true;
+                    break;
+                case "--cold":
+                    o.ColdStarts = PositiveInt(Next(), "--cold");
+                    explicitCold = true;
+                    break;
+                case "--concurrency":
+                    o.HighConcurrency = PositiveInt(Next(), "--concurrency");
+                    break;
+                case "--soak":
+                    o.Soak = Duration(Next(), "--soak");
+                    break;
+                case "--soak-server":
+                    o.SoakServer = Next() is "lumina" or "bare" or "bare-store" ? args[i] : throw new ArgumentException($"--soak-server: '{args[i]}' is not lumina, bare or bare-store");
+                    break;
+                case "--soak-concurrency":
+                    o.SoakConcurrency = PositiveInt(Next(), "--soak-concurrency");
+                    break;
+                case "--soak-rate":
+                    o.SoakRate = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--soak-interval":
+                    o.SoakInterval = Duration(Next(), "--soak-interval");
+                    break;
+                case "--soak-max-slope":
+                    o.SoakMaxSlope = double.Parse(Next(), CultureInfo.InvariantCulture);
+                    break;
+                case "--r2r":
+                    o.ReadyToRun = true;
+                    break;
+                case "--bare-event-store":
+                    o.BareEventStore = true;
+                    break;
+                case "--out":
+                    o.Out = Next();
+                    break;
+                case "--root":
+                    o.Root = Next();
+                    break;
+                default:
+                    throw new ArgumentException($"unknown option '{args[i]}'");
+            }
+        }
+
+        if (o.Quick)
+        {
+            o.Rounds = explicitRounds ? o.Rounds : 1;
+            o.Measure = explicitMeasure ? o.Measure : TimeSpan.FromSeconds(2);
+            o.Warmup = explicitWarmup ? o.Warmup : TimeSpan.FromSeconds(1);
+            o.ColdStarts = explicitCold ? o.ColdStarts : 5;
+        }
+
+        return o;
+    }
+
+    /// <summary>A duration such as <c>10m</c>, <c>90s</c>, <c>1h</c> or plain seconds.</summary>
+    public static TimeSpan Duration(string text, string option)
+    {
+        var unit = text[^1];
+        var number = char.IsDigit(unit) ? text : text[..^1];
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0)
+        {
+            throw new ArgumentException($"{option}: '{text}' is not a duration such as 10m, 90s or 1h");
+        }
+
+        return unit switch
+        {
+            'h' => TimeSpan.FromHours(value),
+            'm' => TimeSpan.FromMinutes(value),
+            's' or (>= '0' and <= '9') => TimeSpan.FromSeconds(value),
+            _ => throw new ArgumentException($"{option}: '{text}' is not a duration such as 10m, 90s or 1h"),
+        };
+    }
+
+    private static int PositiveInt(string text, string option) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new ArgumentException($"{option}: '{text}' is not a positive whole number");
+}

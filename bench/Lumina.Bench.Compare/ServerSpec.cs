@@ -1,0 +1,73 @@
+namespace Lumina.Bench.Compare;
+
+/// <summary>How to start one of the compared servers over stdio and over streamable HTTP.</summary>
+/// <param name="Name">The column name in the table.</param>
+/// <param name="FileName">The program (dotnet or node).</param>
+/// <param name="Arguments">Arguments common to both transports (e.g. the dll).</param>
+/// <param name="StdioArguments">Extra arguments for stdio; null when the server has no stdio mode (the raw floor).</param>
+/// <param name="HttpArguments">Extra arguments for HTTP given the port.</param>
+/// <param name="Environment">Environment variables set for both transports.</param>
+/// <param name="HttpEnvironment">Extra environment for HTTP given the port.</param>
+internal sealed record ServerSpec(
+    string Name,
+    string FileName,
+    IReadOnlyList<string> Arguments,
+    IReadOnlyList<string>? StdioArguments,
+    Func<int, IReadOnlyList<string>> HttpArguments,
+    IReadOnlyDictionary<string, string> Environment,
+    Func<int, IReadOnlyDictionary<string, string>>? HttpEnvironment = null)
+{
+    public bool HasStdio => StdioArguments is not null;
+
+    /// <param name="bareEventStore">Give the bare SDK Lumina's HTTP event store too (to measure what the store alone costs).</param>
+    /// <summary>Lumina and the bare SDK published ReadyToRun (stdio only: the row is their cold start).</summary>
+    public static IReadOnlyList<ServerSpec> ReadyToRun(BenchPaths paths)
+    {
+        var lumina = All(paths)[0];
+        return
+        [
+            lumina with { Name = "Lumina R2R", Arguments = [paths.LuminaReadyToRunDll] },
+            new ServerSpec("bare SDK R2R", paths.Dotnet, [paths.BareSdkReadyToRunDll], [], _ => [], new Dictionary<string, string>()),
+        ];
+    }
+
+    public static IReadOnlyList<ServerSpec> All(BenchPaths paths, bool bareEventStore = false)
+    {
+        static IReadOnlyList<string> Urls(int port) => ["--http", "--urls", $"http://127.0.0.1:{port}"];
+        var empty = new Dictionary<string, string>();
+        return
+        [
+            new ServerSpec(
+                "Lumina",
+                paths.Dotnet,
+                [paths.LuminaDll],
+                [],
+                Urls,
+                new Dictionary<string, string>
+                {
+                    ["Lumina__Plugins__Directories__0"] = paths.EchoPluginDirectory,
+                    // A fresh data directory per run: the memory store starts empty and nothing touches the user's.
+                    ["Lumina__DataDirectory"] = paths.LuminaDataDirectory,
+                    // The load generator is one caller making thousands of calls a second: the comparison is of
+                    // serving, so the policy guard's per-caller rate limit is off (the filter itself still runs).
+                    ["Lumina__Policy__RateLimit__PermitsPerMinute"] = "0",
+                }),
+            new ServerSpec(
+                bareEventStore ? "bare SDK+store" : "bare SDK",
+                paths.Dotnet,
+                [paths.BareSdkDll],
+                [],
+                port => bareEventStore ? [.. Urls(port), "--event-store"] : Urls(port),
+                empty),
+            new ServerSpec(
+                "TypeScript",
+                paths.Node,
+                ["--import", paths.NodeLocalhostPreload, paths.TypeScriptServer],
+                ["stdio"],
+                _ => ["streamableHttp"],
+                empty,
+                port => new Dictionary<string, string> { ["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }),
+            new ServerSpec("raw ASP.NET", paths.Dotnet, [paths.RawAspNetDll], null, port => ["--urls", $"http://127.0.0.1:{port}"], empty),
+        ];
+    }
+}

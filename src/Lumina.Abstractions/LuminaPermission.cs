@@ -1,0 +1,34 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Lumina.Abstractions;
+
+/// <summary>What a caller may do with a function. A role grants a set of these; a function needs one.</summary>
+[SuppressMessage("Naming", "CA1711", Justification = "A permission is what it names; the design calls it so.")]
+public enum LuminaPermission
+{
+    /// <summary>Reads without changing anything (list, read, search, recall, describe).</summary>
+    Read,
+
+    /// <summary>Changes or deletes data (write, edit, move, delete, remember, forget).</summary>
+    Write,
+
+    /// <summary>Runs something whose effect is neither a plain read nor a plain write (a prompt on a model, a computation).</summary>
+    Execute,
+
+    /// <summary>Administers Lumina itself (users, keys, audit).</summary>
+    Manage,
+}
+
+/// <summary>
+/// Declares the permission a plugin's functions need. On a plugin class it is the default for the class's functions;
+/// on a method it decides for that function. Without it, the permission follows the function's
+/// <see cref="LuminaToolAttribute"/> hints: read-only needs <see cref="LuminaPermission.Read"/>, destructive or
+/// otherwise mutating needs <see cref="LuminaPermission.Write"/>, anything else <see cref="LuminaPermission.Execute"/>.
+/// </summary>
+/// <remarks>Configuration (<c>Lumina:Auth:Permissions:&lt;plugin&gt;[.&lt;function&gt;]</c>) can override what a plugin declares.</remarks>
+[AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class LuminaRequiresAttribute(LuminaPermission permission) : Attribute
+{
+    /// <summary>The permission a caller needs to invoke the function.</summary>
+    public LuminaPermission Permission { get; } = permission;
+}

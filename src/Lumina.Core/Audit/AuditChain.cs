@@ -1,0 +1,278 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Core.Audit;
+
+/// <summary>The head of a chain as the store keeps it: the last sequence number and its hash.</summary>
+internal sealed record AuditHead(long Sequence, string Hash);
+
+/// <summary>
+/// The rules every ledger shares: how a record is serialised and hashed, how arguments are digested, and how a chain
+/// is verified. Both stores call these, so a record hashed by one host verifies on any other.
+/// </summary>
+/// <remarks>
+/// The canonical forms are written by hand, not by a JSON serializer: a serializer's escaping or number formatting may
+/// change between .NET versions, and a ledger written today must still verify after an upgrade.
+/// </remarks>
+internal static class AuditChain
+{
+    /// <summary>The previous hash of the first record.</summary>
+    public static readonly string GenesisHash = new('0', 64);
+
+    /// <summary>Numbers and chains <paramref name="entry"/> after <paramref name="previous"/>.</summary>
+    public static AuditRecord Seal(AuditEntry entry, AuditHead previous)
+    {
+        // Milliseconds are what every store keeps; the hash must cover exactly what is stored.
+        var time = DateTimeOffset.FromUnixTimeMilliseconds(entry.Time.ToUnixTimeMilliseconds());
+        var record = new AuditRecord(
+            previous.Sequence + 1, time, entry.CallerId, entry.CallerRole, entry.Transport, entry.Function, entry.ArgumentsDigest,
+            entry.Outcome, entry.ErrorKind, Math.Max(0, entry.DurationMs), previous.Hash, Hash: string.Empty);
+        return record with { Hash = ComputeHash(record) };
+    }
+
+    /// <summary>SHA-256 (lower-case hex) over the previous hash, a newline, and the canonical serialisation of the fields.</summary>
+    public static string ComputeHash(AuditRecord record)
+    {
+        var text = record.PreviousHash + "\n" + Canonical(record);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The record's fields (all but its own hash) as one line of JSON with a fixed key order.</summary>
+    public static string Canonical(AuditRecord record)
+    {
+        var text = new StringBuilder(256);
+        text.Append("{\"v\":1,\"seq\":").Append(record.Sequence.ToString(CultureInfo.InvariantCulture))
+            .Append(",\"time\":").Append(record.Time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))
+            .Append(",\"caller\":");
+        WriteString(text, record.CallerId);
+        text.Append(",\"role\":");
+        WriteString(text, record.CallerRole);
+        text.Append(",\"transport\":");
+        WriteString(text, record.Transport.ToString());
+        text.Append(",\"function\":");
+        WriteString(text, record.Function);
+        text.Append(",\"args\":");
+        WriteString(text, record.ArgumentsDigest);
+        text.Append(",\"outcome\":");
+        WriteString(text, record.Outcome.ToString());
+        text.Append(",\"error\":");
+        WriteString(text, record.ErrorKind);
+        text.Append(",\"durationMs\":").Append(record.DurationMs.ToString(CultureInfo.InvariantCulture)).Append('}');
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the arguments as canonical JSON: an object of the argument names, sorted ordinally,
+    /// with their values (objects' keys sorted too, at every depth). The arguments themselves are never kept.
+    /// </summary>
+    public static string DigestArguments(KernelArguments? arguments)
+    {
+        var text = new StringBuilder();
+        text.Append('{');
+        var first = true;
+        foreach (var (name, value) in (arguments ?? []).OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            if (!first)
+            {
+                text.Append(',');
+            }
+
+            first = false;
+            WriteString(text, name);
+            text.Append(':');
+            WriteValue(text, value);
+        }
+
+        text.Append('}');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>
+    /// Walks <paramref name="records"/> in the store's order against the stored <paramref name="head"/> and reports the
+    /// first record that is not where, or what, the chain says it should be.
+    /// </summary>
+    public static async Task<AuditVerification> VerifyAsync(IAsyncEnumerable<AuditRecord> records, AuditHead? head, CancellationToken cancellationToken)
+    {
+        var stored = head ?? new AuditHead(0, GenesisHash);
+        var expected = 1L;
+        var previousHash = GenesisHash;
+        await using var walk = records.GetAsyncEnumerator(cancellationToken);
+        while (await walk.MoveNextAsync().ConfigureAwait(false))
+        {
+            var record = walk.Current;
+            if (expected > stored.Sequence)
+            {
+                return Bad(expected, AuditFault.Altered, $"record {expected} is beyond the stored head (which covers {stored.Sequence} records): it was added outside the ledger, or the head was rewritten.");
+            }
+
+            if (!string.Equals(ComputeHash(record), record.Hash, StringComparison.Ordinal))
+            {
+                return Bad(expected, AuditFault.Altered, $"record {expected} was altered: its contents do not match its hash.");
+            }
+
+            if (record.Sequence > expected)
+            {
+                return await IsLaterAsync(walk, expected).ConfigureAwait(false)
+                    ? Bad(expected, AuditFault.Reordered, $"record {expected} is out of order: record {record.Sequence} stands in its place and {expected} comes later.")
+                    : Bad(expected, AuditFault.Removed, $"record {expected} was removed: the ledger goes from record {expected - 1} to {record.Sequence}.");
+            }
+
+            if (record.Sequence < expected)
+            {
+                return Bad(expected, AuditFault.Reordered, $"record {expected} is out of order: record {record.Sequence} appears again in its place.");
+            }
+
+            if (!string.Equals(record.PreviousHash, previousHash, StringComparison.Ordinal))
+            {
+                return Bad(expected, AuditFault.Removed, $"record {expected} does not follow record {expected - 1} (its previous hash differs): records were removed or rewritten before it.");
+            }
+
+            previousHash = record.Hash;
+            expected++;
+        }
+
+        var count = expected - 1;
+        if (count < stored.Sequence)
+        {
+            return Bad(expected, AuditFault.Truncated, $"the ledger ends at record {count} but its stored head says {stored.Sequence}: records from {expected} on were cut off.");
+        }
+
+        if (!string.Equals(previousHash, stored.Hash, StringComparison.Ordinal))
+        {
+            return Bad(count, AuditFault.Altered, $"record {count} does not match the stored head's hash: the chain was rewritten.");
+        }
+
+        return new AuditVerification(count, count == 0 ? null : stored.Hash);
+
+        AuditVerification Bad(long sequence, AuditFault fault, string reason) => new(sequence - 1, stored.Sequence == 0 ? null : stored.Hash, sequence, fault, reason);
+    }
+
+    /// <summary>Whether a sound record numbered <paramref name="sequence"/> follows in the rest of the walk.</summary>
+    private static async Task<bool> IsLaterAsync(IAsyncEnumerator<AuditRecord> walk, long sequence)
+    {
+        while (await walk.MoveNextAsync().ConfigureAwait(false))
+        {
+            if (walk.Current.Sequence == sequence && string.Equals(ComputeHash(walk.Current), walk.Current.Hash, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static void WriteValue(StringBuilder text, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                text.Append("null");
+                return;
+            case string s:
+                WriteString(text, s);
+                return;
+            case JsonElement element:
+                WriteElement(text, element);
+                return;
+        }
+
+        JsonElement serialized;
+        try
+        {
+            serialized = JsonSerializer.SerializeToElement(value, value.GetType());
+        }
+        catch (Exception ex) when (ex is NotSupportedException or JsonException or InvalidOperationException)
+        {
+            // A value JSON cannot represent still has to change the digest when it changes: its type and text do.
+            WriteString(text, value.GetType().FullName + ":" + Convert.ToString(value, CultureInfo.InvariantCulture));
+            return;
+        }
+
+        WriteElement(text, serialized);
+    }
+
+    private static void WriteElement(StringBuilder text, JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                text.Append('{');
+                var first = true;
+                foreach (var property in element.EnumerateObject().OrderBy(p => p.Name, StringComparer.Ordinal))
+                {
+                    if (!first)
+                    {
+                        text.Append(',');
+                    }
+
+                    first = false;
+                    WriteString(text, property.Name);
+                    text.Append(':');
+                    WriteElement(text, property.Value);
+                }
+
+                text.Append('}');
+                break;
+            case JsonValueKind.Array:
+                text.Append('[');
+                var index = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (index++ > 0)
+                    {
+                        text.Append(',');
+                    }
+
+                    WriteElement(text, item);
+                }
+
+                text.Append(']');
+                break;
+            case JsonValueKind.String:
+                WriteString(text, element.GetString());
+                break;
+            case JsonValueKind.Undefined:
+                text.Append("null");
+                break;
+            default:
+                // Numbers as written, true, false, null.
+                text.Append(element.GetRawText());
+                break;
+        }
+    }
+
+    /// <summary>A JSON string with the minimal escaping JSON requires (quote, backslash, control characters) and nothing more.</summary>
+    private static void WriteString(StringBuilder text, string? value)
+    {
+        if (value is null)
+        {
+            text.Append("null");
+            return;
+        }
+
+        text.Append('"');
+        foreach (var c in value)
+        {
+            switch (c)
+            {
+                case '"':
+                    text.Append("\\\"");
+                    break;
+                case '\\':
+                    text.Append("\\\\");
+                    break;
+                case < ' ':
+                    text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    break;
+                default:
+                    text.Append(c);
+                    break;
+            }
+        }
+
+        text.Append('"');
+    }
+}

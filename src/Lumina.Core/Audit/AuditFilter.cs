@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Lumina.Abstractions;
+using Lumina.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Core.Audit;
+
+/// <summary>
+/// Records every kernel invocation — over MCP, HTTP, in-process, and the tool calls a prompt function's model makes —
+/// in the <see cref="IAuditLedger"/>: who called what, a digest of the arguments, how it ended and how long it took.
+/// </summary>
+/// <remarks>
+/// It wraps the authorization and memory filters registered after it, so a refused call is recorded as
+/// <see cref="AuditOutcome.Denied"/>. Whatever the call threw is rethrown unchanged. When the record cannot be written
+/// the call fails (<see cref="AuditOptions.FailClosed"/>): an audit trail with silent holes proves nothing.
+/// </remarks>
+internal sealed partial class AuditFilter(
+    IAuditLedger ledger,
+    ILuminaCallContextAccessor context,
+    IOptions<AuditOptions> options,
+    LuminaTelemetry telemetry,
+    TimeProvider time,
+    ILogger<AuditFilter> logger) : IFunctionInvocationFilter
+{
+    private readonly ILogger _logger = logger;
+
+    public async Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
+    {
+        var settings = options.Value;
+        if (!settings.Enabled)
+        {
+            await next(invocation).ConfigureAwait(false);
+            return;
+        }
+
+        var caller = context.Current.Caller;
+        var function = string.IsNullOrEmpty(invocation.Function.PluginName) ? invocation.Function.Name : $"{invocation.Function.PluginName}_{invocation.Function.Name}";
+
+        // Digested before the call: a function may change its arguments, and the record is of what was asked.
+        var digest = AuditChain.DigestArguments(invocation.Arguments);
+        var startedAt = time.GetUtcNow();
+        var started = time.GetTimestamp();
+        Exception? failure = null;
+        try
+        {
+            await next(invocation).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            failure = ex;
+        }
+
+        var (outcome, kind) = Classify(failure);
+        var entry = new AuditEntry(startedAt, caller.Id, caller.Role, caller.Transport, function, digest, outcome, kind, (long)time.GetElapsedTime(started).TotalMilliseconds);
+
+        // A cancelled call's caller has gone: its cancellation stands even when the record cannot be written.
+        await AppendAsync(entry, settings.FailClosed && failure is not OperationCanceledException).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>Appends the record inside a <c>lumina.store</c> span; when it cannot, logs an error and, failing closed, fails the call.</summary>
+    private async Task AppendAsync(AuditEntry entry, bool failClosed)
+    {
+        var store = ledger is RedisAuditLedger ? "redis" : "sqlite";
+        using var activity = LuminaTelemetry.Source.StartActivity("lumina.store audit_append", ActivityKind.Client);
+        activity?.SetTag("db.system.name", store);
+        activity?.SetTag("db.operation.name", "audit_append");
+        var started = time.GetTimestamp();
+        try
+        {
+            // Not the call's token: a cancelled call must still be recorded, as cancelled.
+            await ledger.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            LogAppendFailed(entry.Function, entry.Outcome, ex);
+            if (failClosed)
+            {
+                throw new LuminaException(
+                    $"The audit ledger is unavailable, so the call to {entry.Function} failed: every call must be recorded (Lumina:Audit:FailClosed). The host's log has the details.",
+                    ex);
+            }
+        }
+        finally
+        {
+            telemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("db.system.name", store), new("db.operation.name", "audit_append"));
+        }
+    }
+
+    /// <summary>The outcome, and for a failure the exception's type name — never its message, which may quote arguments.</summary>
+    private static (AuditOutcome Outcome, string? Kind) Classify(Exception? failure) => failure switch
+    {
+        null => (AuditOutcome.Ok, null),
+        OperationCanceledException => (AuditOutcome.Cancelled, failure.GetType().Name),
+        LuminaException when failure.Message.StartsWith("Forbidden", StringComparison.Ordinal) => (AuditOutcome.Denied, "Forbidden"),
+        _ => (AuditOutcome.Error, failure.GetType().Name),
+    };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not append the audit record of a call to {Function} (outcome {Outcome})")]
+    private partial void LogAppendFailed(string function, AuditOutcome outcome, Exception exception);
+}

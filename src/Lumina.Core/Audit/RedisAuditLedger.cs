@@ -1,0 +1,156 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackExchange.Redis;
+
+namespace Lumina.Core.Audit;
+
+/// <summary>
+/// The ledger in Redis, one chain for every host that shares the server: records in a list
+/// (<c>prefix:{audit}:records</c>, index = sequence − 1) and the head in a hash (<c>prefix:{audit}:head</c>).
+/// </summary>
+/// <remarks>
+/// Redis's Lua has no SHA-256, so the hash is computed here and a script appends only if the head is still the one the
+/// record was chained to — reading the head and appending in one atomic step. A host that lost the race gets the
+/// current head back in the same reply, re-chains its record and tries again, so concurrent appenders from any number
+/// of hosts keep one unbroken chain. Both keys share the <c>{audit}</c> hash tag, so a cluster keeps them on one node.
+/// </remarks>
+public sealed class RedisAuditLedger : IAuditLedger
+{
+    /// <summary>
+    /// KEYS: head hash, records list. ARGV: the sequence the record expects to follow, that record's hash, the genesis
+    /// hash, the record (JSON), its own hash. Returns {1} when appended, or {0, head sequence, head hash} when the head moved.
+    /// </summary>
+    private const string AppendScript = """
+        local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
+        local hash = redis.call('HGET', KEYS[1], 'hash') or ARGV[3]
+        if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return {0, seq, hash} end
+        redis.call('RPUSH', KEYS[2], ARGV[4])
+        redis.call('HSET', KEYS[1], 'seq', seq + 1, 'hash', ARGV[5])
+        return {1}
+        """;
+
+    private const int MaxAttempts = 1000;
+    private const int VerifyBatch = 500;
+    // Enums by name: a stored record reads the same to a person with redis-cli as to the ledger.
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly TimeProvider _time;
+    private readonly RedisKey _head;
+    private readonly RedisKey _records;
+
+    // The head this instance last saw: usually still current, so an uncontended append takes one round trip.
+    private AuditHead _lastHead = new(0, AuditChain.GenesisHash);
+
+    /// <summary>A ledger under <paramref name="keyPrefix"/> (the same prefix as the rest of Lumina's keys).</summary>
+    public RedisAuditLedger(IConnectionMultiplexer redis, string keyPrefix, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentException.ThrowIfNullOrEmpty(keyPrefix);
+        _redis = redis;
+        _time = time ?? TimeProvider.System;
+        _head = $"{keyPrefix}:{{audit}}:head";
+        _records = $"{keyPrefix}:{{audit}}:records";
+    }
+
+    private IDatabase Db => _redis.GetDatabase();
+
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var head = Volatile.Read(ref _lastHead);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var record = AuditChain.Seal(entry, head);
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
+                AppendScript,
+                [_head, _records],
+                [head.Sequence, head.Hash, AuditChain.GenesisHash, JsonSerializer.Serialize(record, s_json), record.Hash]).ConfigureAwait(false))!;
+            if ((long)result[0] == 1)
+            {
+                Volatile.Write(ref _lastHead, new AuditHead(record.Sequence, record.Hash));
+                return record;
+            }
+
+            head = new AuditHead((long)result[1], (string)result[2]!);
+            if (attempt > 2)
+            {
+                // Many hosts racing: spread the retries out a little so one of them wins each round.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(attempt, 20))), _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new InvalidOperationException($"The audit ledger's head kept moving: the record could not be appended after {MaxAttempts} attempts.");
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadRecentAsync(int count, CancellationToken cancellationToken = default)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        var values = await Db.ListRangeAsync(_records, -count, -1).ConfigureAwait(false);
+        return [.. values.Select(Parse)];
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(long fromSequence, int count, CancellationToken cancellationToken = default)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+
+        var start = Math.Max(1, fromSequence) - 1;
+        var values = await Db.ListRangeAsync(_records, start, start + count - 1).ConfigureAwait(false);
+        return [.. values.Select(Parse)];
+    }
+
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        // The head and the list's length in one transaction: what lies beyond the head at that instant was not appended
+        // through the ledger.
+        var transaction = Db.CreateTransaction();
+        var headTask = transaction.HashGetAsync(_head, ["seq", "hash"]);
+        var lengthTask = transaction.ListLengthAsync(_records);
+        await transaction.ExecuteAsync().ConfigureAwait(false);
+        var fields = await headTask.ConfigureAwait(false);
+        var length = await lengthTask.ConfigureAwait(false);
+        AuditHead? head = fields[0].IsNull ? null : new AuditHead((long)fields[0], (string)fields[1]!);
+        return await AuditChain.VerifyAsync(ReadAllAsync(length, cancellationToken), head, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async IAsyncEnumerable<AuditRecord> ReadAllAsync(long length, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        for (long start = 0; start < length; start += VerifyBatch)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var values = await Db.ListRangeAsync(_records, start, Math.Min(length, start + VerifyBatch) - 1).ConfigureAwait(false);
+            foreach (var value in values)
+            {
+                yield return Parse(value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Parses a stored record. One that no longer parses becomes a record that cannot match any hash, so verification
+    /// reports it as altered instead of failing.
+    /// </summary>
+    private static AuditRecord Parse(RedisValue value)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<AuditRecord>((string)value!, s_json) ?? Unreadable;
+        }
+        catch (JsonException)
+        {
+            return Unreadable;
+        }
+    }
+
+    private static AuditRecord Unreadable { get; } = new(
+        -1, DateTimeOffset.UnixEpoch, "?", "?", default, "?", "?", AuditOutcome.Error, "unreadable", 0, string.Empty, string.Empty);
+}

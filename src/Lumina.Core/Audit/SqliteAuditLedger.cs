@@ -1,0 +1,371 @@
+using System.Runtime.CompilerServices;
+using Lumina.Abstractions;
+using Microsoft.Data.Sqlite;
+
+namespace Lumina.Core.Audit;
+
+/// <summary>
+/// The ledger in an embedded SQLite file (<c>audit.db</c> in the data directory). Records keep the order they were
+/// written in (<c>pos</c>); the chain head lives in a one-row table written in the same transaction as each record.
+/// </summary>
+/// <remarks>
+/// Triggers refuse <c>UPDATE</c> and <c>DELETE</c> on records, so no code path — Lumina's or a careless script's — can
+/// change the ledger by accident. Someone with write access to the file can drop them; the hash chain is what detects
+/// that. Appends take SQLite's write lock before reading the head (<c>BEGIN IMMEDIATE</c>), so several processes on one
+/// file still build one chain. Appends made while a commit is under way are written together in the next one (group
+/// commit); an append cancelled while it waits is withdrawn, unless a commit under way had already taken it.
+/// </remarks>
+public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
+{
+    private const string Schema = """
+        PRAGMA journal_mode=WAL;
+        CREATE TABLE IF NOT EXISTS audit(
+          pos INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL UNIQUE, time INTEGER NOT NULL,
+          caller_id TEXT NOT NULL, caller_role TEXT NOT NULL, transport TEXT NOT NULL, function TEXT NOT NULL,
+          args_digest TEXT NOT NULL, outcome TEXT NOT NULL, error_kind TEXT, duration_ms INTEGER NOT NULL,
+          prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS audit_head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
+        CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit ledger is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit ledger is append-only'); END;
+        """;
+
+    private const string Columns = "seq, time, caller_id, caller_role, transport, function, args_digest, outcome, error_kind, duration_ms, prev_hash, hash";
+
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+
+    // The writer's own connection with its statements prepared once, used only under _writer: a commit then costs the
+    // statements themselves, not an open, a pragma and a parse of each statement per call (measured on the call path).
+    private WriteSession? _session;
+    private readonly Lock _queueLock = new();
+    private List<(AuditEntry Entry, TaskCompletionSource<AuditRecord> Done)> _queue = [];
+
+    /// <summary>Opens (or creates) the ledger file at <paramref name="path"/>.</summary>
+    /// <param name="path">The ledger file.</param>
+    /// <param name="durability">Whether each commit is synced to the disk before an append returns.</param>
+    public SqliteAuditLedger(string path, AuditDurability durability = AuditDurability.Full)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        // Set on every write connection, not left to the library's compile-time default, so the guarantee is the one
+        // configured whatever SQLite build is loaded.
+        _synchronous = durability switch
+        {
+            AuditDurability.Full => "PRAGMA synchronous=FULL",
+            AuditDurability.Normal => "PRAGMA synchronous=NORMAL",
+            _ => throw new ArgumentOutOfRangeException(nameof(durability), durability, "Unknown audit durability."),
+        };
+        Durability = durability;
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The ledger file.</summary>
+    public string Path { get; }
+
+    /// <summary>Whether each commit is synced to the disk before an append returns.</summary>
+    public AuditDurability Durability { get; }
+
+    public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+
+        // Group commit: appends that arrive while a commit is under way wait and go in the next one together, so a
+        // busy host pays one synced write per batch, not per call. SQLite's lock orders writers of other processes.
+        var pending = new TaskCompletionSource<AuditRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var item = (entry, pending);
+        lock (_queueLock)
+        {
+            _queue.Add(item);
+        }
+
+        try
+        {
+            await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Withdrawn unless a commit under way already took it (then it is recorded, as the caller may find later).
+            lock (_queueLock)
+            {
+                _queue.Remove(item);
+            }
+
+            throw;
+        }
+
+        try
+        {
+            if (!pending.Task.IsCompleted)
+            {
+                List<(AuditEntry Entry, TaskCompletionSource<AuditRecord> Done)> batch;
+                lock (_queueLock)
+                {
+                    (batch, _queue) = (_queue, []);
+                }
+
+                try
+                {
+                    var records = await WriteAsync([.. batch.Select(b => b.Entry)]).ConfigureAwait(false);
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        batch[i].Done.TrySetResult(records[i]);
+                    }
+                }
+                catch (Exception ex)
+                {
+                    foreach (var (_, done) in batch)
+                    {
+                        done.TrySetException(ex);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+
+        return await pending.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Chains and writes <paramref name="entries"/> in one transaction, after the stored head.</summary>
+    /// <remarks>
+    /// No cancellation: once a batch starts, other callers' records are in it. Runs only under <c>_writer</c>. The head
+    /// is read inside the write transaction (<c>BEGIN IMMEDIATE</c>), never cached, so other processes' appends to the
+    /// same file are chained after. A failed batch closes the session: the next one starts on a fresh connection.
+    /// </remarks>
+    private async Task<List<AuditRecord>> WriteAsync(IReadOnlyList<AuditEntry> entries)
+    {
+        var session = _session ??= await WriteSession.OpenAsync(_connectionString, _synchronous).ConfigureAwait(false);
+        try
+        {
+            return await session.WriteAsync(entries).ConfigureAwait(false);
+        }
+        catch
+        {
+            _session = null;
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadRecentAsync(int count, CancellationToken cancellationToken = default)
+    {
+        var records = await QueryAsync($"SELECT {Columns} FROM audit ORDER BY seq DESC LIMIT $n", cancellationToken, ("$n", Math.Max(0, count))).ConfigureAwait(false);
+        records.Reverse();
+        return records;
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(long fromSequence, int count, CancellationToken cancellationToken = default) =>
+        await QueryAsync($"SELECT {Columns} FROM audit WHERE seq >= $from ORDER BY seq LIMIT $n", cancellationToken, ("$from", fromSequence), ("$n", Math.Max(0, count))).ConfigureAwait(false);
+
+    public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+
+        // One read transaction: the head and the records are one snapshot, whatever other writers do meanwhile.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        var head = await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
+        return await AuditChain.VerifyAsync(ReadAllAsync(connection, cancellationToken), head, cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _session = null;
+        _writer.Dispose();
+    }
+
+    private static async IAsyncEnumerable<AuditRecord> ReadAllAsync(SqliteConnection connection, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM audit ORDER BY pos";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return Read(reader);
+        }
+    }
+
+    private async Task<List<AuditRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var records = new List<AuditRecord>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(Read(reader));
+        }
+
+        return records;
+    }
+
+    private static async Task<AuditHead?> ReadHeadAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : null;
+    }
+
+    /// <summary>
+    /// Reads a row as stored. A value that no longer parses (an edited enum name) becomes one that cannot hash to the
+    /// stored hash, so verification reports the record as altered instead of failing.
+    /// </summary>
+    private static AuditRecord Read(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+        reader.GetString(2),
+        reader.GetString(3),
+        Enum.TryParse<LuminaTransport>(reader.GetString(4), out var transport) ? transport : (LuminaTransport)(-1),
+        reader.GetString(5),
+        reader.GetString(6),
+        Enum.TryParse<AuditOutcome>(reader.GetString(7), out var outcome) ? outcome : (AuditOutcome)(-1),
+        reader.IsDBNull(8) ? null : reader.GetString(8),
+        reader.GetInt64(9),
+        reader.GetString(10),
+        reader.GetString(11));
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    /// <summary>The writer's connection and its prepared statements.</summary>
+    private sealed class WriteSession : IAsyncDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _begin;
+        private readonly SqliteCommand _readHead;
+        private readonly SqliteCommand _insert;
+        private readonly SqliteCommand _advance;
+        private readonly SqliteCommand _commit;
+        private readonly SqliteCommand _rollback;
+
+        private WriteSession(SqliteConnection connection)
+        {
+            _connection = connection;
+            _begin = Command("BEGIN IMMEDIATE");
+            _readHead = Command("SELECT seq, hash FROM audit_head WHERE id = 1");
+            _insert = Command($"INSERT INTO audit({Columns}) VALUES($seq, $time, $caller, $role, $transport, $function, $args, $outcome, $error, $duration, $prev, $hash)",
+                "$seq", "$time", "$caller", "$role", "$transport", "$function", "$args", "$outcome", "$error", "$duration", "$prev", "$hash");
+            _advance = Command("INSERT INTO audit_head(id, seq, hash) VALUES(1, $seq, $hash) ON CONFLICT(id) DO UPDATE SET seq=excluded.seq, hash=excluded.hash", "$seq", "$hash");
+            _commit = Command("COMMIT");
+            _rollback = Command("ROLLBACK");
+        }
+
+        public static async Task<WriteSession> OpenAsync(string connectionString, string synchronous)
+        {
+            var connection = new SqliteConnection(connectionString);
+            try
+            {
+                await connection.OpenAsync().ConfigureAwait(false);
+                await using (var pragma = connection.CreateCommand())
+                {
+                    pragma.CommandText = synchronous;
+                    await pragma.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                return new WriteSession(connection);
+            }
+            catch
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+
+        public async Task<List<AuditRecord>> WriteAsync(IReadOnlyList<AuditEntry> entries)
+        {
+            // Plain BEGIN/COMMIT statements rather than SqliteTransaction, so the prepared commands stay reusable.
+            await _begin.ExecuteNonQueryAsync().ConfigureAwait(false);
+            try
+            {
+                AuditHead head;
+                await using (var reader = await _readHead.ExecuteReaderAsync().ConfigureAwait(false))
+                {
+                    head = await reader.ReadAsync().ConfigureAwait(false) ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : new AuditHead(0, AuditChain.GenesisHash);
+                }
+
+                var records = new List<AuditRecord>(entries.Count);
+                foreach (var entry in entries)
+                {
+                    var record = AuditChain.Seal(entry, head);
+                    var p = _insert.Parameters;
+                    p[0].Value = record.Sequence;
+                    p[1].Value = record.Time.ToUnixTimeMilliseconds();
+                    p[2].Value = record.CallerId;
+                    p[3].Value = record.CallerRole;
+                    p[4].Value = record.Transport.ToString();
+                    p[5].Value = record.Function;
+                    p[6].Value = record.ArgumentsDigest;
+                    p[7].Value = record.Outcome.ToString();
+                    p[8].Value = (object?)record.ErrorKind ?? DBNull.Value;
+                    p[9].Value = record.DurationMs;
+                    p[10].Value = record.PreviousHash;
+                    p[11].Value = record.Hash;
+                    await _insert.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    records.Add(record);
+                    head = new AuditHead(record.Sequence, record.Hash);
+                }
+
+                _advance.Parameters[0].Value = head.Sequence;
+                _advance.Parameters[1].Value = head.Hash;
+                await _advance.ExecuteNonQueryAsync().ConfigureAwait(false);
+                await _commit.ExecuteNonQueryAsync().ConfigureAwait(false);
+                return records;
+            }
+            catch
+            {
+                try
+                {
+                    await _rollback.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+                catch (SqliteException)
+                {
+                    // The connection is dropped by the caller anyway; the original failure is what matters.
+                }
+
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var command in (SqliteCommand[])[_begin, _readHead, _insert, _advance, _commit, _rollback])
+            {
+                await command.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private SqliteCommand Command(string sql, params string[] parameters)
+        {
+            var command = _connection.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter(name, null));
+            }
+
+            return command;
+        }
+    }
+}

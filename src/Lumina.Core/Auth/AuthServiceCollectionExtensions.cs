@@ -1,0 +1,55 @@
+using Lumina.Core.Memory;
+using Lumina.Core.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using StackExchange.Redis;
+
+namespace Lumina.Core.Auth;
+
+/// <summary>Registers authorization (the kernel filter and <see cref="ILuminaAuthorizer"/>) and the identity store.</summary>
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="ILuminaAuthorizer"/>, the authorization filter and <see cref="ILuminaIdentityStore"/> (SQLite
+    /// <c>auth.db</c> in the data directory, or Redis when <c>Lumina:Memory:Store=redis</c>), with options from
+    /// <c>Lumina:Auth</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
+    /// </summary>
+    public static IServiceCollection AddLuminaAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(AuthorizationFilter)))
+        {
+            return services;
+        }
+
+        var section = configuration.GetSection(LuminaAuthOptions.SectionName);
+        services.AddOptions<LuminaAuthOptions>().Bind(section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LuminaAuthOptions>, LuminaAuthOptionsValidator>());
+        if (section["LocalRole"] is null && configuration["Lumina:Stdio:Role"] is { Length: > 0 } legacy)
+        {
+            // Lumina:Stdio:Role named the stdio caller's role before Lumina:Auth existed; it still works.
+            services.PostConfigure<LuminaAuthOptions>(o => o.LocalRole = legacy);
+        }
+
+        services.TryAddSingleton<ILuminaAuthorizer, LuminaAuthorizer>();
+        services.TryAddSingleton<ILuminaIdentityStore>(sp =>
+        {
+            var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
+            var auth = sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return memory.UsesRedis
+                ? new RedisIdentityStore(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, auth, time)
+                : new SqliteIdentityStore(Path.Combine(sp.GetRequiredService<IOptions<Configuration.LuminaOptions>>().Value.DataDirectory, "auth.db"), auth, time);
+        });
+
+        // Registered before the policy, audit and memory filters: Semantic Kernel runs filters in registration order,
+        // outermost first.
+        services.AddSingleton<AuthorizationFilter>();
+        services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("authorization", sp.GetRequiredService<AuthorizationFilter>()));
+        return services;
+    }
+}

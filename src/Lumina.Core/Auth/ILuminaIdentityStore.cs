@@ -1,0 +1,68 @@
+namespace Lumina.Core.Auth;
+
+/// <summary>A user: a name, a role and (never shown) a password hash.</summary>
+/// <param name="Username">The name, lower-case.</param>
+/// <param name="Role">One of <see cref="LuminaRoles.All"/>.</param>
+public sealed record LuminaUser(string Username, string Role, DateTimeOffset CreatedAt);
+
+/// <summary>An API key as stored: everything but the key itself, which only its SHA-256 hash represents.</summary>
+/// <param name="Id">A short public identifier, used to list and revoke the key.</param>
+/// <param name="Owner">The user the key acts for.</param>
+/// <param name="Role">The role the key's caller gets.</param>
+/// <param name="ExpiresAt">When it stops working; <see langword="null"/> for never.</param>
+/// <param name="Revoked">Whether it was revoked.</param>
+public sealed record LuminaApiKey(string Id, string Owner, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked)
+{
+    /// <summary>Whether the key has expired at <paramref name="now"/>.</summary>
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;
+}
+
+/// <summary>A key just created: its description and the key itself, which is shown this once and never stored.</summary>
+public sealed record CreatedApiKey(LuminaApiKey Key, string Secret);
+
+/// <summary>
+/// Users and API keys. Passwords are stored as salted PBKDF2-SHA256 hashes, keys as SHA-256 hashes; neither can be read
+/// back. Every refusal is a <see cref="LuminaIdentityException"/> whose message says what is wrong.
+/// </summary>
+public interface ILuminaIdentityStore
+{
+    /// <summary>Adds a user.</summary>
+    /// <exception cref="LuminaIdentityException">The name is taken or invalid, the password too weak, or the role unknown.</exception>
+    Task<LuminaUser> AddUserAsync(string username, string password, string role, CancellationToken cancellationToken = default);
+
+    /// <summary>The user named <paramref name="username"/>, or <see langword="null"/>.</summary>
+    Task<LuminaUser?> GetUserAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>Every user, by name.</summary>
+    Task<IReadOnlyList<LuminaUser>> ListUsersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes a user and revokes the user's keys.</summary>
+    /// <exception cref="LuminaIdentityException">There is no such user.</exception>
+    Task RemoveUserAsync(string username, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a user's role.</summary>
+    /// <exception cref="LuminaIdentityException">There is no such user, or the role is unknown.</exception>
+    Task<LuminaUser> SetRoleAsync(string username, string role, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The user, when <paramref name="password"/> is theirs; otherwise <see langword="null"/> (an unknown user and a wrong
+    /// password are not told apart, and take about as long). A hash made with fewer iterations than configured is
+    /// replaced on success.
+    /// </summary>
+    Task<LuminaUser?> VerifyPasswordAsync(string username, string password, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates an API key for <paramref name="owner"/>, with the owner's role unless <paramref name="role"/> says otherwise.</summary>
+    /// <exception cref="LuminaIdentityException">There is no such user, the role is unknown, or the expiry is not in the future.</exception>
+    Task<CreatedApiKey> CreateKeyAsync(string owner, string? role = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Every key (never the key itself), oldest first.</summary>
+    Task<IReadOnlyList<LuminaApiKey>> ListKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes a key by its id.</summary>
+    /// <exception cref="LuminaIdentityException">There is no key with that id.</exception>
+    Task RevokeKeyAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>The key <paramref name="secret"/> is, when it is valid.</summary>
+    /// <exception cref="LuminaIdentityException">The key is unknown, revoked or expired.</exception>
+    Task<LuminaApiKey> VerifyKeyAsync(string secret, CancellationToken cancellationToken = default);
+}

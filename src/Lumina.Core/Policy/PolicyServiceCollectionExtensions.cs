@@ -1,0 +1,47 @@
+using Lumina.Core.Memory;
+using Lumina.Core.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+using StackExchange.Redis;
+
+namespace Lumina.Core.Policy;
+
+/// <summary>Registers the policy guard: its options, the rate-limit store, the store of kept results and the filter.</summary>
+public static class PolicyServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the policy guard with options from <c>Lumina:Policy</c>; rate limits live in memory, or in Redis (shared by
+    /// every host) when <c>Lumina:Memory:Store=redis</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
+    /// </summary>
+    /// <remarks>
+    /// Kernel filters run in registration order, the first outermost: call it after authorization (a refused caller
+    /// costs no token and asks the user nothing) and before the memory filter.
+    /// </remarks>
+    public static IServiceCollection AddLuminaPolicy(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        if (services.Any(d => d.ServiceType == typeof(PolicyFilter)))
+        {
+            return services;
+        }
+
+        services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>());
+        services.TryAddSingleton<IRateLimitStore>(sp =>
+        {
+            var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return memory.UsesRedis
+                ? new RedisRateLimitStore(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, time)
+                : new InMemoryRateLimitStore(time);
+        });
+        services.TryAddSingleton<PolicyResultStore>();
+        services.AddSingleton<PolicyFilter>();
+        services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("policy", sp.GetRequiredService<PolicyFilter>()));
+        return services;
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Lumina.Abstractions;
+using Lumina.Core;
+using Lumina.Core.Auth;
+using Lumina.Core.Orchestration;
+using Lumina.Core.Policy;
+using Lumina.Core.Providers;
+using Lumina.Host.Auth;
+using Microsoft.Extensions.Options;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Host.Api;
+
+/// <summary>
+/// The HTTP API beside MCP: <c>POST /v1/message</c> runs <c>ask</c> for the caller, <c>GET /v1/providers</c> shows the
+/// providers, <c>GET /readyz</c> says whether the store answers. Calls go through the kernel, so authorization, policy,
+/// audit and memory apply exactly as they do over MCP.
+/// </summary>
+internal static partial class LuminaHttpApi
+{
+    private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
+
+    public static void MapLuminaHttpApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/v1").RequireAuthorization(HttpAuthentication.Policy);
+        api.MapPost("/message", MessageAsync).DisableAntiforgery();
+        api.MapGet("/providers", ProvidersAsync);
+        app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
+    }
+
+    private static async Task<IResult> MessageAsync(HttpContext context, LuminaPluginRegistry registry, ProviderRouter router, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers)
+    {
+        MessageRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync<MessageRequest>(context.Request.Body, s_json, context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            return Problem(400, "Bad request", $"The body is not a JSON message request: {ex.Message}");
+        }
+
+        if (request is null || string.IsNullOrWhiteSpace(request.Message))
+        {
+            return Problem(400, "Bad request", "'message' is missing or empty: send {\"message\": \"...\"}.");
+        }
+
+        if (request.MaxSteps is < 1 or > 32)
+        {
+            return Problem(400, "Bad request", $"'maxSteps' must be between 1 and 32, not {request.MaxSteps}.");
+        }
+
+        if (request.Provider is { Length: > 0 } provider
+            && !router.Providers.Any(p => string.Equals(p.Name, provider, StringComparison.OrdinalIgnoreCase) || string.Equals(p.Options.Model, provider, StringComparison.OrdinalIgnoreCase)))
+        {
+            return Problem(400, "Bad request", $"No provider is named '{provider}' or serves that model. Configured: {string.Join(", ", router.Providers.Select(p => p.Name))}.");
+        }
+
+        var arguments = new KernelArguments { ["message"] = request.Message };
+        if (request.ConversationId is not null)
+        {
+            arguments["conversationId"] = request.ConversationId;
+        }
+
+        if (request.Provider is not null)
+        {
+            arguments["provider"] = request.Provider;
+        }
+
+        if (request.MaxSteps is { } steps)
+        {
+            arguments["maxSteps"] = steps;
+        }
+
+        return await InvokeAsync<AskResult>(context, registry, accessor, auth, loggers, OrchestrationPlugin.PluginName, "ask", arguments).ConfigureAwait(false);
+    }
+
+    private static Task<IResult> ProvidersAsync(HttpContext context, LuminaPluginRegistry registry, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
+        InvokeAsync<ProvidersReport>(context, registry, accessor, auth, loggers, "providers", "providers", []);
+
+    private static async Task<IResult> ReadyAsync(HttpContext context, StoreReadiness readiness) =>
+        await readiness.CheckAsync(context.RequestAborted).ConfigureAwait(false) is { } reason
+            ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
+            : Results.Json(new { status = "ready" });
+
+    /// <summary>Runs a kernel function for the HTTP caller, with the caller's context current, and maps Lumina's errors to statuses.</summary>
+    private static async Task<IResult> InvokeAsync<T>(
+        HttpContext context,
+        LuminaPluginRegistry registry,
+        ILuminaCallContextAccessor accessor,
+        IOptions<LuminaAuthOptions> auth,
+        ILoggerFactory loggers,
+        string plugin,
+        string name,
+        KernelArguments arguments)
+    {
+        if (registry.Find(plugin, name) is not { } function)
+        {
+            return Problem(404, "Not served", $"{plugin}.{name} is not served by this host (is the plugin disabled?).");
+        }
+
+        // Only an authenticated caller or, when it is allowed, an anonymous one gets here (the endpoint's policy).
+        var caller = LuminaTokenClaims.Caller(context.User)
+            ?? new LuminaCaller("anonymous", "anonymous", auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
+        var call = new LuminaCallContext(caller, new LuminaClientInfo("http-api", null, CanSample: false, CanElicit: false, CanListRoots: false));
+        try
+        {
+            FunctionResult result;
+            using (accessor.Push(call))
+            {
+                result = await registry.Kernel.InvokeAsync(function.Function, arguments, context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return Results.Json(result.GetValue<T>(), s_json);
+        }
+        catch (LuminaPolicyException ex)
+        {
+            return ex.Reason switch
+            {
+                "rate_limited" => Problem(429, "Too many requests", ex.Message),
+                "argument_too_large" => Problem(413, "Arguments too large", ex.Message),
+                _ => Problem(403, "Not confirmed", ex.Message),
+            };
+        }
+        catch (LuminaForbiddenException ex)
+        {
+            return Problem(403, "Forbidden", ex.Message);
+        }
+        catch (LuminaLimitException ex)
+        {
+            if (ex.RetryAfter is { } wait && wait > TimeSpan.Zero)
+            {
+                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return Problem(429, "Too many requests", ex.Message);
+        }
+        catch (Exception ex) when (ex is ProviderUnavailableException or LuminaClientCapabilityException)
+        {
+            return Problem(502, "No provider could answer", ex.Message);
+        }
+        catch (LuminaException ex)
+        {
+            return Problem(400, "Bad request", ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFailed(loggers.CreateLogger(typeof(LuminaHttpApi)), plugin, name, ex);
+            return Problem(500, "Internal error", $"{plugin}.{name} failed; the details are in the server's log.");
+        }
+    }
+
+    private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Plugin}.{Function} failed.")]
+    private static partial void LogFailed(ILogger logger, string plugin, string function, Exception exception);
+
+    /// <summary>The body of <c>POST /v1/message</c>.</summary>
+    private sealed record MessageRequest(
+        [property: JsonPropertyName("message")] string? Message,
+        [property: JsonPropertyName("conversationId")] string? ConversationId,
+        [property: JsonPropertyName("provider")] string? Provider,
+        [property: JsonPropertyName("maxSteps")] int? MaxSteps);
+}

@@ -1,0 +1,99 @@
+using System.Globalization;
+using Lumina.Core.Audit;
+
+namespace Lumina.Host;
+
+/// <summary>
+/// <c>lumina audit verify</c> and <c>lumina audit tail [-n N]</c>: the audit ledger from the command line, read from the
+/// store the server's own configuration names (appsettings.json, <c>Lumina__…</c> environment, <c>--Section:Key=value</c>).
+/// </summary>
+internal static class AuditCommand
+{
+    public const string Usage = "usage: lumina audit verify | lumina audit tail [-n COUNT] [--Section:Key=value ...]";
+
+    /// <summary>Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken, 2 on a usage error.</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var verb = args.Length > 0 ? args[0] : null;
+        var configuration = new List<string>();
+        var count = 20;
+        for (var i = 1; i < args.Length; i++)
+        {
+            if (verb == "tail" && args[i] is "-n" or "--count")
+            {
+                if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1)
+                {
+                    return await UsageErrorAsync($"{args[i]} needs a positive whole number, e.g. -n 50").ConfigureAwait(false);
+                }
+
+                i++;
+            }
+            else if (args[i].StartsWith('-') || args[i].Contains('=', StringComparison.Ordinal))
+            {
+                configuration.Add(args[i]);
+            }
+            else
+            {
+                return await UsageErrorAsync($"unknown argument '{args[i]}'").ConfigureAwait(false);
+            }
+        }
+
+        if (verb is not ("verify" or "tail"))
+        {
+            return await UsageErrorAsync(verb is null ? "audit needs a command" : $"unknown audit command '{verb}'").ConfigureAwait(false);
+        }
+
+        using var host = BuildHost([.. configuration]);
+        var ledger = host.Services.GetRequiredService<IAuditLedger>();
+        return verb == "verify"
+            ? await VerifyAsync(ledger, cancellationToken).ConfigureAwait(false)
+            : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> VerifyAsync(IAuditLedger ledger, CancellationToken cancellationToken)
+    {
+        var result = await ledger.VerifyAsync(cancellationToken).ConfigureAwait(false);
+        if (result.IsIntact)
+        {
+            var head = result.HeadHash is null ? string.Empty : $" (head {result.HeadHash})";
+            await Console.Out.WriteLineAsync($"audit ledger intact: {result.Count} records{head}").ConfigureAwait(false);
+            return 0;
+        }
+
+        await Console.Error.WriteLineAsync(
+            $"lumina: audit ledger broken at record {result.FirstBadSequence} ({result.Fault?.ToString().ToLowerInvariant()}): {result.Reason} {result.Count} records before it are intact.").ConfigureAwait(false);
+        return 1;
+    }
+
+    private static async Task<int> TailAsync(IAuditLedger ledger, int count, CancellationToken cancellationToken)
+    {
+        foreach (var record in await ledger.ReadRecentAsync(count, cancellationToken).ConfigureAwait(false))
+        {
+            var outcome = record.ErrorKind is null ? record.Outcome.ToString().ToLowerInvariant() : $"{record.Outcome.ToString().ToLowerInvariant()}:{record.ErrorKind}";
+            await Console.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"#{record.Sequence} {record.Time:yyyy-MM-ddTHH:mm:ss.fffZ} {record.CallerId} ({record.CallerRole}, {record.Transport.ToString().ToLowerInvariant()}) {record.Function} {outcome} {record.DurationMs}ms args={record.ArgumentsDigest[..Math.Min(12, record.ArgumentsDigest.Length)]} hash={record.Hash[..Math.Min(12, record.Hash.Length)]}")).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>The server's configuration and services, without starting anything: only the ledger is resolved.</summary>
+    private static IHost BuildHost(string[] args)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        LuminaProgram.ConfigureLogging(builder.Logging);
+        builder.Services.AddLumina(builder.Configuration);
+        return builder.Build();
+    }
+
+    private static async Task<int> UsageErrorAsync(string message)
+    {
+        await Console.Error.WriteLineAsync($"lumina: {message}\n{Usage}").ConfigureAwait(false);
+        return 2;
+    }
+}

@@ -1,0 +1,119 @@
+using Lumina.Core.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Lumina.Host.Auth;
+
+/// <summary>
+/// HTTP authentication: bearer JWTs (Lumina's own from <c>POST /token</c>, or an external OpenID Connect authority's)
+/// and API keys sent as bearer tokens; anonymous callers only when <c>Lumina:Auth:AnonymousRole</c> is set.
+/// </summary>
+internal static class HttpAuthentication
+{
+    /// <summary>The policy every protected endpoint (<c>/mcp</c>, <c>/v1/…</c>) requires.</summary>
+    public const string Policy = "lumina";
+
+    /// <summary>The scheme that picks the API key handler or JwtBearer by the shape of the bearer token.</summary>
+    private const string SelectorScheme = "Lumina";
+
+    public static IServiceCollection AddLuminaHttpAuth(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HttpAuthOptions>().Bind(configuration.GetSection(HttpAuthOptions.SectionName)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HttpAuthOptions>, HttpAuthOptionsValidator>();
+        services.AddSingleton<TokenAuthority>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<TokenEndpoint>();
+
+        services.AddAuthentication(SelectorScheme)
+            .AddPolicyScheme(SelectorScheme, "Lumina bearer", o => o.ForwardDefaultSelector = context =>
+                ApiKeyAuthenticationHandler.CarriesKey(context.Request) ? ApiKeyAuthenticationHandler.SchemeName : JwtBearerDefaults.AuthenticationScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddJwtBearer();
+        services.AddSingleton<IConfigureOptions<JwtBearerOptions>, ConfigureJwtBearer>();
+        services.AddSingleton<IAuthorizationHandler, CallerRequirementHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddRequirements(new CallerRequirement()));
+        return services;
+    }
+
+    /// <summary>
+    /// Lumina's JwtBearer settings, read on first use (a request), when the server's address — the default issuer and
+    /// audience — is known.
+    /// </summary>
+    private sealed class ConfigureJwtBearer(TokenAuthority authority, IOptions<HttpAuthOptions> options) : IConfigureNamedOptions<JwtBearerOptions>
+    {
+        public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
+
+        public void Configure(string? name, JwtBearerOptions jwt)
+        {
+            if (name != JwtBearerDefaults.AuthenticationScheme)
+            {
+                return;
+            }
+
+            var settings = options.Value;
+            // Claims keep their JWT names (sub, name, role): the MCP caller resolver and the API read those.
+            jwt.MapInboundClaims = false;
+            var validation = jwt.TokenValidationParameters;
+            validation.NameClaimType = LuminaTokenClaims.Name;
+            validation.RoleClaimType = LuminaTokenClaims.Role;
+            validation.ValidateIssuer = true;
+            validation.ValidateAudience = true;
+            validation.ValidateLifetime = true;
+            validation.RequireExpirationTime = true;
+            validation.RequireSignedTokens = true;
+            validation.ValidateIssuerSigningKey = true;
+            validation.ClockSkew = settings.ClockSkew;
+            validation.ValidAudience = authority.Audience;
+            if (authority.IsExternal)
+            {
+                jwt.Authority = settings.Authority;
+                jwt.RequireHttpsMetadata = settings.RequireHttpsMetadata;
+            }
+            else
+            {
+                validation.ValidIssuer = authority.Issuer;
+                validation.IssuerSigningKey = authority.SigningKey;
+                // Only the algorithm Lumina signs with: no "none", no key confusion.
+                validation.ValidAlgorithms = [SecurityAlgorithms.HmacSha256];
+            }
+
+            jwt.Events = new JwtBearerEvents
+            {
+                OnTokenValidated = context =>
+                {
+                    RoleClaims.Normalize(context.Principal, settings.RoleClaim);
+                    return Task.CompletedTask;
+                },
+                OnChallenge = async context =>
+                {
+                    context.HandleResponse();
+                    await BearerChallenge.WriteAsync(context.HttpContext, authority, context.AuthenticateFailure).ConfigureAwait(false);
+                },
+            };
+        }
+    }
+
+    /// <summary>An authenticated caller, or — when <c>Lumina:Auth:AnonymousRole</c> is set — one who sent no credentials at all.</summary>
+    private sealed class CallerRequirement : IAuthorizationRequirement;
+
+    /// <remarks>
+    /// A caller who sent a bad token is refused even when anonymous access is on: a broken credential is never quietly
+    /// downgraded to anonymous.
+    /// </remarks>
+    private sealed class CallerRequirementHandler(IOptions<LuminaAuthOptions> auth) : AuthorizationHandler<CallerRequirement>
+    {
+        protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, CallerRequirement requirement)
+        {
+            if (context.User.Identity?.IsAuthenticated == true
+                || (auth.Value.AnonymousRole is not null && context.Resource is HttpContext http && !http.Request.Headers.ContainsKey("Authorization")))
+            {
+                context.Succeed(requirement);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

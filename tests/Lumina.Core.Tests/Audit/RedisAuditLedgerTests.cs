@@ -1,0 +1,84 @@
+using System.Text.Json.Nodes;
+using Lumina.Core.Audit;
+using Lumina.Core.Tests.Memory;
+using StackExchange.Redis;
+
+namespace Lumina.Core.Tests.Audit;
+
+public sealed class RedisAuditLedgerTests : AuditLedgerContractTests
+{
+    private const string Records = "lumina:{audit}:records";
+    private readonly List<ConnectionMultiplexer> _connections = [];
+    private RedisServer _server = null!;
+
+    private IDatabase Db => _connections[0].GetDatabase();
+
+    public override async Task InitializeAsync()
+    {
+        _server = await RedisServer.StartAsync();
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        foreach (var connection in _connections)
+        {
+            await connection.DisposeAsync();
+        }
+
+        await _server.DisposeAsync();
+    }
+
+    /// <summary>Each ledger has a connection of its own, as each host would.</summary>
+    protected override async Task<IAuditLedger> OpenAsync()
+    {
+        var configuration = ConfigurationOptions.Parse(_server.ConnectionString);
+        configuration.AbortOnConnectFail = false;
+        var connection = await ConnectionMultiplexer.ConnectAsync(configuration);
+        _connections.Add(connection);
+        return new RedisAuditLedger(connection, "lumina", Time);
+    }
+
+    [Fact]
+    public async Task UnparsableRecord_IsReportedAsAltered()
+    {
+        await AppendAsync(3);
+
+        await Db.ListSetByIndexAsync(Records, 1, "{not json");
+
+        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.FirstBadSequence == 2 && v.Fault == AuditFault.Altered);
+    }
+
+    [Fact]
+    public async Task RecordPushedBeyondTheHead_IsReported()
+    {
+        await AppendAsync(2);
+
+        await Db.ListRightPushAsync(Records, await Db.ListGetByIndexAsync(Records, 1));
+
+        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.FirstBadSequence == 3 && v.Fault == AuditFault.Altered);
+    }
+
+    protected override async Task EditAsync(long sequence, string functionName)
+    {
+        var record = JsonNode.Parse((string)(await Db.ListGetByIndexAsync(Records, sequence - 1))!)!;
+        record["function"] = functionName;
+        await Db.ListSetByIndexAsync(Records, sequence - 1, record.ToJsonString());
+    }
+
+    protected override async Task DeleteAsync(long sequence)
+    {
+        var value = await Db.ListGetByIndexAsync(Records, sequence - 1);
+        (await Db.ListRemoveAsync(Records, value, 1)).Should().Be(1);
+    }
+
+    protected override async Task SwapAsync(long first, long second)
+    {
+        var a = await Db.ListGetByIndexAsync(Records, first - 1);
+        var b = await Db.ListGetByIndexAsync(Records, second - 1);
+        await Db.ListSetByIndexAsync(Records, first - 1, b);
+        await Db.ListSetByIndexAsync(Records, second - 1, a);
+    }
+
+    protected override async Task TruncateAsync(int count) => await Db.ListRightPopAsync(Records, count);
+}

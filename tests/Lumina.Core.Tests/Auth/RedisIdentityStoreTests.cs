@@ -1,0 +1,52 @@
+using System.Text;
+using Lumina.Core.Auth;
+using Lumina.Core.Tests.Memory;
+using StackExchange.Redis;
+
+namespace Lumina.Core.Tests.Auth;
+
+public sealed class RedisIdentityStoreTests : IdentityStoreContractTests
+{
+    private RedisServer _server = null!;
+    private ConnectionMultiplexer _redis = null!;
+
+    public override async Task InitializeAsync()
+    {
+        _server = await RedisServer.StartAsync();
+        var configuration = ConfigurationOptions.Parse(_server.ConnectionString);
+        configuration.AllowAdmin = true;
+        _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        await base.InitializeAsync();
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await _redis.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    protected override Task<ILuminaIdentityStore> CreateAsync(LuminaAuthOptions options, TimeProvider time) =>
+        Task.FromResult<ILuminaIdentityStore>(new RedisIdentityStore(_redis, "lumina", options, time));
+
+    protected override async Task<string> DumpAsync()
+    {
+        var text = new StringBuilder();
+        var db = _redis.GetDatabase();
+        await foreach (var key in _redis.GetServer(_server.ConnectionString).KeysAsync(pattern: "*"))
+        {
+            text.Append(key).Append('\n');
+            foreach (var entry in await db.HashGetAllAsync(key))
+            {
+                text.Append(entry.Name).Append('=').Append(entry.Value).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
+    protected override async Task<string> StoredHashAsync(string username)
+    {
+        var json = (string)(await _redis.GetDatabase().HashGetAsync("lumina:{auth}:users", username))!;
+        return System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("passwordHash").GetString()!;
+    }
+}

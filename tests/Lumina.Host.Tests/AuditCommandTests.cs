@@ -1,0 +1,170 @@
+using Lumina.Core.Tests.Memory;
+using Microsoft.Data.Sqlite;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>
+/// Calls made to the real host over stdio land in the audit ledger; <c>lumina audit verify|tail</c>, run as real
+/// processes with the server's configuration, read it back and catch tampering with the file.
+/// </summary>
+public sealed class AuditCommandTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    private string LedgerPath => _data.Combine("audit.db");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task StdioCalls_AreRecorded_AndTheLedgerVerifies()
+    {
+        await CallOverStdioAsync();
+
+        var (verifyExit, verifyOut, _) = await Audit("verify");
+        var (tailExit, tailOut, _) = await Audit("tail", "-n", "5");
+
+        verifyExit.Should().Be(0);
+        verifyOut.Should().StartWith("audit ledger intact: 3 records (head ");
+        tailExit.Should().Be(0);
+        var lines = tailOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().HaveCount(3);
+        lines[0].Should().StartWith("#1 ").And.Contain("(user, stdio) time_now ok ");
+        lines[1].Should().StartWith("#2 ").And.Contain("files_read error:");
+        lines[2].Should().StartWith("#3 ").And.Contain("audit_recent denied:Forbidden");
+        tailOut.Should().NotContain("/etc/passwd", "arguments are kept only as a digest");
+    }
+
+    [Fact]
+    public async Task HttpCalls_AreRecordedWithTheHttpTransport()
+    {
+        await using (var host = await HttpHost.StartAsync($"--Lumina:DataDirectory={_data.Path}", "--Lumina:Auth:AnonymousRole=user"))
+        {
+            await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }));
+            (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+        }
+
+        var (exitCode, stdout, _) = await Audit("tail");
+
+        exitCode.Should().Be(0);
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().StartWith("#1 ").And.Contain(", http) time_now ok ");
+    }
+
+    [Fact]
+    public async Task Tail_ShowsOnlyTheLastRecords()
+    {
+        await CallOverStdioAsync();
+
+        var (exitCode, stdout, _) = await Audit("tail", "-n", "1");
+
+        exitCode.Should().Be(0);
+        stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().ContainSingle().Which.Should().StartWith("#3 ");
+    }
+
+    [Fact]
+    public async Task EditedRecord_FailsVerifyNamingIt()
+    {
+        await CallOverStdioAsync();
+
+        await TamperAsync("UPDATE audit SET outcome = 'Ok' WHERE seq = 2");
+        var (exitCode, stdout, stderr) = await Audit("verify");
+
+        exitCode.Should().Be(1);
+        stderr.Should().Contain("broken at record 2 (altered)");
+        stdout.Should().NotContain("intact");
+    }
+
+    [Fact]
+    public async Task DeletedRecord_FailsVerifyNamingIt()
+    {
+        await CallOverStdioAsync();
+
+        await TamperAsync("DELETE FROM audit WHERE seq = 1");
+        var (exitCode, _, stderr) = await Audit("verify");
+
+        exitCode.Should().Be(1);
+        stderr.Should().Contain("broken at record 1 (removed)");
+    }
+
+    [Fact]
+    public async Task AdministratorOverStdio_ReadsRecentRecordsAsAResource()
+    {
+        await using var client = await StartAsync("--Lumina:Stdio:Role=admin");
+        await client.CallToolAsync("time_now", new Dictionary<string, object?>());
+
+        var resource = await client.ReadResourceAsync("lumina://audit/recent");
+
+        var text = ((TextResourceContents)resource.Contents.Single()).Text;
+        text.Should().Contain("\"function\":\"time_now\"").And.Contain("\"callerRole\":\"admin\"").And.Contain("\"outcome\":\"ok\"");
+    }
+
+    [Fact]
+    public async Task RedisStore_CommandReadsTheSharedLedger()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string[] store = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}"];
+        await using (var client = await StartAsync(store))
+        {
+            await client.CallToolAsync("time_now", new Dictionary<string, object?>());
+        }
+
+        var (exitCode, stdout, _) = await Audit(["verify", .. store]);
+
+        exitCode.Should().Be(0);
+        stdout.Should().StartWith("audit ledger intact: 1 records");
+        File.Exists(LedgerPath).Should().BeFalse("with Redis the ledger lives in Redis");
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("tail", "-n", "0")]
+    [InlineData("verify", "extra")]
+    public async Task BadArguments_ExitWithUsage(params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = await Audit(arguments);
+
+        exitCode.Should().Be(2);
+        stderr.Should().Contain("usage: lumina audit");
+        stdout.Should().BeEmpty();
+    }
+
+    /// <summary>Three calls as the default stdio user: one that works, one that fails, one that is refused.</summary>
+    private async Task CallOverStdioAsync()
+    {
+        await using var client = await StartAsync();
+        (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+        (await client.CallToolAsync("files_read", new Dictionary<string, object?> { ["path"] = "/etc/passwd" })).IsError.Should().BeTrue();
+        // The refusal's text does not reach the client yet (resource reads report a generic error); the ledger shows it.
+        var refused = async () => await client.ReadResourceAsync("lumina://audit/recent");
+        await refused.Should().ThrowAsync<McpException>();
+    }
+
+    private Task<McpClient> StartAsync(params string[] arguments) =>
+        McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Name = "lumina",
+                Command = "dotnet",
+                Arguments = LuminaProcess.IsolatedArguments(_data.Path, arguments),
+            }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+    private Task<(int ExitCode, string Stdout, string Stderr)> Audit(params string[] arguments) =>
+        LuminaProcess.RunAsync(["audit", .. arguments, $"--Lumina:DataDirectory={_data.Path}"]);
+
+    /// <summary>Changes the ledger's file directly, as someone with write access to it could (the triggers dropped first).</summary>
+    private async Task TamperAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={LedgerPath};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; " + sql;
+        await command.ExecuteNonQueryAsync();
+    }
+}

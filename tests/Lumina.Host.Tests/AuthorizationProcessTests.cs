@@ -1,0 +1,116 @@
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>The authorization matrix against the real host: every built-in tool, each role, over stdio and HTTP.</summary>
+public sealed class AuthorizationProcessTests : IDisposable
+{
+    /// <summary>Every built-in tool and the permission it needs; admin must be shown exactly these.</summary>
+    private static readonly Dictionary<string, string> s_tools = new(StringComparer.Ordinal)
+    {
+        ["files_list"] = "read", ["files_read"] = "read", ["files_search"] = "read",
+        ["files_write"] = "write", ["files_edit"] = "write", ["files_move"] = "write", ["files_delete"] = "write",
+        ["time_now"] = "read", ["time_convert"] = "read", ["time_add"] = "read", ["time_difference"] = "read",
+        ["system_describe"] = "read",
+        ["memory_remember"] = "write", ["memory_recall"] = "read", ["memory_forget"] = "write", ["memory_forget_all"] = "write",
+        ["memory_set_context"] = "write", ["memory_get_context"] = "read", ["memory_list_conversations"] = "read", ["memory_get_conversation"] = "read",
+        ["code_commit_message"] = "execute", ["code_explain"] = "execute", ["code_review_diff"] = "execute",
+        ["tasks_plan"] = "execute", ["text_summarize"] = "execute", ["text_translate"] = "execute",
+        ["ask"] = "execute", ["synthesize"] = "execute", ["providers"] = "read",
+    };
+
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static bool Grants(string role, string permission) => role switch
+    {
+        "admin" => true,
+        "user" => permission != "manage",
+        "guest" => permission == "read",
+        _ => false,
+    };
+
+    private static bool IsForbidden(CallToolResult result) =>
+        result.IsError == true && result.Content.OfType<TextContentBlock>().Any(t => t.Text.StartsWith("Forbidden: ", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("user")]
+    [InlineData("guest")]
+    public async Task Stdio_EveryBuiltInTool_ListedExactlyWhenCallable(string role)
+    {
+        await using var client = await McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Command = "dotnet",
+                Arguments = LuminaProcess.IsolatedArguments(_data.Path),
+                EnvironmentVariables = new Dictionary<string, string?> { ["Lumina__Auth__LocalRole"] = role },
+            }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+        await AssertMatrixAsync(client, role);
+    }
+
+    [Theory]
+    [InlineData("guest")]
+    [InlineData("user")]
+    public async Task Http_AnonymousCaller_HasTheConfiguredAnonymousRole(string role)
+    {
+        await using var host = await HttpHost.StartAsync($"--Lumina:Auth:AnonymousRole={role}");
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }));
+
+        await AssertMatrixAsync(client, role);
+    }
+
+    [Fact]
+    public async Task Http_AnonymousCaller_IsRefusedUnlessConfigured()
+    {
+        await using var host = await HttpHost.StartAsync();
+
+        var connect = () => McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }));
+
+        (await connect.Should().ThrowAsync<HttpRequestException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("user")]
+    [InlineData("guest")]
+    public async Task Http_TokenCaller_EveryBuiltInTool_ListedExactlyWhenCallable(string role)
+    {
+        // Anonymous callers are let in as admins here: the token's role, not the anonymous one, must decide.
+        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=admin");
+        await HttpAuth.AddUserAsync(host.DataDirectory, "caller", role);
+        using var http = new HttpClient();
+        var token = await HttpAuth.PasswordTokenAsync(http, host, "caller");
+        await using var client = await HttpAuth.McpClientAsync(host, token, new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+        await AssertMatrixAsync(client, role);
+    }
+
+    private static async Task AssertMatrixAsync(McpClient client, string role)
+    {
+        var listed = (await client.ListToolsAsync()).Select(t => t.Name).ToHashSet();
+        var problems = new List<string>();
+
+        foreach (var (tool, permission) in s_tools)
+        {
+            var allowed = Grants(role, permission);
+            var result = await client.CallToolAsync(tool, new Dictionary<string, object?>());
+            var forbidden = IsForbidden(result);
+            if (listed.Contains(tool) != allowed || forbidden == allowed || (!allowed && result.IsError != true))
+            {
+                problems.Add($"{tool}: listed={listed.Contains(tool)}, allowed={allowed}, forbidden={forbidden}, error={result.IsError}");
+            }
+        }
+
+        problems.Should().BeEmpty();
+        listed.Should().BeSubsetOf(s_tools.Keys, "every tool a caller is shown is in the matrix");
+        if (role == "admin")
+        {
+            listed.Should().BeEquivalentTo(s_tools.Keys);
+        }
+    }
+}

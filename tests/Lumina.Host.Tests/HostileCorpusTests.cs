@@ -1,0 +1,144 @@
+using System.Text;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>
+/// Issue 5, item 7: a corpus of over 1,000 malformed or hostile JSON-RPC requests, over stdio and HTTP, each answered
+/// with an error, and the host keeps serving afterwards.
+/// </summary>
+public sealed class HostileCorpusTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public void Corpus_IsLargeDistinctAndTheSameEveryRun()
+    {
+        var items = HostileCorpus.Items;
+
+        items.Should().HaveCountGreaterThanOrEqualTo(1000);
+        items.Select(i => Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(i.Lines.SelectMany(l => l).ToArray()))).Should().OnlyHaveUniqueItems();
+        items.Select(i => i.Category).Distinct().Should().HaveCountGreaterThanOrEqualTo(12);
+        Fingerprint(HostileCorpus.Generate()).Should().Be(Fingerprint(items), "a fixed seed and no machine state");
+        items.Should().OnlyContain(i => i.Lines.All(l => Array.IndexOf(l, (byte)'\n') < 0), "one line is one message");
+    }
+
+    [Fact]
+    public async Task Stdio_EveryHostileItemIsAnsweredWithAnErrorAndTheHostKeepsServing()
+    {
+        await using var runner = await StdioCorpusRunner.StartAsync(_data.Path);
+
+        await runner.RunAsync(HostileCorpus.Items.Where(HostileCorpus.IsBeforeInitialize), initialized: false);
+        await runner.InitializeAsync();
+        await runner.RunAsync(HostileCorpus.Items.Where(i => !HostileCorpus.IsBeforeInitialize(i)));
+
+        runner.Failures.Should().BeEmpty(Report(runner.Failures));
+        runner.Process.HasExited.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Http_EveryHostileItemIsAnsweredWithAnErrorAndTheHostKeepsServing()
+    {
+        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user", StdioCorpusRunner.NoRateLimit, $"--Lumina:Http:MaxRequestBodyBytes={HostileCorpus.MaxMessageBytes}");
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
+        var runner = new HttpCorpusRunner(host.McpEndpoint, http);
+
+        await runner.RunAsync(HostileCorpus.Items.Where(HostileCorpus.IsBeforeInitialize), HttpCorpusMode.NoSession);
+        await runner.OpenSessionAsync();
+        await runner.RunAsync(HostileCorpus.Items, HttpCorpusMode.Session);
+        await runner.RunAsync(HostileCorpus.Items, HttpCorpusMode.Stateless);
+
+        runner.Failures.Should().BeEmpty(Report(runner.Failures));
+        host.Process.HasExited.Should().BeFalse();
+    }
+
+    /// <summary>
+    /// Found by the corpus: text that is not valid UTF-8 or UTF-16 inside the envelope (jsonrpc, method, id) made the
+    /// stdin guard throw while reading it, which stopped the guard (and with it every later reply).
+    /// </summary>
+    [Theory]
+    [InlineData(new byte[] { 0xFF }, "jsonrpc", -32700, "null")]
+    [InlineData(new byte[] { 0xC0, 0xAF }, "jsonrpc", -32700, "null")]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 }, "method", -32700, "null")]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'0', (byte)'0' }, "method", -32600, "1")]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'C', (byte)'0', (byte)'0' }, "jsonrpc", -32600, "1")]
+    [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'3', (byte)'D' }, "id", -32600, "null")]
+    public async Task InvalidTextInTheEnvelope_IsAnsweredAndTheServerKeepsServing(byte[] bad, string field, int code, string id)
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var line = field switch
+        {
+            "jsonrpc" => Bytes("{\"jsonrpc\":\"2.0", bad, "\",\"id\":1,\"method\":\"ping\"}"),
+            "method" => Bytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"pi", bad, "ng\"}"),
+            _ => Bytes("{\"jsonrpc\":\"2.0\",\"id\":\"", bad, "\",\"method\":\"ping\"}"),
+        };
+
+        await raw.Process.StandardInput.BaseStream.WriteAsync(line);
+        await raw.Process.StandardInput.BaseStream.FlushAsync();
+        var error = await raw.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"ping"}""");
+
+        // Invalid UTF-8 is not JSON text: a parse error, id null. An escaped lone surrogate is valid JSON but not text:
+        // an invalid request, answered to the id when the id itself is readable. Either way the server keeps serving.
+        error["error"]!["code"]!.GetValue<int>().Should().Be(code);
+        (error["id"]?.ToJsonString() ?? "null").Should().Be(id);
+        (await raw.ReadResponseAsync("after").WaitAsync(TimeSpan.FromSeconds(10)))["result"].Should().NotBeNull();
+    }
+
+    /// <summary>The harness itself: an owed reply that never comes, and a host that dies, are both reported by item.</summary>
+    [Fact]
+    public async Task StdioHarness_ReportsAMissingReplyAndADeadHost()
+    {
+        var silent = new HostileItem(1, "self-test", "notification that claims a reply", [Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","method":"notifications/unknown"}""")], [new ExpectedReply("\"never\"", ReplyKind.Error)], HasUsableId: true);
+        var wrong = new HostileItem(2, "self-test", "error claimed as a tool error", [Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"w","method":"no/such"}""")], [new ExpectedReply("\"w\"", ReplyKind.ToolError)], HasUsableId: true);
+        var extra = new HostileItem(3, "self-test", "request claimed as a notification", [Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"x","method":"no/such"}""")], [], HasUsableId: false);
+        var killed = new HostileItem(4, "self-test", "host killed", [Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"k","method":"no/such"}""")], [new ExpectedReply("\"k\"", ReplyKind.Error)], HasUsableId: true);
+        await using var runner = await StdioCorpusRunner.StartAsync(_data.Path);
+        runner.ReplyTimeout.Should().BePositive();
+        await runner.InitializeAsync();
+
+        await runner.RunAsync([silent, wrong, extra]);
+        runner.Process.Kill();
+        await runner.Process.WaitForExitAsync();
+        await runner.RunAsync([killed]);
+
+        runner.Failures.Should().HaveCount(4, Report(runner.Failures));
+        runner.Failures[0].Should().StartWith("#1 self-test/notification that claims a reply: no reply within 5s (hang)");
+        runner.Failures[1].Should().StartWith("#2 self-test/error claimed as a tool error: expected ToolError");
+        // The SDK answers requests concurrently, so the extra reply may overtake the ping behind the item: it is caught
+        // there or at the next reply the harness reads.
+        runner.Failures[2].Should().MatchRegex("an extra reply.*\"id\":\"x\"");
+        runner.Failures[3].Should().MatchRegex(@"^#4 self-test/host killed: (could not write the item|the host exited)");
+    }
+
+    /// <summary>The HTTP harness: a success to a hostile request, and a dead host, are reported.</summary>
+    [Fact]
+    public async Task HttpHarness_ReportsASuccessAndADeadHost()
+    {
+        var success = new HostileItem(1, "self-test", "valid ping", [Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"p","method":"ping"}""")], [], HasUsableId: true);
+        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
+        using var http = new HttpClient();
+        var runner = new HttpCorpusRunner(host.McpEndpoint, http);
+        await runner.OpenSessionAsync();
+
+        await runner.RunAsync([success], HttpCorpusMode.Session);
+        host.Process.Kill();
+        await host.Process.WaitForExitAsync();
+        await runner.RunAsync([success with { Number = 2, Name = "after the host died" }], HttpCorpusMode.Session);
+
+        runner.Failures.Should().HaveCount(3, Report(runner.Failures));
+        runner.Failures[0].Should().StartWith("Session #1 self-test/valid ping: answered with something other than an error");
+        runner.Failures[1].Should().StartWith("Session #2 self-test/after the host died: the connection failed");
+        runner.Failures[2].Should().StartWith("time_now Session at the end failed");
+    }
+
+    private static byte[] Bytes(string before, byte[] bad, string after) =>
+        [.. Encoding.UTF8.GetBytes(before), .. bad, .. Encoding.UTF8.GetBytes(after + "\n")];
+
+    private static string Fingerprint(IReadOnlyList<HostileItem> items) =>
+        Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(items.SelectMany(i => i.Lines.SelectMany(l => l)).ToArray()));
+
+    private static string Report(IReadOnlyList<string> failures) =>
+        $"{failures.Count} failure(s):\n" + string.Join('\n', failures.Take(60)) + (failures.Count > 60 ? $"\n… and {failures.Count - 60} more" : string.Empty);
+}
