@@ -65,9 +65,9 @@ public static class LuminaMcpServerBuilderExtensions
         var pipe = new System.IO.Pipelines.Pipe(new System.IO.Pipelines.PipeOptions(
             readerScheduler: System.IO.Pipelines.PipeScheduler.Inline,
             useSynchronizationContext: false));
-        builder.WithStreamServerTransport(pipe.Reader.AsStream(), output ?? Console.OpenStandardOutput());
+        builder.WithStreamServerTransport(pipe.Reader.AsStream(), output ?? new SynchronousConsoleStream(Console.OpenStandardOutput()));
         builder.Services.AddHostedService(sp => new StdioMessageGuard(
-            input ?? Console.OpenStandardInput(),
+            input ?? new SynchronousConsoleStream(Console.OpenStandardInput()),
             pipe.Writer,
             sp.GetRequiredService<ModelContextProtocol.Protocol.ITransport>(),
             maxMessageBytes,

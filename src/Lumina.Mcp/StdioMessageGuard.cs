@@ -24,7 +24,34 @@ internal sealed partial class StdioMessageGuard(
     private static readonly JsonDocumentOptions s_parse = new() { MaxDepth = 64 };
     private readonly ILogger _logger = logger;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The guard waits for stdin on a thread of its own and hands each line on from it (the transport's read runs
+        // inline on the flush), so a message reaches the server without a trip through the thread pool. A read that
+        // blocks cannot be cancelled: on stop the host stops waiting for it, and the thread (a background one) ends
+        // with stdin or the process.
+        var guarded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                GuardAsync(stoppingToken).GetAwaiter().GetResult();
+                guarded.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                guarded.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Lumina stdin guard",
+        };
+        thread.Start();
+        return guarded.Task.WaitAsync(stoppingToken);
+    }
+
+    private async Task GuardAsync(CancellationToken stoppingToken)
     {
         var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         var discarding = false;
