@@ -10,23 +10,24 @@ namespace Lumina.Core.Audit;
 /// (<c>prefix:{audit}:records</c>, index = sequence − 1) and the head in a hash (<c>prefix:{audit}:head</c>).
 /// </summary>
 /// <remarks>
-/// Redis's Lua has no SHA-256, so the hash is computed here and a script appends only if the head is still the one the
-/// record was chained to — reading the head and appending in one atomic step. A host that lost the race gets the
-/// current head back in the same reply, re-chains its record and tries again, so concurrent appenders from any number
+/// Redis's Lua has no SHA-256, so hashes are computed here and a script appends a batch only if the head is still the one
+/// its first record was chained to — reading the head and appending in one atomic step. A host that lost the race gets the
+/// current head back in the same reply, re-chains its records and tries again, so concurrent appenders from any number
 /// of hosts keep one unbroken chain. Both keys share the <c>{audit}</c> hash tag, so a cluster keeps them on one node.
 /// </remarks>
 public sealed class RedisAuditLedger : IAuditLedger
 {
     /// <summary>
-    /// KEYS: head hash, records list. ARGV: the sequence the record expects to follow, that record's hash, the genesis
-    /// hash, the record (JSON), its own hash. Returns {1} when appended, or {0, head sequence, head hash} when the head moved.
+    /// KEYS: head hash, records list. ARGV: the sequence the records expect to follow, that record's hash, the genesis
+    /// hash, the last record's own hash, then the records (JSON) in order. Returns {1} when appended, or
+    /// {0, head sequence, head hash} when the head moved.
     /// </summary>
     private const string AppendScript = """
         local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
         local hash = redis.call('HGET', KEYS[1], 'hash') or ARGV[3]
         if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return {0, seq, hash} end
-        redis.call('RPUSH', KEYS[2], ARGV[4])
-        redis.call('HSET', KEYS[1], 'seq', seq + 1, 'hash', ARGV[5])
+        for i = 5, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        redis.call('HSET', KEYS[1], 'seq', seq + #ARGV - 4, 'hash', ARGV[4])
         return {1}
         """;
 
@@ -59,19 +60,41 @@ public sealed class RedisAuditLedger : IAuditLedger
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        return (await AppendBatchAsync([entry], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Chains <paramref name="entries"/> here and appends them with one script call, all or none.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
         var head = Volatile.Read(ref _lastHead);
+        var records = new AuditRecord[entries.Count];
+        var arguments = new RedisValue[entries.Count + 4];
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var record = AuditChain.Seal(entry, head);
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-                AppendScript,
-                [_head, _records],
-                [head.Sequence, head.Hash, AuditChain.GenesisHash, JsonSerializer.Serialize(record, s_json), record.Hash]).ConfigureAwait(false))!;
+            var last = head;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                records[i] = AuditChain.Seal(entries[i], last);
+                last = new AuditHead(records[i].Sequence, records[i].Hash);
+                arguments[i + 4] = JsonSerializer.Serialize(records[i], s_json);
+            }
+
+            arguments[0] = head.Sequence;
+            arguments[1] = head.Hash;
+            arguments[2] = AuditChain.GenesisHash;
+            arguments[3] = last.Hash;
+            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, [_head, _records], arguments).ConfigureAwait(false))!;
             if ((long)result[0] == 1)
             {
-                Volatile.Write(ref _lastHead, new AuditHead(record.Sequence, record.Hash));
-                return record;
+                Volatile.Write(ref _lastHead, last);
+                return records;
             }
 
             head = new AuditHead((long)result[1], (string)result[2]!);
@@ -82,7 +105,7 @@ public sealed class RedisAuditLedger : IAuditLedger
             }
         }
 
-        throw new InvalidOperationException($"The audit ledger's head kept moving: the record could not be appended after {MaxAttempts} attempts.");
+        throw new InvalidOperationException($"The audit ledger's head kept moving: the records could not be appended after {MaxAttempts} attempts.");
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadRecentAsync(int count, CancellationToken cancellationToken = default)
