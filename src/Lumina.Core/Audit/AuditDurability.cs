@@ -6,8 +6,9 @@ public enum AuditDurability
     /// <summary>
     /// Write-behind, the default: the call hands its record to the host's one background writer and returns without
     /// waiting. The writer appends whatever has queued up as one batch — one transaction synced to the disk
-    /// (<c>fsync</c>) in the embedded store, one script in Redis — so a record is committed and synced within one batch
-    /// of its call, typically a millisecond, and the sync is paid per batch, off the call path. Records of one host are
+    /// (<c>fsync</c>) in the embedded store, one script in Redis (durable as its <c>appendfsync</c> says) — so a record is
+    /// committed and synced within one batch of its call, typically a millisecond, and the sync is paid per batch, off the
+    /// call path. Records of one host are
     /// written in the order their calls finished. A graceful stop (the host stopping, or its service provider being
     /// disposed) writes everything queued first and loses nothing; a crash or kill of the process loses the records
     /// still queued, and a chain cannot show that they are missing. While the store cannot be written the writer keeps

@@ -262,8 +262,10 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
-            _failure = ex;
+
+            // Logged first: whoever sees the failure (a refused call) finds its cause in the log.
             LogWriteFailed(batch.Count, Pending, attempt, retryIn.TotalMilliseconds, ex);
+            _failure = ex;
             return false;
         }
         finally

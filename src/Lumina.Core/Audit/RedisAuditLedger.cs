@@ -14,6 +14,8 @@ namespace Lumina.Core.Audit;
 /// its first record was chained to — reading the head and appending in one atomic step. A host that lost the race gets the
 /// current head back in the same reply, re-chains its records and tries again, so concurrent appenders from any number
 /// of hosts keep one unbroken chain. Both keys share the <c>{audit}</c> hash tag, so a cluster keeps them on one node.
+/// A call that got no answer may still have run: when the same entries are appended again (the audit writer retries a
+/// batch with the very same entries) and the head is exactly the last record that call chained, they are not written twice.
 /// </remarks>
 public sealed class RedisAuditLedger : IAuditLedger
 {
@@ -43,6 +45,9 @@ public sealed class RedisAuditLedger : IAuditLedger
 
     // The head this instance last saw: usually still current, so an uncontended append takes one round trip.
     private AuditHead _lastHead = new(0, AuditChain.GenesisHash);
+
+    // The last batch whose script call got no answer (a timeout, a dropped connection): the server may have run it.
+    private Unanswered? _unanswered;
 
     /// <summary>A ledger under <paramref name="keyPrefix"/> (the same prefix as the rest of Lumina's keys).</summary>
     public RedisAuditLedger(IConnectionMultiplexer redis, string keyPrefix, TimeProvider time)
@@ -90,7 +95,17 @@ public sealed class RedisAuditLedger : IAuditLedger
             arguments[1] = head.Hash;
             arguments[2] = AuditChain.GenesisHash;
             arguments[3] = last.Hash;
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, [_head, _records], arguments).ConfigureAwait(false))!;
+            RedisResult[] result;
+            try
+            {
+                result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, [_head, _records], arguments).ConfigureAwait(false))!;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Volatile.Write(ref _unanswered, new Unanswered([.. entries], [.. records]));
+                throw;
+            }
+
             if ((long)result[0] == 1)
             {
                 Volatile.Write(ref _lastHead, last);
@@ -98,6 +113,14 @@ public sealed class RedisAuditLedger : IAuditLedger
             }
 
             head = new AuditHead((long)result[1], (string)result[2]!);
+            if (Volatile.Read(ref _unanswered) is { } unanswered && unanswered.WasApplied(entries, head))
+            {
+                // The same batch again, and the head is exactly where the unanswered call left it: it ran. Appending it
+                // once more would record those calls twice.
+                Volatile.Write(ref _unanswered, null);
+                Volatile.Write(ref _lastHead, head);
+                return unanswered.Records;
+            }
             if (attempt > 2)
             {
                 // Many hosts racing: spread the retries out a little so one of them wins each round.
@@ -172,6 +195,17 @@ public sealed class RedisAuditLedger : IAuditLedger
         {
             return Unreadable;
         }
+    }
+
+    /// <summary>A batch sent without an answer, as it was chained then.</summary>
+    private sealed record Unanswered(IReadOnlyList<AuditEntry> Entries, AuditRecord[] Records)
+    {
+        /// <summary>Whether <paramref name="entries"/> are these very entries and <paramref name="head"/> is this batch's last record.</summary>
+        public bool WasApplied(IReadOnlyList<AuditEntry> entries, AuditHead head) =>
+            entries.Count == Entries.Count
+            && Enumerable.Range(0, entries.Count).All(i => ReferenceEquals(entries[i], Entries[i]))
+            && head.Sequence == Records[^1].Sequence
+            && string.Equals(head.Hash, Records[^1].Hash, StringComparison.Ordinal);
     }
 
     private static AuditRecord Unreadable { get; } = new(
