@@ -15,10 +15,13 @@ namespace Lumina.Core.Audit;
 /// <remarks>
 /// It wraps the authorization and memory filters registered after it, so a refused call is recorded as
 /// <see cref="AuditOutcome.Denied"/>. Whatever the call threw is rethrown unchanged. When the record cannot be written
-/// the call fails (<see cref="AuditOptions.FailClosed"/>): an audit trail with silent holes proves nothing.
+/// the call fails (<see cref="AuditOptions.FailClosed"/>): an audit trail with silent holes proves nothing. With
+/// <see cref="AuditDurability.Buffered"/> the record is queued for the <see cref="AuditWriter"/> and the call returns at
+/// once; while the writer cannot write, or its queue is full, new calls are refused before they run.
 /// </remarks>
 internal sealed partial class AuditFilter(
-    IAuditLedger ledger,
+    IAuditLedger store,
+    AuditWriter writer,
     ILuminaCallContextAccessor context,
     IOptions<AuditOptions> options,
     LuminaTelemetry telemetry,
@@ -36,8 +39,14 @@ internal sealed partial class AuditFilter(
             return;
         }
 
-        var caller = context.Current.Caller;
+        var buffered = settings.Durability == AuditDurability.Buffered;
         var function = string.IsNullOrEmpty(invocation.Function.PluginName) ? invocation.Function.Name : $"{invocation.Function.PluginName}_{invocation.Function.Name}";
+        if (buffered && settings.FailClosed)
+        {
+            RefuseWhileUnrecordable(function);
+        }
+
+        var caller = context.Current.Caller;
 
         // Digested before the call: a function may change its arguments, and the record is of what was asked.
         var digest = AuditChain.DigestArguments(invocation.Arguments);
@@ -57,25 +66,69 @@ internal sealed partial class AuditFilter(
         var entry = new AuditEntry(startedAt, caller.Id, caller.Role, caller.Transport, function, digest, outcome, kind, (long)time.GetElapsedTime(started).TotalMilliseconds);
 
         // A cancelled call's caller has gone: its cancellation stands even when the record cannot be written.
-        await AppendAsync(entry, settings.FailClosed && failure is not OperationCanceledException).ConfigureAwait(false);
+        var failClosed = settings.FailClosed && failure is not OperationCanceledException;
+        if (buffered)
+        {
+            Enqueue(entry, failClosed);
+        }
+        else
+        {
+            await AppendAsync(entry, failClosed).ConfigureAwait(false);
+        }
+
         if (failure is not null)
         {
             ExceptionDispatchInfo.Throw(failure);
         }
     }
 
+    /// <summary>Refuses a call before it runs when its record could not be kept: the writer is failing or its queue is full.</summary>
+    private void RefuseWhileUnrecordable(string function)
+    {
+        if (writer.Failure is { } failure)
+        {
+            throw new LuminaException(
+                $"The audit ledger is unavailable, so the call to {function} was refused before it ran: every call must be recorded (Lumina:Audit:FailClosed). {writer.Pending} records wait to be written and are retried; the host's log has the details.",
+                failure);
+        }
+
+        if (writer.IsFull)
+        {
+            throw new LuminaException(
+                $"The audit queue is full ({writer.MaxPending} records wait to be written, Lumina:Audit:MaxPending), so the call to {function} was refused before it ran: every call must be recorded (Lumina:Audit:FailClosed).");
+        }
+    }
+
+    /// <summary>Queues the record for the writer; when the queue is full, fails the call (failing closed) or drops the record and logs it.</summary>
+    private void Enqueue(AuditEntry entry, bool failClosed)
+    {
+        if (writer.TryEnqueue(entry))
+        {
+            return;
+        }
+
+        if (failClosed)
+        {
+            LogQueueFull(entry.Function, entry.Outcome, writer.MaxPending);
+            throw new LuminaException(
+                $"The audit queue is full ({writer.MaxPending} records wait to be written, Lumina:Audit:MaxPending), so the call to {entry.Function} failed: every call must be recorded (Lumina:Audit:FailClosed).");
+        }
+
+        writer.RecordDropped(entry);
+    }
+
     /// <summary>Appends the record inside a <c>lumina.store</c> span; when it cannot, logs an error and, failing closed, fails the call.</summary>
     private async Task AppendAsync(AuditEntry entry, bool failClosed)
     {
-        var store = ledger is RedisAuditLedger ? "redis" : "sqlite";
+        var storeName = store is RedisAuditLedger ? "redis" : "sqlite";
         using var activity = LuminaTelemetry.Source.StartActivity("lumina.store audit_append", ActivityKind.Client);
-        activity?.SetTag("db.system.name", store);
+        activity?.SetTag("db.system.name", storeName);
         activity?.SetTag("db.operation.name", "audit_append");
         var started = time.GetTimestamp();
         try
         {
             // Not the call's token: a cancelled call must still be recorded, as cancelled.
-            await ledger.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
+            await store.AppendAsync(entry, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -90,7 +143,7 @@ internal sealed partial class AuditFilter(
         }
         finally
         {
-            telemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("db.system.name", store), new("db.operation.name", "audit_append"));
+            telemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("db.system.name", storeName), new("db.operation.name", "audit_append"));
         }
     }
 
@@ -105,4 +158,7 @@ internal sealed partial class AuditFilter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not append the audit record of a call to {Function} (outcome {Outcome})")]
     private partial void LogAppendFailed(string function, AuditOutcome outcome, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not queue the audit record of a call to {Function} (outcome {Outcome}): {MaxPending} records wait to be written (Lumina:Audit:MaxPending); the call fails")]
+    private partial void LogQueueFull(string function, AuditOutcome outcome, int maxPending);
 }

@@ -21,9 +21,18 @@ public sealed class AuditOptions
     public bool FailClosed { get; set; } = true;
 
     /// <summary>
-    /// How far an appended record is on disk when the call that made it returns (embedded store only; Redis keeps its
-    /// own <c>appendfsync</c> setting).
+    /// How far a call's record is stored when the call returns: queued for the background writer
+    /// (<see cref="AuditDurability.Buffered"/>), or committed first — synced or not in the embedded store; Redis keeps its
+    /// own <c>appendfsync</c> setting.
     /// </summary>
-    /// <value>The default value is <see cref="AuditDurability.Full"/>.</value>
-    public AuditDurability Durability { get; set; } = AuditDurability.Full;
+    /// <value>The default value is <see cref="AuditDurability.Buffered"/>.</value>
+    public AuditDurability Durability { get; set; } = AuditDurability.Buffered;
+
+    /// <summary>
+    /// With <see cref="AuditDurability.Buffered"/>, how many records may wait to be written. When that many wait (the
+    /// store is slow or down) new calls are refused, or with <see cref="FailClosed"/> off their records are dropped and
+    /// the drop is logged as an error.
+    /// </summary>
+    /// <value>The default value is 100,000.</value>
+    public int MaxPending { get; set; } = 100_000;
 }

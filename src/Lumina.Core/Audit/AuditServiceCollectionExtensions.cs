@@ -1,3 +1,4 @@
+using Lumina.Abstractions;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
 using Lumina.Core.Telemetry;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using StackExchange.Redis;
@@ -14,40 +16,80 @@ namespace Lumina.Core.Audit;
 /// <summary>Registers the audit ledger (in the store chosen by <c>Lumina:Memory:Store</c>) and the audit filter.</summary>
 internal static class AuditServiceCollectionExtensions
 {
+    /// <summary>The service key of the store itself; <see cref="IAuditLedger"/> is the ledger as the host serves it.</summary>
+    public const string StoreKey = "Lumina:Audit:Store";
+
     /// <remarks>
     /// Kernel filters run in the order they are registered, the first outermost: call this before the authorization and
-    /// memory filters are added, so the audit filter sees (and records) the calls they refuse.
+    /// memory filters are added, so the audit filter sees (and records) the calls they refuse. With
+    /// <see cref="AuditDurability.Buffered"/>, <see cref="IAuditLedger"/> is a <see cref="BufferedAuditLedger"/> over the
+    /// store (keyed <see cref="StoreKey"/>), so every read through the host sees the records it has queued.
     /// </remarks>
     public static void AddLuminaAudit(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
-        services.TryAddSingleton<IAuditLedger>(sp =>
+        services.TryAddSingleton<AuditTuning>();
+        services.TryAddKeyedSingleton<IAuditLedger>(StoreKey, (sp, _) =>
         {
             var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
             return memory.UsesRedis
                 ? new RedisAuditLedger(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
                 : new SqliteAuditLedger(
                     Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "audit.db"),
-                    sp.GetRequiredService<IOptions<AuditOptions>>().Value.Durability);
+                    sp.GetRequiredService<IOptions<AuditOptions>>().Value.Durability,
+                    sp.GetRequiredService<AuditTuning>().SqliteBusyTimeout);
         });
-        services.AddSingleton<AuditFilter>();
+        services.AddSingleton(sp => new AuditWriter(
+            sp.GetRequiredKeyedService<IAuditLedger>(StoreKey),
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value.MaxPending,
+            sp.GetRequiredService<AuditTuning>(),
+            sp.GetRequiredService<LuminaTelemetry>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<AuditWriter>>()));
+        services.TryAddSingleton<IAuditLedger>(sp =>
+        {
+            var store = sp.GetRequiredKeyedService<IAuditLedger>(StoreKey);
+            return sp.GetRequiredService<IOptions<AuditOptions>>().Value.Durability == AuditDurability.Buffered
+                ? new BufferedAuditLedger(store, sp.GetRequiredService<AuditWriter>())
+                : store;
+        });
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuditFilter>(sp, sp.GetRequiredKeyedService<IAuditLedger>(StoreKey)));
         services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("audit", sp.GetRequiredService<AuditFilter>()));
-        services.AddHostedService<AuditStartupCheck>();
+        services.AddHostedService<AuditLifetime>();
     }
 
-    /// <summary>Opens the ledger when the host starts, so a store that cannot be written stops the host, not the first call.</summary>
-    private sealed class AuditStartupCheck(IServiceProvider services, IOptions<AuditOptions> options) : IHostedService
+    /// <summary>
+    /// Opens the store when the host starts, so a store that cannot be written stops the host, not the first call; and
+    /// writes the queued records when it stops (disposing the writer does that too, for programs without a host).
+    /// </summary>
+    private sealed class AuditLifetime(IServiceProvider services, IOptions<AuditOptions> options) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
             if (options.Value.Enabled)
             {
-                _ = services.GetRequiredService<IAuditLedger>();
+                _ = services.GetRequiredKeyedService<IAuditLedger>(StoreKey);
             }
 
             return Task.CompletedTask;
         }
 
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            if (!options.Value.Enabled || options.Value.Durability != AuditDurability.Buffered)
+            {
+                return;
+            }
+
+            try
+            {
+                await services.GetRequiredService<AuditWriter>().FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is LuminaException or OperationCanceledException)
+            {
+                // The store is failing or the stop is out of time: disposing the writer retries for a while and logs
+                // what it could not write.
+            }
+        }
     }
 }

@@ -9,6 +9,12 @@ public interface IAuditLedger
     /// <summary>Appends <paramref name="entry"/> as the next record of the chain and returns it.</summary>
     Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends <paramref name="entries"/>, in order, as the next records of the chain in one atomic write (all of them or
+    /// none), and returns them.
+    /// </summary>
+    Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default);
+
     /// <summary>The last <paramref name="count"/> records, oldest first.</summary>
     Task<IReadOnlyList<AuditRecord>> ReadRecentAsync(int count, CancellationToken cancellationToken = default);
 

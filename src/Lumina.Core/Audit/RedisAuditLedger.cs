@@ -10,23 +10,26 @@ namespace Lumina.Core.Audit;
 /// (<c>prefix:{audit}:records</c>, index = sequence − 1) and the head in a hash (<c>prefix:{audit}:head</c>).
 /// </summary>
 /// <remarks>
-/// Redis's Lua has no SHA-256, so the hash is computed here and a script appends only if the head is still the one the
-/// record was chained to — reading the head and appending in one atomic step. A host that lost the race gets the
-/// current head back in the same reply, re-chains its record and tries again, so concurrent appenders from any number
+/// Redis's Lua has no SHA-256, so hashes are computed here and a script appends a batch only if the head is still the one
+/// its first record was chained to — reading the head and appending in one atomic step. A host that lost the race gets the
+/// current head back in the same reply, re-chains its records and tries again, so concurrent appenders from any number
 /// of hosts keep one unbroken chain. Both keys share the <c>{audit}</c> hash tag, so a cluster keeps them on one node.
+/// A call that got no answer may still have run: when the same entries are appended again (the audit writer retries a
+/// batch with the very same entries) and the head is exactly the last record that call chained, they are not written twice.
 /// </remarks>
 public sealed class RedisAuditLedger : IAuditLedger
 {
     /// <summary>
-    /// KEYS: head hash, records list. ARGV: the sequence the record expects to follow, that record's hash, the genesis
-    /// hash, the record (JSON), its own hash. Returns {1} when appended, or {0, head sequence, head hash} when the head moved.
+    /// KEYS: head hash, records list. ARGV: the sequence the records expect to follow, that record's hash, the genesis
+    /// hash, the last record's own hash, then the records (JSON) in order. Returns {1} when appended, or
+    /// {0, head sequence, head hash} when the head moved.
     /// </summary>
     private const string AppendScript = """
         local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
         local hash = redis.call('HGET', KEYS[1], 'hash') or ARGV[3]
         if seq ~= tonumber(ARGV[1]) or hash ~= ARGV[2] then return {0, seq, hash} end
-        redis.call('RPUSH', KEYS[2], ARGV[4])
-        redis.call('HSET', KEYS[1], 'seq', seq + 1, 'hash', ARGV[5])
+        for i = 5, #ARGV do redis.call('RPUSH', KEYS[2], ARGV[i]) end
+        redis.call('HSET', KEYS[1], 'seq', seq + #ARGV - 4, 'hash', ARGV[4])
         return {1}
         """;
 
@@ -42,6 +45,9 @@ public sealed class RedisAuditLedger : IAuditLedger
 
     // The head this instance last saw: usually still current, so an uncontended append takes one round trip.
     private AuditHead _lastHead = new(0, AuditChain.GenesisHash);
+
+    // The last batch whose script call got no answer (a timeout, a dropped connection): the server may have run it.
+    private Unanswered? _unanswered;
 
     /// <summary>A ledger under <paramref name="keyPrefix"/> (the same prefix as the rest of Lumina's keys).</summary>
     public RedisAuditLedger(IConnectionMultiplexer redis, string keyPrefix, TimeProvider time)
@@ -59,22 +65,62 @@ public sealed class RedisAuditLedger : IAuditLedger
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        return (await AppendBatchAsync([entry], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>Chains <paramref name="entries"/> here and appends them with one script call, all or none.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
         var head = Volatile.Read(ref _lastHead);
+        var records = new AuditRecord[entries.Count];
+        var arguments = new RedisValue[entries.Count + 4];
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var record = AuditChain.Seal(entry, head);
-            var result = (RedisResult[])(await Db.ScriptEvaluateAsync(
-                AppendScript,
-                [_head, _records],
-                [head.Sequence, head.Hash, AuditChain.GenesisHash, JsonSerializer.Serialize(record, s_json), record.Hash]).ConfigureAwait(false))!;
+            var last = head;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                records[i] = AuditChain.Seal(entries[i], last);
+                last = new AuditHead(records[i].Sequence, records[i].Hash);
+                arguments[i + 4] = JsonSerializer.Serialize(records[i], s_json);
+            }
+
+            arguments[0] = head.Sequence;
+            arguments[1] = head.Hash;
+            arguments[2] = AuditChain.GenesisHash;
+            arguments[3] = last.Hash;
+            RedisResult[] result;
+            try
+            {
+                result = (RedisResult[])(await Db.ScriptEvaluateAsync(AppendScript, [_head, _records], arguments).ConfigureAwait(false))!;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                Volatile.Write(ref _unanswered, new Unanswered([.. entries], [.. records]));
+                throw;
+            }
+
             if ((long)result[0] == 1)
             {
-                Volatile.Write(ref _lastHead, new AuditHead(record.Sequence, record.Hash));
-                return record;
+                Volatile.Write(ref _lastHead, last);
+                return records;
             }
 
             head = new AuditHead((long)result[1], (string)result[2]!);
+            if (Volatile.Read(ref _unanswered) is { } unanswered && unanswered.WasApplied(entries, head))
+            {
+                // The same batch again, and the head is exactly where the unanswered call left it: it ran. Appending it
+                // once more would record those calls twice.
+                Volatile.Write(ref _unanswered, null);
+                Volatile.Write(ref _lastHead, head);
+                return unanswered.Records;
+            }
             if (attempt > 2)
             {
                 // Many hosts racing: spread the retries out a little so one of them wins each round.
@@ -82,7 +128,7 @@ public sealed class RedisAuditLedger : IAuditLedger
             }
         }
 
-        throw new InvalidOperationException($"The audit ledger's head kept moving: the record could not be appended after {MaxAttempts} attempts.");
+        throw new InvalidOperationException($"The audit ledger's head kept moving: the records could not be appended after {MaxAttempts} attempts.");
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadRecentAsync(int count, CancellationToken cancellationToken = default)
@@ -149,6 +195,17 @@ public sealed class RedisAuditLedger : IAuditLedger
         {
             return Unreadable;
         }
+    }
+
+    /// <summary>A batch sent without an answer, as it was chained then.</summary>
+    private sealed record Unanswered(IReadOnlyList<AuditEntry> Entries, AuditRecord[] Records)
+    {
+        /// <summary>Whether <paramref name="entries"/> are these very entries and <paramref name="head"/> is this batch's last record.</summary>
+        public bool WasApplied(IReadOnlyList<AuditEntry> entries, AuditHead head) =>
+            entries.Count == Entries.Count
+            && Enumerable.Range(0, entries.Count).All(i => ReferenceEquals(entries[i], Entries[i]))
+            && head.Sequence == Records[^1].Sequence
+            && string.Equals(head.Hash, Records[^1].Hash, StringComparison.Ordinal);
     }
 
     private static AuditRecord Unreadable { get; } = new(

@@ -43,22 +43,33 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
 
     /// <summary>Opens (or creates) the ledger file at <paramref name="path"/>.</summary>
     /// <param name="path">The ledger file.</param>
-    /// <param name="durability">Whether each commit is synced to the disk before an append returns.</param>
+    /// <param name="durability">
+    /// Whether each commit is synced to the disk before an append returns (<see cref="AuditDurability.Buffered"/> syncs
+    /// like <see cref="AuditDurability.Full"/>: the writer that batches the records waits for it).
+    /// </param>
     public SqliteAuditLedger(string path, AuditDurability durability = AuditDurability.Full)
+        : this(path, durability, TimeSpan.FromSeconds(30))
+    {
+    }
+
+    /// <param name="path">The ledger file.</param>
+    /// <param name="durability">Whether each commit is synced to the disk before an append returns.</param>
+    /// <param name="busyTimeout">How long a statement waits for another connection's lock before it fails (whole seconds, at least one).</param>
+    internal SqliteAuditLedger(string path, AuditDurability durability, TimeSpan busyTimeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         // Set on every write connection, not left to the library's compile-time default, so the guarantee is the one
         // configured whatever SQLite build is loaded.
         _synchronous = durability switch
         {
-            AuditDurability.Full => "PRAGMA synchronous=FULL",
+            AuditDurability.Full or AuditDurability.Buffered => "PRAGMA synchronous=FULL",
             AuditDurability.Normal => "PRAGMA synchronous=NORMAL",
             _ => throw new ArgumentOutOfRangeException(nameof(durability), durability, "Unknown audit durability."),
         };
         Durability = durability;
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = 30 }.ToString();
+        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)) }.ToString();
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
@@ -133,6 +144,26 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
         }
 
         return await pending.Task.ConfigureAwait(false);
+    }
+
+    /// <summary>Writes <paramref name="entries"/> in one transaction of their own, after whatever a commit under way writes.</summary>
+    public async Task<IReadOnlyList<AuditRecord>> AppendBatchAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await WriteAsync(entries).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     /// <summary>Chains and writes <paramref name="entries"/> in one transaction, after the stored head.</summary>

@@ -68,5 +68,9 @@ public sealed class LuminaTelemetry : IDisposable
     public void ObserveCircuits(Func<IEnumerable<Measurement<int>>> observe) =>
         _meter.CreateObservableGauge("lumina.provider.circuit_state", observe, "{state}", "Each provider's circuit: 0 closed, 1 half-open, 2 open.");
 
+    /// <summary>Reports how many audit records wait for the background writer (buffered durability) as an observable gauge.</summary>
+    public void ObserveAuditPending(Func<long> observe) =>
+        _meter.CreateObservableGauge("lumina.audit.pending", observe, "{record}", "Audit records queued for the ledger and not yet committed.");
+
     public void Dispose() => _meter.Dispose();
 }

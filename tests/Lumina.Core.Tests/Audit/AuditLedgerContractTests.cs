@@ -133,6 +133,46 @@ public abstract class AuditLedgerContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AppendBatch_ChainsTheEntriesInOrder_AfterTheHead()
+    {
+        await AppendAsync(2);
+        var second = (await Ledger.ReadRecentAsync(1))[0];
+
+        var batch = await Ledger.AppendBatchAsync([Entry(3), Entry(4, AuditOutcome.Error), Entry(5)]);
+
+        batch.Select(r => r.Sequence).Should().Equal(3, 4, 5);
+        batch[0].PreviousHash.Should().Be(second.Hash);
+        batch[2].PreviousHash.Should().Be(batch[1].Hash);
+        (await Ledger.AppendBatchAsync([])).Should().BeEmpty();
+        (await (await OpenAsync()).ReadRangeAsync(3, 10)).Should().Equal(batch);
+        (await Ledger.AppendAsync(Entry(6))).PreviousHash.Should().Be(batch[2].Hash);
+        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.IsIntact && v.Count == 6);
+    }
+
+    [Fact]
+    public async Task ConcurrentBatches_FromSeveralHosts_KeepOneValidChain_EachBatchInOnePiece()
+    {
+        var hosts = new List<IAuditLedger> { Ledger };
+        for (var i = 0; i < 3; i++)
+        {
+            hosts.Add(await OpenAsync());
+        }
+
+        var batches = await Task.WhenAll(hosts.SelectMany((host, h) => Enumerable.Range(0, 5).Select(b => Task.Run(() =>
+            host.AppendBatchAsync([.. Enumerable.Range(0, 10).Select(i => Entry((h * 1000) + (b * 10) + i))])))));
+
+        foreach (var batch in batches)
+        {
+            batch.Select(r => r.Sequence).Should().Equal(Enumerable.Range((int)batch[0].Sequence, 10).Select(i => (long)i));
+        }
+
+        batches.SelectMany(b => b).Select(r => r.Sequence).Should().BeEquivalentTo(Enumerable.Range(1, 200).Select(i => (long)i));
+        var verification = await Ledger.VerifyAsync();
+        verification.IsIntact.Should().BeTrue(verification.Reason);
+        verification.Count.Should().Be(200);
+    }
+
+    [Fact]
     public async Task EditedRecord_IsReportedAsAlteredAtItsSequence()
     {
         await AppendAsync(6);

@@ -59,6 +59,40 @@ public sealed class RedisAuditLedgerTests : AuditLedgerContractTests
         (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.FirstBadSequence == 3 && v.Fault == AuditFault.Altered);
     }
 
+    [Fact]
+    public async Task BatchWhoseAnswerWasLost_IsNotWrittenTwice_WhenRetried()
+    {
+        var options = ConfigurationOptions.Parse(_server.ConnectionString);
+        options.AbortOnConnectFail = false;
+        options.AsyncTimeout = 300;
+        var impatient = await ConnectionMultiplexer.ConnectAsync(options);
+        _connections.Add(impatient);
+        var ledger = new RedisAuditLedger(impatient, "lumina", Time);
+        IReadOnlyList<AuditEntry> batch = [Entry(2), Entry(3)];
+        await ledger.AppendAsync(Entry(1));
+
+        // The server holds writes back past the client's timeout, then runs the script anyway: the answer is lost.
+        var adminOptions = ConfigurationOptions.Parse(_server.ConnectionString);
+        adminOptions.AllowAdmin = true;
+        var admin = await ConnectionMultiplexer.ConnectAsync(adminOptions);
+        _connections.Add(admin);
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1500", "WRITE");
+        await FluentActions.Awaiting(() => ledger.AppendBatchAsync(batch)).Should().ThrowAsync<RedisTimeoutException>();
+        for (var i = 0; i < 200 && await Db.ListLengthAsync(Records) < 3; i++)
+        {
+            await Task.Delay(50);
+        }
+
+        (await Db.ListLengthAsync(Records)).Should().Be(3, "the unanswered script ran once the pause ended");
+        var records = await ledger.AppendBatchAsync(batch);
+
+        records.Select(r => r.Sequence).Should().Equal(2, 3);
+        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.IsIntact && v.Count == 3);
+
+        // Other entries, even equal ones, are new records.
+        (await ledger.AppendBatchAsync([Entry(2), Entry(3)])).Select(r => r.Sequence).Should().Equal(4, 5);
+    }
+
     protected override async Task EditAsync(long sequence, string functionName)
     {
         var record = JsonNode.Parse((string)(await Db.ListGetByIndexAsync(Records, sequence - 1))!)!;
