@@ -35,4 +35,12 @@ public sealed class AuditOptions
     /// </summary>
     /// <value>The default value is 100,000.</value>
     public int MaxPending { get; set; } = 100_000;
+
+    /// <summary>
+    /// With <see cref="AuditDurability.Buffered"/>, how long the writer gathers records after the first one arrives before
+    /// it writes them as one batch. Longer windows mean fewer synced commits under load (at most one per window) and a
+    /// longer time during which a crash can lose a record; zero writes as soon as a record is queued.
+    /// </summary>
+    /// <value>The default value is 10 milliseconds.</value>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
 }

@@ -41,7 +41,7 @@ internal static class AuditServiceCollectionExtensions
         });
         services.AddSingleton(sp => new AuditWriter(
             sp.GetRequiredKeyedService<IAuditLedger>(StoreKey),
-            sp.GetRequiredService<IOptions<AuditOptions>>().Value.MaxPending,
+            sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<AuditTuning>(),
             sp.GetRequiredService<LuminaTelemetry>(),
             sp.GetRequiredService<TimeProvider>(),

@@ -51,6 +51,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     private readonly string _storeName;
     private readonly Channel<Item> _queue;
     private readonly Lazy<Task> _loop;
+    private readonly TimeSpan _batchWindow;
 
     // Cancelled when a disposal's drain time is up: the loop stops retrying and gives what is left up.
     private readonly CancellationTokenSource _abandon;
@@ -62,20 +63,22 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     private volatile Exception? _failure;
     private int _disposed;
 
-    public AuditWriter(IAuditLedger store, int maxPending, AuditTuning tuning, LuminaTelemetry telemetry, TimeProvider time, ILogger<AuditWriter> logger)
+    public AuditWriter(IAuditLedger store, AuditOptions options, AuditTuning tuning, LuminaTelemetry telemetry, TimeProvider time, ILogger<AuditWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
         _store = store;
         _tuning = tuning;
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
         _storeName = store is RedisAuditLedger ? "redis" : "sqlite";
-        MaxPending = Math.Max(1, maxPending);
+        MaxPending = Math.Max(1, options.MaxPending);
+        _batchWindow = options.BatchWindow > TimeSpan.Zero ? options.BatchWindow : TimeSpan.Zero;
 
         // Flush markers share the queue, so they keep their place behind the records queued before them.
         _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(MaxPending) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        _loop = new Lazy<Task>(() => Task.Run(RunAsync), LazyThreadSafetyMode.ExecutionAndPublication);
+        _loop = new Lazy<Task>(StartLoop, LazyThreadSafetyMode.ExecutionAndPublication);
         _abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         telemetry.ObserveAuditPending(() => Volatile.Read(ref _pending));
     }
@@ -171,13 +174,50 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>Takes whatever is queued (up to one batch), writes it, then releases the flushes that were waiting behind it.</summary>
-    private async Task RunAsync()
+    /// <summary>
+    /// Runs the loop on a thread of its own: the embedded store's commit is a blocking call (SQLite, then <c>fsync</c>),
+    /// which on a pool thread would take a worker from the calls being served (measured: half the stdio throughput on
+    /// two cores). The thread waits for records, for the batch window and for each write; it is a background thread, so
+    /// it never holds the process open.
+    /// </summary>
+    private Task StartLoop()
+    {
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run();
+                finished.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                finished.TrySetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Lumina audit writer",
+        };
+        thread.Start();
+        return finished.Task;
+    }
+
+    private void Run()
     {
         var reader = _queue.Reader;
         var batch = new List<AuditEntry>(Math.Min(_tuning.MaxBatch, MaxPending));
         var flushes = new List<TaskCompletionSource>();
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
+            // Gather for the batch window before writing: under load one synced commit then carries every record of
+            // the window instead of each wake-up paying its own (and a sequential caller no longer wakes the writer
+            // once per call). A full batch, or a stop, does not wait.
+            if (_batchWindow > TimeSpan.Zero && reader.Count < _tuning.MaxBatch && !_abandon.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
+            {
+                Task.Delay(_batchWindow, _time).GetAwaiter().GetResult();
+            }
+
             while (batch.Count < _tuning.MaxBatch && reader.TryRead(out var item))
             {
                 if (item.Entry is { } entry)
@@ -192,7 +232,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
 
             if (batch.Count > 0)
             {
-                await WriteAsync(batch).ConfigureAwait(false);
+                WriteAsync(batch).GetAwaiter().GetResult();
                 Interlocked.Add(ref _pending, -batch.Count);
                 batch.Clear();
             }
