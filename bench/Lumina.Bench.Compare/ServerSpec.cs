@@ -51,6 +51,9 @@ internal sealed record ServerSpec(
                     // The load generator is one caller making thousands of calls a second: the comparison is of
                     // serving, so the policy guard's per-caller rate limit is off (the filter itself still runs).
                     ["Lumina__Policy__RateLimit__PermitsPerMinute"] = "0",
+                    // The other servers take anonymous HTTP calls; Lumina refuses them unless a role is given to them.
+                    // The authorization filter still runs for that caller, as for any other.
+                    ["Lumina__Auth__AnonymousRole"] = "user",
                 }),
             new ServerSpec(
                 bareEventStore ? "bare SDK+store" : "bare SDK",

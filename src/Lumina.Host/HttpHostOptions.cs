@@ -35,9 +35,13 @@ public sealed class HttpHostOptions
     /// <value>The default value is 2 minutes.</value>
     public TimeSpan EventRetention { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>The most memory the kept SSE events may take, in bytes; past it the oldest are dropped first.</summary>
-    /// <value>The default value is 64 MiB.</value>
-    public long MaxEventStoreBytes { get; set; } = 64 * 1024 * 1024;
+    /// <summary>
+    /// The most memory the kept SSE events may take, in bytes — each counted with its key and the cache's bookkeeping;
+    /// past it the least recently used are dropped first. Under a soak of small replies the process stays at about four
+    /// times this above its idle size (the garbage collector's headroom included).
+    /// </summary>
+    /// <value>The default value is 32 MiB.</value>
+    public long MaxEventStoreBytes { get; set; } = 32 * 1024 * 1024;
 
     /// <summary>
     /// How long a client that reconnects (GET with <c>Last-Event-ID</c>) to a call that released its stream is held

@@ -4,6 +4,7 @@ using Lumina.Core.Configuration;
 using Lumina.Host.Api;
 using Lumina.Host.Auth;
 using Lumina.Mcp;
+using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 
@@ -147,7 +148,7 @@ internal static partial class LuminaProgram
             .WithWaitingStreamResumption(http.ResumeWait)
             .WithLumina(o => o.Transport = LuminaTransport.Http);
 #pragma warning restore MCP9006
-        builder.Services.AddDistributedMemoryCache(o => o.SizeLimit = http.MaxEventStoreBytes);
+        builder.Services.AddSingleton<IDistributedCache>(sp => new EventStoreCache(http.MaxEventStoreBytes, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddLuminaHttpAuth(builder.Configuration);
         builder.Services.AddSingleton<StoreReadiness>();
 
