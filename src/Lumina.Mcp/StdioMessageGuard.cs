@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
+using Lumina.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
@@ -30,25 +31,8 @@ internal sealed partial class StdioMessageGuard(
         // inline on the flush), so a message reaches the server without a trip through the thread pool. A read that
         // blocks cannot be cancelled: on stop the host stops waiting for it, and the thread (a background one) ends
         // with stdin or the process.
-        var guarded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                GuardAsync(stoppingToken).GetAwaiter().GetResult();
-                guarded.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                guarded.TrySetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Lumina stdin guard",
-        };
-        thread.Start();
-        return guarded.Task.WaitAsync(stoppingToken);
+        return DedicatedThread.Start("Lumina stdin guard", () => GuardAsync(stoppingToken).GetAwaiter().GetResult())
+            .WaitAsync(stoppingToken);
     }
 
     private async Task GuardAsync(CancellationToken stoppingToken)

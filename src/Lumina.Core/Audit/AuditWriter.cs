@@ -173,36 +173,14 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Takes whatever is queued (up to one batch), writes it, then releases the flushes that were waiting behind it.</summary>
     /// <summary>
-    /// Runs the loop on a thread of its own: the embedded store's commit is a blocking call (SQLite, then <c>fsync</c>),
-    /// which on a pool thread would take a worker from the calls being served (measured: half the stdio throughput on
-    /// two cores). The thread waits for records, for the batch window and for each write; it is a background thread, so
-    /// it never holds the process open.
+    /// Runs the loop on a thread of its own: the embedded store's commit is a blocking call (SQLite, then <c>fsync</c>)
+    /// that would otherwise hold a pool thread — one of the few a 2-core host has for the calls it serves — for the
+    /// length of a disk sync. The thread waits for records, for the batch window and for each write.
     /// </summary>
-    private Task StartLoop()
-    {
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Run();
-                finished.TrySetResult();
-            }
-            catch (Exception ex)
-            {
-                finished.TrySetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Lumina audit writer",
-        };
-        thread.Start();
-        return finished.Task;
-    }
+    private Task StartLoop() => DedicatedThread.Start("Lumina audit writer", Run);
 
+    /// <summary>Takes whatever is queued (up to one batch), writes it, then releases the flushes that were waiting behind it.</summary>
     private void Run()
     {
         var reader = _queue.Reader;
