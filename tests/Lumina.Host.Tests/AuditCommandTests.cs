@@ -48,6 +48,9 @@ public sealed class AuditCommandTests : IDisposable
         {
             await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }));
             (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+
+            // Stopped as a service manager stops it: the records still queued are written before the host exits.
+            (await host.StopAsync()).Should().Be(0);
         }
 
         var (exitCode, stdout, _) = await Audit("tail");
