@@ -40,7 +40,7 @@ internal sealed partial class AuditFilter(
         }
 
         var buffered = settings.Durability == AuditDurability.Buffered;
-        var function = string.IsNullOrEmpty(invocation.Function.PluginName) ? invocation.Function.Name : $"{invocation.Function.PluginName}_{invocation.Function.Name}";
+        var function = FunctionNames.Underscored(invocation.Function);
         if (buffered && settings.FailClosed)
         {
             RefuseWhileUnrecordable(function);

@@ -29,7 +29,7 @@ internal sealed partial class AuthorizationFilter(ILuminaAuthorizer authorizer, 
         catch (LuminaForbiddenException)
         {
             LogDenied(caller.Id, caller.Role, invocation.Function.PluginName ?? string.Empty, invocation.Function.Name);
-            telemetry.AuthorizationDenials.Add(1, new("lumina.function", $"{invocation.Function.PluginName}.{invocation.Function.Name}"), new("lumina.caller.role", caller.Role));
+            telemetry.AuthorizationDenials.Add(1, new("lumina.function", FunctionNames.Dotted(invocation.Function)), new("lumina.caller.role", caller.Role));
             throw;
         }
 

@@ -43,7 +43,7 @@ internal sealed partial class MemoryFilter(
             return;
         }
 
-        var exchange = new Exchange(context.Current.Caller.Id, $"{invocation.Function.PluginName}.{invocation.Function.Name}");
+        var exchange = new Exchange(context.Current.Caller.Id, FunctionNames.Dotted(invocation.Function));
         s_exchange.Value = exchange;
         try
         {

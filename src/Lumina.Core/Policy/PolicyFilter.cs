@@ -41,7 +41,7 @@ internal sealed partial class PolicyFilter(
         var call = context.Current;
         var function = invocation.Function;
         var inner = s_inCall.Value;
-        var tool = ToolName(function);
+        var tool = FunctionNames.Underscored(function);
 
         if (settings.MaxArgumentBytes > 0 && ArgumentBytes(invocation.Arguments, settings.MaxArgumentBytes) is { } size)
         {
@@ -137,7 +137,7 @@ internal sealed partial class PolicyFilter(
             return;
         }
 
-        var tool = ToolName(invocation.Function);
+        var tool = FunctionNames.Underscored(invocation.Function);
         telemetry.PolicyOversizeResults.Add(1, new KeyValuePair<string, object?>("lumina.policy.action", keep ? "resource" : "truncate"));
         if (keep)
         {
@@ -277,9 +277,6 @@ internal sealed partial class PolicyFilter(
         < 1_000_000 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1000d:0.#} KB"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1_000_000d:0.#} MB"),
     };
-
-    private static string ToolName(KernelFunction function) =>
-        string.IsNullOrEmpty(function.PluginName) ? function.Name : $"{function.PluginName}_{function.Name}";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Policy refused {Caller} calling {Tool}: {Reason}.")]
     private partial void LogRefused(string caller, string tool, string reason);

@@ -12,8 +12,8 @@ internal sealed class TelemetryFilter(LuminaTelemetry telemetry, ILuminaCallCont
 {
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
     {
-        var function = $"{invocation.Function.PluginName}.{invocation.Function.Name}";
-        using var activity = LuminaTelemetry.Source.StartActivity($"lumina.function {function}");
+        var function = FunctionNames.Dotted(invocation.Function);
+        using var activity = LuminaTelemetry.Source.StartActivity(FunctionNames.SpanName(invocation.Function));
         var caller = context.Current.Caller;
         activity?.SetTag("lumina.function", function);
         activity?.SetTag("lumina.caller.id", caller.Id);
@@ -54,9 +54,11 @@ internal sealed class TelemetryFilter(LuminaTelemetry telemetry, ILuminaCallCont
 /// <summary>Wraps one of Lumina's filters in a <c>lumina.filter</c> span, so a trace shows what each filter cost.</summary>
 internal sealed class TracedFunctionFilter(string name, IFunctionInvocationFilter inner) : IFunctionInvocationFilter
 {
+    private readonly string _spanName = $"lumina.filter {name}";
+
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext context, Func<FunctionInvocationContext, Task> next)
     {
-        using var activity = LuminaTelemetry.Source.StartActivity($"lumina.filter {name}");
+        using var activity = LuminaTelemetry.Source.StartActivity(_spanName);
         activity?.SetTag("lumina.filter", name);
         await inner.OnFunctionInvocationAsync(context, next).ConfigureAwait(false);
     }

@@ -6,16 +6,13 @@ using Microsoft.Extensions.AI;
 namespace Lumina.Core.Tests.Providers;
 
 /// <summary>The official Anthropic SDK's chat client, as Lumina builds it, against a scripted Messages API on loopback.</summary>
-public sealed class AnthropicConnectorTests : IAsyncDisposable
+public sealed class AnthropicConnectorTests : ConnectorContractTests<ScriptedAnthropicServer>
 {
-    private readonly ScriptedAnthropicServer _server = new();
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task GetResponse_PlainAnswer_MapsTextUsageAndSendsModelAndKey()
     {
-        _server.ReplyText("Paris is the capital.");
+        Server.ReplyText("Paris is the capital.");
         using var client = Connector();
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, "Capital of France?")]);
@@ -24,7 +21,7 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         response.FinishReason.Should().Be(ChatFinishReason.Stop);
         response.Usage!.InputTokenCount.Should().Be(ScriptedAnthropicServer.InputTokens);
         response.Usage.OutputTokenCount.Should().Be(ScriptedAnthropicServer.OutputTokens);
-        var request = _server.Requests.Should().ContainSingle().Subject;
+        var request = Server.Requests.Should().ContainSingle().Subject;
         request.Method.Should().Be("POST");
         request.Path.Should().Be("/v1/messages");
         request.Header("Authorization").Should().Be("Bearer test-key", "the SDK (13.x) sends the API key as a bearer token");
@@ -42,14 +39,14 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     [Fact]
     public async Task NoApiKey_ForAProxy_SendsNoCredential()
     {
-        _server.ReplyText("through the proxy");
+        Server.ReplyText("through the proxy");
         using var client = ProviderClients.CreateAnthropic(
-            new ProviderOptions { Kind = "anthropic", Model = "claude-test", Endpoint = _server.Endpoint },
+            new ProviderOptions { Kind = "anthropic", Model = "claude-test", Endpoint = Server.Endpoint },
             TimeProvider.System);
 
         (await client.GetResponseAsync("hi")).Text.Should().Be("through the proxy");
 
-        var request = _server.Requests.Single();
+        var request = Server.Requests.Single();
         request.Header("x-api-key").Should().BeNull();
         request.Header("Authorization").Should().BeNull();
     }
@@ -57,18 +54,18 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     [Fact]
     public async Task GetResponse_MaxOutputTokensSet_IsSentAsMaxTokens()
     {
-        _server.ReplyText("short");
+        Server.ReplyText("short");
         using var client = Connector();
 
         await client.GetResponseAsync("hi", new ChatOptions { MaxOutputTokens = 123 });
 
-        _server.Requests.Single().Json["max_tokens"]!.GetValue<int>().Should().Be(123);
+        Server.Requests.Single().Json["max_tokens"]!.GetValue<int>().Should().Be(123);
     }
 
     [Fact]
     public async Task Streaming_TextArrivesInParts_WithFinishReasonAndUsage()
     {
-        _server.StreamText("one two three");
+        Server.StreamText("one two three");
         using var client = Connector();
 
         var updates = new List<ChatResponseUpdate>();
@@ -83,13 +80,13 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         var response = updates.ToChatResponse();
         response.Usage!.InputTokenCount.Should().Be(ScriptedAnthropicServer.InputTokens);
         response.Usage.OutputTokenCount.Should().Be(ScriptedAnthropicServer.OutputTokens);
-        _server.Requests.Single().Json["stream"]!.GetValue<bool>().Should().BeTrue();
+        Server.Requests.Single().Json["stream"]!.GetValue<bool>().Should().BeTrue();
     }
 
     [Fact]
     public async Task ToolUse_ComesBackAsAFunctionCall_WithTheToolSchemaSent_AndIsNotInvoked()
     {
-        _server.ReplyToolUse("toolu_1", "files_read", new JsonObject { ["path"] = "notes.txt" }, textBefore: "Let me look.");
+        Server.ReplyToolUse("toolu_1", "files_read", new JsonObject { ["path"] = "notes.txt" }, textBefore: "Let me look.");
         var invoked = false;
         var tool = AIFunctionFactory.Create((string path) => { invoked = true; return "contents"; }, "files_read", "Reads a text file.");
         using var client = Connector();
@@ -102,8 +99,8 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         call.Arguments!["path"]!.ToString().Should().Be("notes.txt");
         response.FinishReason.Should().Be(ChatFinishReason.ToolCalls);
         invoked.Should().BeFalse("the connector returns tool calls; the kernel invokes them");
-        _server.Requests.Should().ContainSingle("nothing called the tool and went back to the model");
-        var sent = _server.Requests.Single().Json["tools"]!.AsArray().Should().ContainSingle().Subject!;
+        Server.Requests.Should().ContainSingle("nothing called the tool and went back to the model");
+        var sent = Server.Requests.Single().Json["tools"]!.AsArray().Should().ContainSingle().Subject!;
         sent["name"]!.GetValue<string>().Should().Be("files_read");
         sent["description"]!.GetValue<string>().Should().Contain("Reads a text file.");
         sent["input_schema"]!["properties"]!["path"]!["type"]!.GetValue<string>().Should().Be("string");
@@ -112,7 +109,7 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     [Fact]
     public async Task Streaming_ToolUse_AssemblesTheInputJsonDeltas()
     {
-        _server.StreamToolUse("toolu_9", "time_now", "{\"zone\":", " \"Europe/Paris\"}");
+        Server.StreamToolUse("toolu_9", "time_now", "{\"zone\":", " \"Europe/Paris\"}");
         using var client = Connector();
 
         var updates = new List<ChatResponseUpdate>();
@@ -131,7 +128,7 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     [Fact]
     public async Task ToolResult_IsSentBackAsAToolResultBlock()
     {
-        _server.ReplyText("The notes say hello.");
+        Server.ReplyText("The notes say hello.");
         using var client = Connector();
         List<ChatMessage> history =
         [
@@ -143,7 +140,7 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         var response = await client.GetResponseAsync(history);
 
         response.Text.Should().Be("The notes say hello.");
-        var messages = _server.Requests.Single().Json["messages"]!.AsArray();
+        var messages = Server.Requests.Single().Json["messages"]!.AsArray();
         messages.Should().HaveCount(3);
         var toolUse = messages[1]!["content"]!.AsArray().Single()!;
         toolUse["type"]!.GetValue<string>().Should().Be("tool_use");
@@ -159,7 +156,7 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     [Fact]
     public async Task ServerError_IsReadWithStatusAndTheProvidersMessage()
     {
-        _server.ReplyError(500, "api_error", "Internal server error (scripted)");
+        Server.ReplyError(500, "api_error", "Internal server error (scripted)");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -169,13 +166,13 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         retryAfter.Should().BeNull();
         detail.Should().Be("Internal server error (scripted)");
         error.Should().BeOfType<HttpRequestException>().Which.InnerException.Should().BeAssignableTo<Anthropic.Exceptions.Anthropic5xxException>();
-        _server.Requests.Should().ContainSingle("the SDK's own retries are off");
+        Server.Requests.Should().ContainSingle("the SDK's own retries are off");
     }
 
     [Fact]
     public async Task RateLimit_IsReadWithItsRetryAfter()
     {
-        _server.ReplyError(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit", retryAfterSeconds: 7);
+        Server.ReplyError(429, "rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit", retryAfterSeconds: 7);
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -184,13 +181,13 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         status.Should().Be(429);
         retryAfter.Should().Be(TimeSpan.FromSeconds(7));
         detail.Should().Contain("rate limit");
-        _server.Requests.Should().ContainSingle("a 429 is the router's to wait out or route around");
+        Server.Requests.Should().ContainSingle("a 429 is the router's to wait out or route around");
     }
 
     [Fact]
     public async Task PromptTooLong_DetailIsAnthropicsOwnWords()
     {
-        _server.ReplyError(400, "invalid_request_error", "prompt is too long: 212345 tokens > 200000 maximum");
+        Server.ReplyError(400, "invalid_request_error", "prompt is too long: 212345 tokens > 200000 maximum");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("a very long prompt"));
@@ -203,7 +200,7 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     [Fact]
     public async Task MalformedBody_IsReadAsAFailureWithoutStatus()
     {
-        _server.EnqueueRaw(200, "{\"id\":\"msg_1\",\"content\":[{\"type\":\"text\",");
+        Server.EnqueueRaw(200, "{\"id\":\"msg_1\",\"content\":[{\"type\":\"text\",");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -214,45 +211,9 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RefusedConnection_IsReadAsAFailureWithoutStatus()
-    {
-        using var client = Connector($"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}");
-
-        var error = await FailureOf(() => client.GetResponseAsync("hi"));
-
-        ConnectorErrors.TryRead(error, out var status, out var retryAfter, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        retryAfter.Should().BeNull();
-        detail.Should().Contain("refused");
-    }
-
-    [Fact]
-    public async Task StreamCutMidway_FailsAfterWhatArrived_AndIsReadAsAFailure()
-    {
-        _server.StreamText("one two three four", cutAfterWords: 2);
-        using var client = Connector();
-
-        var received = new List<string>();
-        var error = await FailureOf(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync("count"))
-            {
-                received.Add(update.Text);
-            }
-        });
-
-        string.Concat(received).Should().Be("one two", "what arrived before the cut is the caller's");
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        error.Should().BeOfType<HttpRequestException>();
-        // How the reset reaches the client decides which: a clean close before the end event, or a broken read.
-        detail.Should().Match(d => d.Contains("stream ended before the model finished", StringComparison.Ordinal) || d.StartsWith("connection broke", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public async Task ErrorEventInsideAStream_IsReadWithTheStatusOfItsType()
     {
-        _server.StreamError("overloaded_error", "Overloaded");
+        Server.StreamError("overloaded_error", "Overloaded");
         using var client = Connector();
 
         var error = await FailureOf(async () =>
@@ -269,41 +230,6 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task StreamClosedBeforeItsEnd_IsACut_NotAQuietHalfAnswer()
-    {
-        _server.StreamText("one two three four", cutAfterWords: 2, reset: false);
-        using var client = Connector();
-
-        var received = new List<string>();
-        var error = await FailureOf(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync("count"))
-            {
-                received.Add(update.Text);
-            }
-        });
-
-        string.Concat(received).Should().Be("one two");
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        detail.Should().Be("the stream ended before the model finished its answer");
-    }
-
-    [Fact]
-    public async Task SlowProvider_TimesOutWithTheConfiguredTimeout()
-    {
-        _server.ReplyTextAfter(TimeSpan.FromMinutes(5), "too late");
-        using var client = Connector(timeout: TimeSpan.FromMilliseconds(300));
-
-        var error = await FailureOf(() => client.GetResponseAsync("hi"));
-
-        error.Should().BeAssignableTo<OperationCanceledException>("a timeout is not the caller's cancellation, and the caller's token was never cancelled");
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        detail.Should().StartWith("timed out");
-    }
-
-    [Fact]
     public void TryRead_OtherExceptions_AreNotConnectorFailures()
     {
         ConnectorErrors.TryRead(new InvalidOperationException("a bug"), out _, out _, out _).Should().BeFalse();
@@ -311,28 +237,16 @@ public sealed class AnthropicConnectorTests : IAsyncDisposable
         ConnectorErrors.TryRead(new OperationCanceledException(), out _, out _, out _).Should().BeFalse("a cancellation is the caller's");
     }
 
+    protected override IChatClient CreateConnector(string? endpoint, TimeSpan? timeout) => Connector(endpoint, timeout: timeout);
+
     private IChatClient Connector(string? endpoint = null, TimeSpan? timeout = null) => ProviderClients.CreateAnthropic(
         new ProviderOptions
         {
             Kind = "anthropic",
             Model = "claude-test",
-            Endpoint = endpoint ?? _server.Endpoint,
+            Endpoint = endpoint ?? Server.Endpoint,
             ApiKey = "test-key",
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
         },
         TimeProvider.System);
-
-    private static async Task<Exception> FailureOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
-
-        throw new Xunit.Sdk.XunitException("The call was expected to fail, and it succeeded.");
-    }
 }

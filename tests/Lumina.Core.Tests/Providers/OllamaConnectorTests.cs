@@ -5,16 +5,13 @@ using Microsoft.Extensions.AI;
 namespace Lumina.Core.Tests.Providers;
 
 /// <summary>OllamaSharp's chat client, as Lumina builds it, against a scripted Ollama chat endpoint on loopback.</summary>
-public sealed class OllamaConnectorTests : IAsyncDisposable
+public sealed class OllamaConnectorTests : ConnectorContractTests<ScriptedOllamaServer>
 {
-    private readonly ScriptedOllamaServer _server = new();
-
-    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     [Fact]
     public async Task GetResponse_PlainAnswer_MapsTextUsageAndSendsTheModel()
     {
-        _server.ReplyText("Hello from llama.");
+        Server.ReplyText("Hello from llama.");
         using var client = Connector();
 
         var response = await client.GetResponseAsync([new ChatMessage(ChatRole.System, "Be brief."), new ChatMessage(ChatRole.User, "Say hello")]);
@@ -23,7 +20,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
         response.FinishReason.Should().Be(ChatFinishReason.Stop);
         response.Usage!.InputTokenCount.Should().Be(ScriptedOllamaServer.PromptTokens);
         response.Usage.OutputTokenCount.Should().Be(ScriptedOllamaServer.EvalTokens);
-        var request = _server.Requests.Should().ContainSingle().Subject;
+        var request = Server.Requests.Should().ContainSingle().Subject;
         request.Method.Should().Be("POST");
         request.Path.Should().Be("/api/chat");
         request.Header("Authorization").Should().BeNull("Ollama needs no key, and none was configured");
@@ -38,12 +35,12 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task ApiKey_IsSentAsABearerToken_AndAPathPrefixIsKept()
     {
-        _server.ReplyText("through the proxy");
-        using var client = Connector(endpoint: _server.Endpoint + "/ollama", apiKey: "proxy-key");
+        Server.ReplyText("through the proxy");
+        using var client = Connector(endpoint: Server.Endpoint + "/ollama", apiKey: "proxy-key");
 
         (await client.GetResponseAsync("hi")).Text.Should().Be("through the proxy");
 
-        var request = _server.Requests.Single();
+        var request = Server.Requests.Single();
         request.Header("Authorization").Should().Be("Bearer proxy-key");
         request.Path.Should().Be("/ollama/api/chat");
     }
@@ -51,7 +48,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task Streaming_TextArrivesInParts_WithFinishReasonAndUsage()
     {
-        _server.StreamText("one two three");
+        Server.StreamText("one two three");
         using var client = Connector();
 
         var updates = new List<ChatResponseUpdate>();
@@ -66,13 +63,13 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
         var response = updates.ToChatResponse();
         response.Usage!.InputTokenCount.Should().Be(ScriptedOllamaServer.PromptTokens);
         response.Usage.OutputTokenCount.Should().Be(ScriptedOllamaServer.EvalTokens);
-        _server.Requests.Single().Json["stream"]!.GetValue<bool>().Should().BeTrue();
+        Server.Requests.Single().Json["stream"]!.GetValue<bool>().Should().BeTrue();
     }
 
     [Fact]
     public async Task ToolCall_ComesBackAsAFunctionCall_WithTheToolSchemaSent_AndIsNotInvoked()
     {
-        _server.ReplyToolCall("files_read", new JsonObject { ["path"] = "notes.txt" });
+        Server.ReplyToolCall("files_read", new JsonObject { ["path"] = "notes.txt" });
         var invoked = false;
         var tool = AIFunctionFactory.Create((string path) => { invoked = true; return "contents"; }, "files_read", "Reads a text file.");
         using var client = Connector();
@@ -84,8 +81,8 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
         call.CallId.Should().NotBeNullOrEmpty();
         call.Arguments!["path"]!.ToString().Should().Be("notes.txt");
         invoked.Should().BeFalse("the connector returns tool calls; the kernel invokes them");
-        _server.Requests.Should().ContainSingle("nothing called the tool and went back to the model");
-        var sent = _server.Requests.Single().Json["tools"]!.AsArray().Should().ContainSingle().Subject!;
+        Server.Requests.Should().ContainSingle("nothing called the tool and went back to the model");
+        var sent = Server.Requests.Single().Json["tools"]!.AsArray().Should().ContainSingle().Subject!;
         sent["type"]!.GetValue<string>().Should().Be("function");
         sent["function"]!["name"]!.GetValue<string>().Should().Be("files_read");
         sent["function"]!["description"]!.GetValue<string>().Should().Be("Reads a text file.");
@@ -95,7 +92,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task ToolResult_IsSentBackAsAToolMessage()
     {
-        _server.ReplyText("The notes say hello.");
+        Server.ReplyText("The notes say hello.");
         using var client = Connector();
         List<ChatMessage> history =
         [
@@ -106,7 +103,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
 
         (await client.GetResponseAsync(history)).Text.Should().Be("The notes say hello.");
 
-        var messages = _server.Requests.Single().Json["messages"]!.AsArray();
+        var messages = Server.Requests.Single().Json["messages"]!.AsArray();
         messages.Select(m => m!["role"]!.GetValue<string>()).Should().Equal("user", "assistant", "tool");
         messages[1]!["tool_calls"]![0]!["function"]!["name"]!.GetValue<string>().Should().Be("files_read");
         messages[1]!["tool_calls"]![0]!["function"]!["arguments"]!["path"]!.GetValue<string>().Should().Be("notes.txt");
@@ -116,7 +113,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task ServerError_IsReadWithStatusAndOllamasMessage()
     {
-        _server.ReplyError(500, "llama runner process has terminated: signal: killed");
+        Server.ReplyError(500, "llama runner process has terminated: signal: killed");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -125,13 +122,13 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
         status.Should().Be(500);
         retryAfter.Should().BeNull();
         detail.Should().Be("llama runner process has terminated: signal: killed", "OllamaSharp drops the body of a 500; the connector keeps it");
-        _server.Requests.Should().ContainSingle();
+        Server.Requests.Should().ContainSingle();
     }
 
     [Fact]
     public async Task RateLimit_IsReadWithItsRetryAfter()
     {
-        _server.ReplyError(429, "too many requests", new Dictionary<string, string> { ["Retry-After"] = "3" });
+        Server.ReplyError(429, "too many requests", new Dictionary<string, string> { ["Retry-After"] = "3" });
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -146,7 +143,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     public async Task RetryAfterAsADate_IsReadAgainstTheClock()
     {
         var now = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
-        _server.ReplyError(503, "server busy", new Dictionary<string, string> { ["Retry-After"] = now.AddSeconds(90).ToString("R", System.Globalization.CultureInfo.InvariantCulture) });
+        Server.ReplyError(503, "server busy", new Dictionary<string, string> { ["Retry-After"] = now.AddSeconds(90).ToString("R", System.Globalization.CultureInfo.InvariantCulture) });
         using var client = Connector(time: new FixedTime(now));
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -159,7 +156,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task BadRequest_IsReadWithOllamasMessage()
     {
-        _server.ReplyError(400, "registry.ollama.ai/library/gemma:2b does not support tools");
+        Server.ReplyError(400, "registry.ollama.ai/library/gemma:2b does not support tools");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -172,7 +169,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task MalformedBody_IsReadAsAFailureWithoutStatus()
     {
-        _server.EnqueueRaw(200, "{\"model\":\"llama-scripted\",\"message\":{\"role\":");
+        Server.EnqueueRaw(200, "{\"model\":\"llama-scripted\",\"message\":{\"role\":");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -185,7 +182,7 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     [Fact]
     public async Task AnswerWithoutItsDoneLine_IsAnIncompleteResponse()
     {
-        _server.EnqueueRaw(200, "{\"model\":\"llama-scripted\",\"message\":{\"role\":\"assistant\",\"content\":\"half\"},\"done\":false}");
+        Server.EnqueueRaw(200, "{\"model\":\"llama-scripted\",\"message\":{\"role\":\"assistant\",\"content\":\"half\"},\"done\":false}");
         using var client = Connector();
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
@@ -196,44 +193,9 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
     }
 
     [Fact]
-    public async Task RefusedConnection_IsReadAsAFailureWithoutStatus()
-    {
-        using var client = Connector(endpoint: $"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}");
-
-        var error = await FailureOf(() => client.GetResponseAsync("hi"));
-
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        detail.Should().Contain("refused");
-    }
-
-    [Fact]
-    public async Task StreamCutMidway_FailsAfterWhatArrived_AndIsReadAsAFailure()
-    {
-        _server.StreamText("one two three four", cutAfterWords: 2);
-        using var client = Connector();
-
-        var received = new List<string>();
-        var error = await FailureOf(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync("count"))
-            {
-                received.Add(update.Text);
-            }
-        });
-
-        string.Concat(received).Should().Be("one two", "what arrived before the cut is the caller's");
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        error.Should().BeOfType<HttpRequestException>();
-        // How the reset reaches the client decides which: a clean close before the end event, or a broken read.
-        detail.Should().Match(d => d.Contains("stream ended before the model finished", StringComparison.Ordinal) || d.StartsWith("connection broke", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public async Task Streaming_CancelledByTheCaller_IsACancellationNotACut()
     {
-        _server.StreamText("one two three four");
+        Server.StreamText("one two three four");
         using var client = Connector();
         using var cancel = new CancellationTokenSource();
 
@@ -248,65 +210,18 @@ public sealed class OllamaConnectorTests : IAsyncDisposable
         await read.Should().ThrowAsync<OperationCanceledException>();
     }
 
-    [Fact]
-    public async Task StreamClosedBeforeItsEnd_IsACut_NotAQuietHalfAnswer()
-    {
-        _server.StreamText("one two three four", cutAfterWords: 2, reset: false);
-        using var client = Connector();
-
-        var received = new List<string>();
-        var error = await FailureOf(async () =>
-        {
-            await foreach (var update in client.GetStreamingResponseAsync("count"))
-            {
-                received.Add(update.Text);
-            }
-        });
-
-        string.Concat(received).Should().Be("one two");
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        detail.Should().Be("the stream ended before the model finished its answer");
-    }
-
-    [Fact]
-    public async Task SlowProvider_TimesOutWithTheConfiguredTimeout()
-    {
-        _server.ReplyTextAfter(TimeSpan.FromMinutes(5), "too late");
-        using var client = Connector(timeout: TimeSpan.FromMilliseconds(300));
-
-        var error = await FailureOf(() => client.GetResponseAsync("hi"));
-
-        error.Should().BeAssignableTo<OperationCanceledException>("HttpClient's timeout, while the caller's token was never cancelled");
-        ConnectorErrors.TryRead(error, out var status, out _, out var detail).Should().BeTrue(error.ToString());
-        status.Should().BeNull();
-        detail.Should().StartWith("timed out");
-    }
+    protected override IChatClient CreateConnector(string? endpoint, TimeSpan? timeout) => Connector(endpoint, timeout: timeout);
 
     private IChatClient Connector(string? endpoint = null, string? apiKey = null, TimeSpan? timeout = null, TimeProvider? time = null) => ProviderClients.CreateOllama(
         new ProviderOptions
         {
             Kind = "ollama",
             Model = "llama-test",
-            Endpoint = endpoint ?? _server.Endpoint,
+            Endpoint = endpoint ?? Server.Endpoint,
             ApiKey = apiKey,
             Timeout = timeout ?? TimeSpan.FromSeconds(30),
         },
         time ?? TimeProvider.System);
-
-    private static async Task<Exception> FailureOf(Func<Task> call)
-    {
-        try
-        {
-            await call();
-        }
-        catch (Exception ex)
-        {
-            return ex;
-        }
-
-        throw new Xunit.Sdk.XunitException("The call was expected to fail, and it succeeded.");
-    }
 
     private sealed class FixedTime(DateTimeOffset now) : TimeProvider
     {

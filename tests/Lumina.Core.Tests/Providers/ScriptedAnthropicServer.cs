@@ -35,7 +35,7 @@ public sealed class ScriptedAnthropicServer : ScriptedHttpServer
     /// before message_delta and message_stop: by resetting the connection, or with <paramref name="reset"/> false by
     /// closing the response properly.
     /// </summary>
-    public void StreamText(string text, int? cutAfterWords = null, bool reset = true)
+    public override void StreamText(string text, int? cutAfterWords = null, bool reset = true)
     {
         var events = new List<string>
         {
@@ -119,7 +119,7 @@ public sealed class ScriptedAnthropicServer : ScriptedHttpServer
     ]));
 
     /// <summary>A text reply that arrives only after <paramref name="delay"/>.</summary>
-    public void ReplyTextAfter(TimeSpan delay, string text) =>
+    public override void ReplyTextAfter(TimeSpan delay, string text) =>
         Enqueue(new ScriptedHttpReply(200, "application/json", [Message(new JsonArray(TextBlock(text)), "end_turn").ToJsonString()]) { Delay = delay });
 
     private static JsonObject TextBlock(string text) => new() { ["type"] = "text", ["text"] = text };

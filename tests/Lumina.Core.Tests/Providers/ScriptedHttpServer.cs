@@ -54,6 +54,12 @@ public abstract class ScriptedHttpServer : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>Streams <paramref name="text"/> word by word; with <paramref name="cutAfterWords"/> the stream stops there, reset or closed.</summary>
+    public abstract void StreamText(string text, int? cutAfterWords = null, bool reset = true);
+
+    /// <summary>Answers <paramref name="text"/> only after <paramref name="delay"/>.</summary>
+    public abstract void ReplyTextAfter(TimeSpan delay, string text);
+
     /// <summary>The base URL, without a trailing slash.</summary>
     public string Endpoint => $"http://127.0.0.1:{Port}";
 

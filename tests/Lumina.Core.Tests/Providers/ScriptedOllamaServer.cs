@@ -30,7 +30,7 @@ public sealed class ScriptedOllamaServer : ScriptedHttpServer
     /// after that many words: by resetting the connection, or with <paramref name="reset"/> false by closing the
     /// response properly.
     /// </summary>
-    public void StreamText(string text, int? cutAfterWords = null, bool reset = true)
+    public override void StreamText(string text, int? cutAfterWords = null, bool reset = true)
     {
         var words = text.Split(' ');
         var lines = words.Select((word, i) => Chunk(Assistant(i == 0 ? word : " " + word)).ToJsonString() + "\n").ToList();
@@ -48,7 +48,7 @@ public sealed class ScriptedOllamaServer : ScriptedHttpServer
         });
 
     /// <summary>A text answer that arrives only after <paramref name="delay"/>.</summary>
-    public void ReplyTextAfter(TimeSpan delay, string text) =>
+    public override void ReplyTextAfter(TimeSpan delay, string text) =>
         Enqueue(new ScriptedHttpReply(200, "application/json; charset=utf-8", [Done(Assistant(text)).ToJsonString()]) { Delay = delay });
 
     private static JsonObject Assistant(string content) => new() { ["role"] = "assistant", ["content"] = content };

@@ -1,0 +1,33 @@
+using System.Runtime.CompilerServices;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Core;
+
+/// <summary>
+/// The names the filters give a kernel function — <c>plugin.function</c> in telemetry and memory, <c>plugin_function</c>
+/// (the tool's name) in the audit ledger and the policy guard's messages — made once per function, not on every call.
+/// </summary>
+internal static class FunctionNames
+{
+    private static readonly ConditionalWeakTable<KernelFunction, Names> s_names = [];
+
+    /// <summary><c>plugin.function</c>: the function as telemetry and memory name it.</summary>
+    public static string Dotted(KernelFunction function) => Of(function).Dotted;
+
+    /// <summary><c>plugin_function</c> (the function's own name without a plugin): the served tool's name.</summary>
+    public static string Underscored(KernelFunction function) => Of(function).Underscored;
+
+    /// <summary><c>lumina.function plugin.function</c>: the name of the function's span.</summary>
+    public static string SpanName(KernelFunction function) => Of(function).Span;
+
+    private static Names Of(KernelFunction function) => s_names.GetValue(function, static f => new Names(f));
+
+    private sealed class Names(KernelFunction function)
+    {
+        public string Dotted { get; } = $"{function.PluginName}.{function.Name}";
+
+        public string Underscored { get; } = string.IsNullOrEmpty(function.PluginName) ? function.Name : $"{function.PluginName}_{function.Name}";
+
+        public string Span { get; } = $"lumina.function {function.PluginName}.{function.Name}";
+    }
+}
