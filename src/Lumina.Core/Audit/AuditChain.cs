@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -22,6 +23,15 @@ internal static class AuditChain
     /// <summary>The previous hash of the first record.</summary>
     public static readonly string GenesisHash = new('0', 64);
 
+    /// <summary>What a JSON string must escape: the quote, the backslash and the control characters.</summary>
+    private static readonly SearchValues<char> Escaped = SearchValues.Create(
+        "\"\\\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u0009\u000a\u000b\u000c\u000d\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f");
+
+    // One text buffer per thread, reused: the canonical forms are built on every call (digest) and every record (hash),
+    // and their strings were most of what the audit allocated.
+    [ThreadStatic]
+    private static StringBuilder? t_text;
+
     /// <summary>Numbers and chains <paramref name="entry"/> after <paramref name="previous"/>.</summary>
     public static AuditRecord Seal(AuditEntry entry, AuditHead previous)
     {
@@ -36,17 +46,25 @@ internal static class AuditChain
     /// <summary>SHA-256 (lower-case hex) over the previous hash, a newline, and the canonical serialisation of the fields.</summary>
     public static string ComputeHash(AuditRecord record)
     {
-        var text = record.PreviousHash + "\n" + Canonical(record);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        var text = RentText();
+        text.Append(record.PreviousHash).Append('\n');
+        AppendCanonical(text, record);
+        return HashAndReturn(text);
     }
 
     /// <summary>The record's fields (all but its own hash) as one line of JSON with a fixed key order.</summary>
     public static string Canonical(AuditRecord record)
     {
-        var text = new StringBuilder(256);
-        text.Append("{\"v\":1,\"seq\":").Append(record.Sequence.ToString(CultureInfo.InvariantCulture))
-            .Append(",\"time\":").Append(record.Time.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture))
-            .Append(",\"caller\":");
+        var text = RentText();
+        AppendCanonical(text, record);
+        var canonical = text.ToString();
+        ReturnText(text);
+        return canonical;
+    }
+
+    private static void AppendCanonical(StringBuilder text, AuditRecord record)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"{{\"v\":1,\"seq\":{record.Sequence},\"time\":{record.Time.ToUnixTimeMilliseconds()},\"caller\":");
         WriteString(text, record.CallerId);
         text.Append(",\"role\":");
         WriteString(text, record.CallerRole);
@@ -60,8 +78,7 @@ internal static class AuditChain
         WriteString(text, record.Outcome.ToString());
         text.Append(",\"error\":");
         WriteString(text, record.ErrorKind);
-        text.Append(",\"durationMs\":").Append(record.DurationMs.ToString(CultureInfo.InvariantCulture)).Append('}');
-        return text.ToString();
+        text.Append(CultureInfo.InvariantCulture, $",\"durationMs\":{record.DurationMs}}}");
     }
 
     /// <summary>
@@ -70,24 +87,33 @@ internal static class AuditChain
     /// </summary>
     public static string DigestArguments(KernelArguments? arguments)
     {
-        var text = new StringBuilder();
+        var text = RentText();
         text.Append('{');
-        var first = true;
-        foreach (var (name, value) in (arguments ?? []).OrderBy(a => a.Key, StringComparer.Ordinal))
+        if (arguments is { Count: > 0 })
         {
-            if (!first)
+            // Sorted by hand rather than with LINQ: this runs on every call, usually for one or two arguments.
+            var names = new string[arguments.Count];
+            arguments.Names.CopyTo(names, 0);
+            if (names.Length > 1)
             {
-                text.Append(',');
+                Array.Sort(names, StringComparer.Ordinal);
             }
 
-            first = false;
-            WriteString(text, name);
-            text.Append(':');
-            WriteValue(text, value);
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (i > 0)
+                {
+                    text.Append(',');
+                }
+
+                WriteString(text, names[i]);
+                text.Append(':');
+                WriteValue(text, arguments[names[i]]);
+            }
         }
 
         text.Append('}');
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return HashAndReturn(text);
     }
 
     /// <summary>
@@ -164,6 +190,47 @@ internal static class AuditChain
         return false;
     }
 
+    private static StringBuilder RentText()
+    {
+        var text = t_text ?? new StringBuilder(512);
+        t_text = null;
+        return text.Clear();
+    }
+
+    private static void ReturnText(StringBuilder text)
+    {
+        if (text.Capacity <= 64 * 1024)
+        {
+            t_text = text;
+        }
+    }
+
+    /// <summary>
+    /// SHA-256 (lower-case hex) of the UTF-8 of <paramref name="text"/> — the same bytes as
+    /// <c>Encoding.UTF8.GetBytes(text.ToString())</c>, a lone surrogate included — without the intermediate string and
+    /// array; the builder goes back for reuse.
+    /// </summary>
+    private static string HashAndReturn(StringBuilder text)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(text.Length);
+        var bytes = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetMaxByteCount(text.Length));
+        try
+        {
+            var length = text.Length;
+            text.CopyTo(0, chars, 0, length);
+            var count = Encoding.UTF8.GetBytes(chars.AsSpan(0, length), bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes.AsSpan(0, count), hash);
+            return Convert.ToHexStringLower(hash);
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+            ArrayPool<byte>.Shared.Return(bytes);
+            ReturnText(text);
+        }
+    }
+
     private static void WriteValue(StringBuilder text, object? value)
     {
         switch (value)
@@ -176,6 +243,17 @@ internal static class AuditChain
                 return;
             case JsonElement element:
                 WriteElement(text, element);
+                return;
+
+            // As the serializer below writes them, without its cost on the call path.
+            case bool b:
+                text.Append(b ? "true" : "false");
+                return;
+            case int i:
+                text.Append(CultureInfo.InvariantCulture, $"{i}");
+                return;
+            case long l:
+                text.Append(CultureInfo.InvariantCulture, $"{l}");
                 return;
         }
 
@@ -254,8 +332,12 @@ internal static class AuditChain
         }
 
         text.Append('"');
-        foreach (var c in value)
+        var rest = value.AsSpan();
+        int next;
+        while ((next = rest.IndexOfAny(Escaped)) >= 0)
         {
+            text.Append(rest[..next]);
+            var c = rest[next];
             switch (c)
             {
                 case '"':
@@ -264,15 +346,15 @@ internal static class AuditChain
                 case '\\':
                     text.Append("\\\\");
                     break;
-                case < ' ':
+                default:
                     text.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                     break;
-                default:
-                    text.Append(c);
-                    break;
             }
+
+            rest = rest[(next + 1)..];
         }
 
-        text.Append('"');
+        text.Append(rest).Append('"');
     }
+
 }

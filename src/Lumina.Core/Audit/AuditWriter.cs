@@ -76,8 +76,10 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         MaxPending = Math.Max(1, options.MaxPending);
         _batchWindow = options.BatchWindow > TimeSpan.Zero ? options.BatchWindow : TimeSpan.Zero;
 
-        // Flush markers share the queue, so they keep their place behind the records queued before them.
-        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(MaxPending) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        // Flush markers share the queue, so they keep their place behind the records queued before them. The bound is
+        // kept by counting (_pending), not by the channel: a bounded channel takes a lock on every write and every read,
+        // which the call path then contends for with the writer taking a batch; the single-reader unbounded one does not.
+        _queue = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true });
         _loop = new Lazy<Task>(StartLoop, LazyThreadSafetyMode.ExecutionAndPublication);
         _abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         telemetry.ObserveAuditPending(() => Volatile.Read(ref _pending));
@@ -191,7 +193,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
             // Gather for the batch window before writing: under load one synced commit then carries every record of
             // the window instead of each wake-up paying its own (and a sequential caller no longer wakes the writer
             // once per call). A full batch, or a stop, does not wait.
-            if (_batchWindow > TimeSpan.Zero && reader.Count < _tuning.MaxBatch && !_abandon.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
+            if (_batchWindow > TimeSpan.Zero && Pending < _tuning.MaxBatch && !_abandon.IsCancellationRequested && Volatile.Read(ref _disposed) == 0)
             {
                 Task.Delay(_batchWindow, _time).GetAwaiter().GetResult();
             }

@@ -60,6 +60,47 @@ public sealed class AuditChainTests
         changed.Select(AuditChain.ComputeHash).Should().NotContain(record.Hash).And.OnlyHaveUniqueItems();
     }
 
+    /// <summary>
+    /// Pinned hashes: a ledger written by an earlier build must verify on this one, so the canonical forms may never change
+    /// (these values were computed by the first implementation, which built each form as a .NET string).
+    /// </summary>
+    [Fact]
+    public void Hashes_AreThoseOfTheFirstCanonicalForm()
+    {
+        AuditChain.Seal(
+            new AuditEntry(DateTimeOffset.FromUnixTimeMilliseconds(1763900000123), "ada \"é\" 🙂\u0001", "admin", LuminaTransport.Http, "files_read", new string('b', 64), AuditOutcome.Error, "IOException", 17),
+            new AuditHead(41, new string('c', 64))).Hash.Should().Be("ac38f57a8a3e31e83b11c7e690d0025410b67de175f604ce30cbfffa84d33d9a");
+        AuditChain.Seal(
+            new AuditEntry(DateTimeOffset.FromUnixTimeMilliseconds(5), "local", "admin", LuminaTransport.Stdio, "echo_echo", new string('0', 64), AuditOutcome.Ok, null, 0),
+            new AuditHead(0, AuditChain.GenesisHash)).Hash.Should().Be("a0ed770bf9c4fe6cc3d8a262159de69cabd8cb24a5a0afd90ff7023da071e861");
+
+        // A lone surrogate is hashed as UTF-8's replacement character, as .NET's encoder writes it.
+        AuditChain.Seal(
+            new AuditEntry(DateTimeOffset.FromUnixTimeMilliseconds(5), "x\udc00", "admin", LuminaTransport.Stdio, "f", "d", AuditOutcome.Ok, null, 0),
+            new AuditHead(0, AuditChain.GenesisHash)).Hash.Should().Be("47c1a779247c63b7cf002f9beb74b091c271abeb61ed07ea9f153027c2bc0320");
+    }
+
+    /// <summary>Pinned digests, for the same reason: every kind of value the filter meets, in a fixed canonical form.</summary>
+    [Fact]
+    public void Digests_AreThoseOfTheFirstCanonicalForm()
+    {
+        var arguments = new KernelArguments
+        {
+            ["text"] = "héllo \"w\"\n🙂\u001f",
+            ["limit"] = 5,
+            ["ratio"] = 2.50,
+            ["tags"] = new[] { "b", "a" },
+            ["flag"] = true,
+            ["none"] = null,
+            ["obj"] = JsonSerializer.Deserialize<JsonElement>("""{"z":1,"a":{"y":[1.0,2e3,"x"],"b":null},"é":false}"""),
+            ["when"] = new DateTime(2026, 11, 23, 1, 2, 3, DateTimeKind.Utc),
+        };
+
+        AuditChain.DigestArguments(arguments).Should().Be("914352de5e34b1d7c8d965b0210ea827fe3fcd6c25169f7a5c689cf2f0ae3fe7");
+        AuditChain.DigestArguments(new KernelArguments { ["message"] = "hello" }).Should().Be("9b2d43affbf49a367028df2e1414f84c0e099ac98c3d54a8a80157fd7771af25");
+        AuditChain.DigestArguments(new KernelArguments { ["s"] = "a\ud800b" }).Should().Be("831e2ffe20d5ec81d65bb674545ecad8eb14892a421787b7d9588084a3e038c7");
+    }
+
     [Fact]
     public void Canonical_EscapesQuotesAndControlCharacters()
     {

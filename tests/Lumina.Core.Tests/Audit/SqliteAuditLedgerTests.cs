@@ -72,6 +72,20 @@ public sealed class SqliteAuditLedgerTests : AuditLedgerContractTests
         (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.IsIntact && v.Count == 3);
     }
 
+    /// <summary>Text is stored as the UTF-8 the hash was computed over, so a record of any text reads back and verifies.</summary>
+    [Fact]
+    public async Task TextOutsideAscii_IsStoredAsHashed()
+    {
+        var written = await Ledger.AppendAsync(Entry(1) with { CallerId = "ädä 🙂 \"x\" \udc00", ErrorKind = "Ωmega" });
+
+        var read = (await Ledger.ReadRecentAsync(1)).Single();
+
+        read.CallerId.Should().Be("ädä 🙂 \"x\" \ufffd", "a lone surrogate is stored as UTF-8's replacement character, as it was hashed");
+        read.ErrorKind.Should().Be("Ωmega");
+        read.Hash.Should().Be(written.Hash);
+        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.IsIntact && v.Count == 1);
+    }
+
     [Fact]
     public async Task NormalDurability_AppendsAndVerifiesLikeFull()
     {
