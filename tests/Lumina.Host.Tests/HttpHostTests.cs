@@ -31,6 +31,25 @@ public sealed class HttpHostTests : IAsyncLifetime
         response.Headers.Contains("Mcp-Session-Id").Should().BeTrue("2025-11-25 clients get a session (sampling, elicitation, logging need one)");
     }
 
+    /// <summary>
+    /// Lumina protects nothing with ASP.NET Core data protection, so the host must not make (or read) a key ring in the
+    /// user's home at start — which authentication's data protection does by default.
+    /// </summary>
+    [Fact]
+    public async Task Start_WritesNothingUnderTheUsersHome()
+    {
+        using var home = new TempDirectory();
+        await using var host = await HttpHost.StartAsync(new Dictionary<string, string> { ["HOME"] = home.Path }, "--Lumina:Auth:AnonymousRole=user");
+        using var client = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, host.McpEndpoint) { Content = new StringContent(Initialize, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        using var response = await client.SendAsync(request);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        Directory.EnumerateFileSystemEntries(home.Path, "*", SearchOption.AllDirectories).Should().BeEmpty();
+    }
+
     [Theory]
     [InlineData("evil.example.com", null)]
     [InlineData(null, "http://evil.example.com")]

@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
@@ -74,21 +75,7 @@ internal static class ProviderServiceCollectionExtensions
                     continue;
             }
 
-            // One keyed chat client per provider, through the OpenAI adapter of Microsoft.Extensions.AI (the one Semantic
-            // Kernel's OpenAI connector builds on). Deliberately without the connector's automatic function invocation:
-            // tool calls are run above the router (see below), so each model turn is routed on its own and every tool
-            // call goes through the kernel filters. The SDK's own retries are off too: the router decides what a failure
-            // means.
-            var client = new OpenAIClient(
-                new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "none" : options.ApiKey),
-                new OpenAIClientOptions
-                {
-                    Endpoint = new Uri(Endpoint(options)),
-                    RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-                    NetworkTimeout = options.Timeout,
-                });
-            var model = options.Model!;
-            services.AddKeyedSingleton<IChatClient>(name, (_, _) => client.GetChatClient(model).AsIChatClient());
+            AddOpenAICompatible(services, name, options);
         }
 
         services.AddSingleton(routing);
@@ -207,5 +194,27 @@ internal static class ProviderServiceCollectionExtensions
         {
             errors.Add($"Lumina:Budgets:{name}:Period must be one of {string.Join(", ", BudgetOptions.Periods)}, not '{budget.Period}'.");
         }
+    }
+
+    /// <summary>
+    /// One keyed chat client for an OpenAI-compatible provider, through the OpenAI adapter of Microsoft.Extensions.AI (the
+    /// one Semantic Kernel's OpenAI connector builds on). Deliberately without the connector's automatic function
+    /// invocation: tool calls are run above the router, so each model turn is routed on its own and every tool call goes
+    /// through the kernel filters. The SDK's own retries are off too: the router decides what a failure means.
+    /// </summary>
+    /// <remarks>A method of its own, never inlined, so the OpenAI SDK is loaded only by a host that configures such a provider.</remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddOpenAICompatible(IServiceCollection services, string name, ProviderOptions options)
+    {
+        var client = new OpenAIClient(
+            new ApiKeyCredential(string.IsNullOrEmpty(options.ApiKey) ? "none" : options.ApiKey),
+            new OpenAIClientOptions
+            {
+                Endpoint = new Uri(Endpoint(options)),
+                RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
+                NetworkTimeout = options.Timeout,
+            });
+        var model = options.Model!;
+        services.AddKeyedSingleton<IChatClient>(name, (_, _) => client.GetChatClient(model).AsIChatClient());
     }
 }
