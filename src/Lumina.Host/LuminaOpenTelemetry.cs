@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lumina.Core;
 using Lumina.Core.Telemetry;
 using OpenTelemetry;
@@ -28,6 +29,16 @@ internal static class LuminaOpenTelemetry
             return;
         }
 
+        AddExport(services, http);
+    }
+
+    /// <remarks>
+    /// A method of its own, never inlined: compiling it loads the OpenTelemetry SDK and the OTLP exporter (six
+    /// assemblies), which a host that exports nothing should not pay for at start.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AddExport(IServiceCollection services, bool http)
+    {
         services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("lumina", serviceVersion: LuminaVersion.Value))
             .WithTracing(tracing =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Configuration;
@@ -41,17 +42,7 @@ internal static partial class LuminaProgram
                 return await AuditCommand.RunAsync(options.Rest).ConfigureAwait(false);
             }
 
-            if (options.Command == CommandLine.Kind.Http)
-            {
-                await using var app = BuildHttp(options.Rest);
-                await app.RunAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                using var host = BuildStdio(options.Rest);
-                await host.RunAsync().ConfigureAwait(false);
-            }
-
+            await (options.Command == CommandLine.Kind.Http ? RunHttpAsync(options.Rest) : RunStdioAsync(options.Rest)).ConfigureAwait(false);
             return 0;
         }
         catch (OptionsValidationException ex)
@@ -73,6 +64,22 @@ internal static partial class LuminaProgram
             await Console.Error.WriteLineAsync($"lumina: cannot listen: {ex.Message}").ConfigureAwait(false);
             return 1;
         }
+    }
+
+    // Each mode runs in a method of its own, never inlined: a local of ASP.NET Core's types in RunAsync's state machine
+    // made every stdio start load ASP.NET Core's assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task RunHttpAsync(string[] args)
+    {
+        await using var app = BuildHttp(args);
+        await app.RunAsync().ConfigureAwait(false);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static async Task RunStdioAsync(string[] args)
+    {
+        using var host = BuildStdio(args);
+        await host.RunAsync().ConfigureAwait(false);
     }
 
     /// <summary>The stdio server: stdout carries only MCP frames, every log goes to stderr.</summary>
