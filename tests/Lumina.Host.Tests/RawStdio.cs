@@ -18,9 +18,11 @@ internal sealed class RawStdio : IAsyncDisposable
 
     public Process Process => _process;
 
-    public static async Task<RawStdio> StartAsync(string dataDirectory, params string[] arguments)
+    public static Task<RawStdio> StartAsync(string dataDirectory, params string[] arguments) => StartAsync(null, dataDirectory, arguments);
+
+    public static async Task<RawStdio> StartAsync(IDictionary<string, string>? environment, string dataDirectory, params string[] arguments)
     {
-        var raw = new RawStdio(LuminaProcess.Start(LuminaProcess.IsolatedArguments(dataDirectory, arguments)));
+        var raw = new RawStdio(LuminaProcess.Start(LuminaProcess.IsolatedArguments(dataDirectory, arguments), environment));
         await raw.SendAsync("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{"sampling":{}},"clientInfo":{"name":"raw","version":"1"}}}""");
         var init = await raw.ReadAsync();
         init["result"]!["serverInfo"]!["name"]!.GetValue<string>().Should().Be("lumina");
