@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Lumina.Core.Tests.Providers;
 
 namespace Lumina.Host.Tests;
 
@@ -71,11 +71,7 @@ public sealed class OtlpExportTests
 
         public LoopbackCollector()
         {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            Address = $"http://127.0.0.1:{port}";
+            Address = $"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}";
             _listener.Prefixes.Add(Address + "/");
             _listener.Start();
             _accepting = AcceptAsync();
@@ -112,6 +108,7 @@ public sealed class OtlpExportTests
         public void Dispose()
         {
             _listener.Close();
+            _accepting.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the accept loop ends when the listener closes");
             _received.Dispose();
         }
 
