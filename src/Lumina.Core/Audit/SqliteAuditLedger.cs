@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
-using Lumina.Abstractions;
 using System.Text;
+using Lumina.Abstractions;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -396,7 +396,8 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
     /// <remarks>
     /// Through SQLite's own API (the provider under <c>Microsoft.Data.Sqlite</c>) rather than a <see cref="SqliteCommand"/>:
     /// a command looks each of the twelve parameters up by name, converts it and opens a data reader on every execution,
-    /// which made up most of a record's cost on the writer thread (measured: 13 µs a record, against under 5 µs here).
+    /// which made up most of a record's cost on the writer thread (measured in batches of 200: 13 µs a record with the
+    /// command, under 6 µs with this statement, chaining included).
     /// Text is encoded as UTF-8 the way the command encodes it, so the stored rows are the same.
     /// </remarks>
     private sealed class RecordInsert : IDisposable
