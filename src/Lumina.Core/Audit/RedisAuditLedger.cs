@@ -121,6 +121,7 @@ public sealed class RedisAuditLedger : IAuditLedger
                 Volatile.Write(ref _lastHead, head);
                 return unanswered.Records;
             }
+
             if (attempt > 2)
             {
                 // Many hosts racing: spread the retries out a little so one of them wins each round.

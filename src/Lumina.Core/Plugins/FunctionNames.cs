@@ -17,17 +17,24 @@ internal static class FunctionNames
     /// <summary><c>plugin_function</c> (the function's own name without a plugin): the served tool's name.</summary>
     public static string Underscored(KernelFunction function) => Of(function).Underscored;
 
-    /// <summary><c>lumina.function plugin.function</c>: the name of the function's span.</summary>
-    public static string SpanName(KernelFunction function) => Of(function).Span;
+    /// <summary>All of the function's names at once, for a caller that needs more than one (one lookup).</summary>
+    public static Names Of(KernelFunction function) => s_names.GetValue(function, static f => new Names(f));
 
-    private static Names Of(KernelFunction function) => s_names.GetValue(function, static f => new Names(f));
-
-    private sealed class Names(KernelFunction function)
+    /// <summary>The names of one function.</summary>
+    internal sealed class Names
     {
-        public string Dotted { get; } = $"{function.PluginName}.{function.Name}";
+        public Names(KernelFunction function)
+        {
+            Dotted = $"{function.PluginName}.{function.Name}";
+            Underscored = string.IsNullOrEmpty(function.PluginName) ? function.Name : $"{function.PluginName}_{function.Name}";
+            Span = "lumina.function " + Dotted;
+        }
 
-        public string Underscored { get; } = string.IsNullOrEmpty(function.PluginName) ? function.Name : $"{function.PluginName}_{function.Name}";
+        public string Dotted { get; }
 
-        public string Span { get; } = $"lumina.function {function.PluginName}.{function.Name}";
+        public string Underscored { get; }
+
+        /// <summary><c>lumina.function plugin.function</c>: the name of the function's span.</summary>
+        public string Span { get; }
     }
 }

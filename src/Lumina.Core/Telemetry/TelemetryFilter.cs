@@ -12,8 +12,9 @@ internal sealed class TelemetryFilter(LuminaTelemetry telemetry, ILuminaCallCont
 {
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
     {
-        var function = FunctionNames.Dotted(invocation.Function);
-        using var activity = LuminaTelemetry.Source.StartActivity(FunctionNames.SpanName(invocation.Function));
+        var names = FunctionNames.Of(invocation.Function);
+        var function = names.Dotted;
+        using var activity = LuminaTelemetry.Source.StartActivity(names.Span);
         var caller = context.Current.Caller;
         activity?.SetTag("lumina.function", function);
         activity?.SetTag("lumina.caller.id", caller.Id);
