@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lumina side by side with the bare MCP C# SDK, the TypeScript reference server and a raw ASP.NET Core floor.
-#   bench/compare.sh            full run (~6–8 min on 2 cores), prints one table, writes bench/results/compare-<date>.md
+#   bench/compare.sh            full run (~10–12 min on 2 cores), prints one table, writes bench/results/compare-<date>.md
 #   bench/compare.sh --quick    smoke check (~1–2 min)
 #   bench/compare.sh --r2r      also a cold-start row for Lumina and the bare SDK published ReadyToRun
 #   bench/compare.sh --soak 10m HTTP soak of Lumina alone, RSS every 10 s, flags growth

@@ -101,7 +101,7 @@ static async Task<(List<ServerResults> Servers, List<ServerResults> ReadyToRun)>
     {
         foreach (var s in stdio)
         {
-            await Measurements.StdioAsync(s, options.Warmup, options.Measure, TimeSpan.FromSeconds(1), cancellationToken);
+            await Measurements.StdioAsync(s, options.StdioWarmup, options.Measure, TimeSpan.FromSeconds(1), cancellationToken);
         }
 
         Progress($"stdio round {round}/{options.Rounds}: " + string.Join(", ", stdio.Select(s => $"{s.Spec.Name} {s.StdioRates[^1]:0}/s")));
@@ -122,6 +122,17 @@ static async Task<(List<ServerResults> Servers, List<ServerResults> ReadyToRun)>
             servers[i].HttpIdleRss = running[i].RssMiB();
         }
 
+        // Each server's JIT settles under unrecorded load first; the phases then measure the steady state.
+        if (options.HttpWarmup > TimeSpan.Zero)
+        {
+            for (var i = 0; i < servers.Count; i++)
+            {
+                await Measurements.HttpAsync(running[i], options.HighConcurrency, options.HttpWarmup, TimeSpan.Zero, cancellationToken);
+            }
+
+            Progress($"HTTP warm-up: {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} per server");
+        }
+
         int[] levels = [1, options.HighConcurrency];
         for (var round = 1; round <= options.Rounds; round++)
         {
@@ -134,7 +145,7 @@ static async Task<(List<ServerResults> Servers, List<ServerResults> ReadyToRun)>
                         throw running[i].Failure("exited during the load");
                     }
 
-                    var load = await Measurements.HttpAsync(running[i], c, options.Warmup, options.Measure, cancellationToken);
+                    var load = await Measurements.HttpAsync(running[i], c, options.PhaseWarmup, options.Measure, cancellationToken);
                     Add(servers[i].HttpRates, c, load.PerSecond);
                     (servers[i].HttpTicks.TryGetValue(c, out var ticks) ? ticks : servers[i].HttpTicks[c] = []).AddRange(load.Ticks);
                 }
@@ -201,7 +212,7 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
     sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores (shared), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Node {node}; load average at the end {load}.");
     if (kind == "compare")
     {
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Run: {options.ColdStarts} cold starts per server, {options.Rounds} interleaved round(s) of {options.Warmup.TotalSeconds:0} s warm-up + {options.Measure.TotalSeconds:0} s measured per phase; rates are the median of the rounds, percentiles over all recorded calls.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Run: {options.ColdStarts} cold starts per server; {options.Rounds} interleaved round(s) of {options.Measure.TotalSeconds:0} s measured per phase, after unrecorded load — {options.StdioWarmup.TotalSeconds:0} s for each stdio round's fresh process, {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} for each HTTP server before its rounds and {options.PhaseWarmup.TotalSeconds:0} s at the start of each HTTP phase (the JIT settles: rates are the steady state; start-up is the cold-start rows); rates are the median of the rounds, percentiles over all recorded calls.");
         sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` (Release) with its default filters and the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol 2.3.1, same GC settings); TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint, HTTP only.");
         if (options.BareEventStore)
         {
