@@ -3,8 +3,8 @@ using ModelContextProtocol.AspNetCore;
 
 // The baseline Lumina is measured against: the SDK's own hosting with nothing added. It mirrors the lumina command's
 // shape (stdio by default, `--http --urls URL` for streamable HTTP at /mcp, every log on stderr) so the benchmark
-// starts both the same way. `--event-store` adds what Lumina adds over HTTP (resumable streams: every SSE event kept
-// in an in-memory distributed cache), to measure what that alone costs.
+// starts both the same way. `--event-store` adds the SDK's own store for resumable streams (every SSE event kept
+// in an in-memory distributed cache; what Lumina used before its own store), to measure what such a store costs.
 var http = args.Contains("--http");
 var eventStore = args.Contains("--event-store");
 var rest = args.Where(a => a is not "--http" and not "--event-store").ToArray();

@@ -20,13 +20,13 @@ internal sealed class BenchOptions
           --cold N              cold starts per server (default 12; quick 5)
           --concurrency N       the high HTTP concurrency (default 16)
           --soak DURATION       soak instead: HTTP load on Lumina only for DURATION (e.g. 10m, 90s), RSS every interval
-          --soak-server NAME    what to soak: lumina (default), bare, or bare-store (bare SDK + Lumina's HTTP event store)
+          --soak-server NAME    what to soak: lumina (default), bare, or bare-store (bare SDK + the SDK's resumable event store)
           --soak-concurrency N  soak workers (default 4)
           --soak-rate R         soak calls per second in total, 0 = as fast as possible (default 1000)
           --soak-interval D     RSS sampling interval (default 10s)
           --soak-max-slope M    flag growth above M MiB/min over the second half (default 1)
           --r2r                 also cold-start Lumina and the bare SDK published ReadyToRun (compare.sh publishes them)
-          --bare-event-store    give the bare SDK Lumina's HTTP event store (resumable SSE in a memory cache) to see its cost
+          --bare-event-store    give the bare SDK the SDK's resumable event store (SSE events in a memory cache) to see its cost
           --out DIR             where the markdown result goes (default bench/results)
           --root DIR            the repository root (default: found above this program)
         """;

@@ -216,7 +216,7 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
         sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` (Release) with its default filters and the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol 2.3.1, same GC settings); TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint, HTTP only.");
         if (options.BareEventStore)
         {
-            sb.AppendLine("bare SDK+store: the bare SDK given what Lumina's HTTP host adds for resumable streams (`WithDistributedCacheEventStreamStore()` over `AddDistributedMemoryCache()`).");
+            sb.AppendLine("bare SDK+store: the bare SDK given the SDK's own store for resumable streams (`WithDistributedCacheEventStreamStore()` over `AddDistributedMemoryCache()`; Lumina keeps its events in its own store).");
         }
 
         sb.AppendLine("HTTP session mode: Lumina and the bare SDK both `StatefulForInitializeClients` (each worker initializes one session and reuses it); the TypeScript server is always stateful; raw ASP.NET keeps no sessions. Every reply is checked to be the exact echo.");

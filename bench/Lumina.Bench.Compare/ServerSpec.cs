@@ -19,7 +19,7 @@ internal sealed record ServerSpec(
 {
     public bool HasStdio => StdioArguments is not null;
 
-    /// <param name="bareEventStore">Give the bare SDK Lumina's HTTP event store too (to measure what the store alone costs).</param>
+    /// <param name="bareEventStore">Give the bare SDK the SDK's resumable event store (to measure what such a store costs).</param>
     /// <summary>Lumina and the bare SDK published ReadyToRun (stdio only: the row is their cold start).</summary>
     public static IReadOnlyList<ServerSpec> ReadyToRun(BenchPaths paths)
     {

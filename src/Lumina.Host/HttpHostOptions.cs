@@ -36,9 +36,8 @@ public sealed class HttpHostOptions
     public TimeSpan EventRetention { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
-    /// The most memory the kept SSE events may take, in bytes — each counted with its key and the cache's bookkeeping;
-    /// past it the least recently used are dropped first. Under a soak of small replies the process stays at about four
-    /// times this above its idle size (the garbage collector's headroom included).
+    /// The most memory the kept SSE events may take, in bytes — each counted as its JSON, its id and its bookkeeping;
+    /// past it the oldest are dropped first.
     /// </summary>
     /// <value>The default value is 32 MiB.</value>
     public long MaxEventStoreBytes { get; set; } = 32 * 1024 * 1024;

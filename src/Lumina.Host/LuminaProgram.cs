@@ -5,7 +5,6 @@ using Lumina.Core.Configuration;
 using Lumina.Host.Api;
 using Lumina.Host.Auth;
 using Lumina.Mcp;
-using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 
@@ -147,15 +146,10 @@ internal static partial class LuminaProgram
             // during a long call) reconnects with Last-Event-ID and misses nothing.
             // Kept for EventRetention and within MaxEventStoreBytes: the SDK's default (30 minutes, unbounded) held
             // every reply and grew ~86 MiB a minute under steady load (bench/results/soak-20261123-1152.md).
-            .WithDistributedCacheEventStreamStore(o =>
-            {
-                o.EventSlidingExpiration = http.EventRetention;
-                o.EventAbsoluteExpiration = http.EventRetention;
-            })
+            .WithMemoryEventStreamStore(http.MaxEventStoreBytes, http.EventRetention)
             .WithWaitingStreamResumption(http.ResumeWait)
             .WithLumina(o => o.Transport = LuminaTransport.Http);
 #pragma warning restore MCP9006
-        builder.Services.AddSingleton<IDistributedCache>(sp => new EventStoreCache(http.MaxEventStoreBytes, sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddLuminaHttpAuth(builder.Configuration);
         builder.Services.AddSingleton<StoreReadiness>();
 

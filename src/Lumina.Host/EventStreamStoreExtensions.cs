@@ -5,11 +5,27 @@ using ModelContextProtocol.Server;
 
 namespace Lumina.Host;
 
-/// <summary>Registers <see cref="WaitingEventStreamStore"/> around the SSE event store already registered.</summary>
-internal static class WaitingEventStreamStoreExtensions
+/// <summary>Registers the HTTP host's resumable SSE event store.</summary>
+internal static class EventStreamStoreExtensions
 {
     /// <summary>
-    /// Decorates the registered <see cref="ISseEventStreamStore"/> (call after <c>WithDistributedCacheEventStreamStore</c>)
+    /// Registers <see cref="MemoryEventStreamStore"/>: events kept for <paramref name="retention"/> within
+    /// <paramref name="maxBytes"/>.
+    /// </summary>
+    public static IMcpServerBuilder WithMemoryEventStreamStore(this IMcpServerBuilder builder, long maxBytes, TimeSpan retention)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ISseEventStreamStore>(sp => new MemoryEventStreamStore(
+            maxBytes,
+            retention,
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<MemoryEventStreamStore>>()));
+        return builder;
+    }
+
+    /// <summary>
+    /// Decorates the registered <see cref="ISseEventStreamStore"/> (call after <see cref="WithMemoryEventStreamStore"/>)
     /// so a reconnecting reader waits up to <paramref name="maxWait"/> for a running call's next event.
     /// </summary>
     public static IMcpServerBuilder WithWaitingStreamResumption(this IMcpServerBuilder builder, TimeSpan maxWait)
@@ -17,7 +33,7 @@ internal static class WaitingEventStreamStoreExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
         var registered = services.LastOrDefault(d => d.ServiceType == typeof(ISseEventStreamStore))
-            ?? throw new InvalidOperationException("Register an SSE event stream store (WithDistributedCacheEventStreamStore) before WithWaitingStreamResumption.");
+            ?? throw new InvalidOperationException("Register an SSE event stream store (WithMemoryEventStreamStore) before WithWaitingStreamResumption.");
         services.TryAddSingleton(TimeProvider.System);
         services.RemoveAll<ISseEventStreamStore>();
         // A singleton like the store it wraps: the open-stream table must be shared by every request of the process.
