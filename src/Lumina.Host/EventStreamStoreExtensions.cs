@@ -10,44 +10,21 @@ internal static class EventStreamStoreExtensions
 {
     /// <summary>
     /// Registers <see cref="MemoryEventStreamStore"/>: events kept for <paramref name="retention"/> within
-    /// <paramref name="maxBytes"/>.
+    /// <paramref name="maxBytes"/>; a client reconnecting to a call that released its stream waits up to
+    /// <paramref name="resumeWait"/> for the call's next event.
     /// </summary>
-    public static IMcpServerBuilder WithMemoryEventStreamStore(this IMcpServerBuilder builder, long maxBytes, TimeSpan retention)
+    public static IMcpServerBuilder WithMemoryEventStreamStore(this IMcpServerBuilder builder, long maxBytes, TimeSpan retention, TimeSpan resumeWait)
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.TryAddSingleton(TimeProvider.System);
+        // A singleton: every request of the process writes and resumes the same streams.
         builder.Services.AddSingleton<ISseEventStreamStore>(sp => new MemoryEventStreamStore(
             maxBytes,
             retention,
+            resumeWait,
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<MemoryEventStreamStore>>()));
+            sp.GetRequiredService<ILogger<MemoryEventStreamStore>>(),
+            sp.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping));
         return builder;
     }
-
-    /// <summary>
-    /// Decorates the registered <see cref="ISseEventStreamStore"/> (call after <see cref="WithMemoryEventStreamStore"/>)
-    /// so a reconnecting reader waits up to <paramref name="maxWait"/> for a running call's next event.
-    /// </summary>
-    public static IMcpServerBuilder WithWaitingStreamResumption(this IMcpServerBuilder builder, TimeSpan maxWait)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        var registered = services.LastOrDefault(d => d.ServiceType == typeof(ISseEventStreamStore))
-            ?? throw new InvalidOperationException("Register an SSE event stream store (WithMemoryEventStreamStore) before WithWaitingStreamResumption.");
-        services.TryAddSingleton(TimeProvider.System);
-        services.RemoveAll<ISseEventStreamStore>();
-        // A singleton like the store it wraps: the open-stream table must be shared by every request of the process.
-        services.AddSingleton<ISseEventStreamStore>(sp => new WaitingEventStreamStore(
-            CreateInner(sp, registered),
-            maxWait,
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IHostApplicationLifetime>(),
-            sp.GetRequiredService<ILogger<WaitingEventStreamStore>>()));
-        return builder;
-    }
-
-    private static ISseEventStreamStore CreateInner(IServiceProvider services, ServiceDescriptor registered) =>
-        (ISseEventStreamStore)(registered.ImplementationInstance
-            ?? registered.ImplementationFactory?.Invoke(services)
-            ?? ActivatorUtilities.CreateInstance(services, registered.ImplementationType!));
 }

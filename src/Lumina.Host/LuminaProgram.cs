@@ -144,10 +144,9 @@ internal static partial class LuminaProgram
             })
             // Resumable streams: every SSE event gets an id, so a client that lost its stream (or was asked to poll
             // during a long call) reconnects with Last-Event-ID and misses nothing.
-            // Kept for EventRetention and within MaxEventStoreBytes: the SDK's default (30 minutes, unbounded) held
-            // every reply and grew ~86 MiB a minute under steady load (bench/results/soak-20261123-1152.md).
-            .WithMemoryEventStreamStore(http.MaxEventStoreBytes, http.EventRetention)
-            .WithWaitingStreamResumption(http.ResumeWait)
+            // Kept for EventRetention and within MaxEventStoreBytes: unbounded (the SDK's store's default, 30 minutes) it
+            // held every reply and grew ~86 MiB a minute under steady load (bench/results/soak-20261123-1152.md).
+            .WithMemoryEventStreamStore(http.MaxEventStoreBytes, http.EventRetention, http.ResumeWait)
             .WithLumina(o => o.Transport = LuminaTransport.Http);
 #pragma warning restore MCP9006
         builder.Services.AddLuminaHttpAuth(builder.Configuration);

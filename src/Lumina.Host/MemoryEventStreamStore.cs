@@ -31,12 +31,23 @@ namespace Lumina.Host;
 /// rather than given a stream with a hole in it.
 /// </para>
 /// <para>
-/// Semantics as the SDK's store: a reader in <see cref="SseEventStreamMode.Streaming"/> follows the stream until its
-/// writer finishes (here woken by each write instead of polling); in <see cref="SseEventStreamMode.Polling"/> it returns
-/// the events stored so far and ends (<see cref="WaitingEventStreamStore"/> adds the wait for the next one).
+/// A reader in <see cref="SseEventStreamMode.Streaming"/> follows the stream until its writer finishes, woken by each
+/// write, as with the SDK's store (which polled). In <see cref="SseEventStreamMode.Polling"/> — a tool that enables
+/// polling makes the SDK close its POST stream and switch the stream to it — the SDK's store returns the events stored so
+/// far and ends, so a client that reconnects before the call has produced anything more (the official conformance suite
+/// does, without waiting for the retry interval) receives nothing and polls again; the suite records that as a warning.
+/// Here the reconnection is held open instead, as a long poll: events are forwarded as they are written and the stream
+/// ends when the call completes, or once <c>Lumina:Http:ResumeWait</c> has passed with the call still running (the
+/// client polls again, as it would have), or when the host stops.
 /// </para>
 /// </remarks>
-internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan retention, TimeProvider time, ILogger<MemoryEventStreamStore> logger)
+internal sealed partial class MemoryEventStreamStore(
+    long maxBytes,
+    TimeSpan retention,
+    TimeSpan resumeWait,
+    TimeProvider time,
+    ILogger<MemoryEventStreamStore> logger,
+    CancellationToken stopping)
     : ISseEventStreamStore
 {
     /// <summary>What a kept event costs beyond its JSON and its id: its record, its place in the stream and in the queue.</summary>
@@ -44,6 +55,9 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
 
     private static readonly JsonTypeInfo<JsonRpcMessage> s_message = (JsonTypeInfo<JsonRpcMessage>)McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
+    private readonly TimeSpan _resumeWait = resumeWait;
+    private readonly TimeProvider _time = time;
+    private readonly CancellationToken _stopping = stopping;
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Stream> _streams = [];
     private readonly Queue<Kept> _order = new();
@@ -100,7 +114,7 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
 
         lock (_gate)
         {
-            Expire(time.GetTimestamp());
+            Expire(_time.GetTimestamp());
             if (!_streams.TryGetValue(number, out var stream) || sequence > stream.LastSequence || stream.IsMissing(sequence + 1))
             {
                 LogGone(lastEventId);
@@ -138,7 +152,7 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(stream.IsCompleted, typeof(Writer));
-            var now = time.GetTimestamp();
+            var now = _time.GetTimestamp();
             var sequence = stream.LastSequence + 1;
             eventId = Format(stream.Number, sequence);
             var size = SizeOf(eventId, data);
@@ -191,7 +205,7 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
     /// <summary>Drops the oldest events while the bound is passed or they are older than the retention (under the lock).</summary>
     private void Expire(long now)
     {
-        while (_order.TryPeek(out var oldest) && (_bytes > maxBytes || time.GetElapsedTime(oldest.Stored, now) > retention))
+        while (_order.TryPeek(out var oldest) && (_bytes > maxBytes || _time.GetElapsedTime(oldest.Stored, now) > retention))
         {
             _order.Dequeue();
             _bytes -= oldest.Size;
@@ -204,11 +218,11 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
     }
 
     /// <summary>
-    /// The events <paramref name="stream"/> holds from <paramref name="next"/> on; or, when there are none and a reader
-    /// waits for more (streaming mode, writer not finished), the task that completes at the stream's next change; or
-    /// neither, when the reader has read everything there is.
+    /// The events <paramref name="stream"/> holds from <paramref name="next"/> on; or, when there are none and the writer
+    /// has not finished, the task that completes at the stream's next change and whether the stream is polled (the
+    /// reader then waits for at most the resume wait); or neither, when the reader has read everything there is.
     /// </summary>
-    private (List<Stored>? Events, Task? Changed) Take(Stream stream, long next)
+    private (List<Stored>? Events, Task? Changed, bool Polling) Take(Stream stream, long next)
     {
         lock (_gate)
         {
@@ -219,10 +233,11 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
 
             if (next <= stream.LastSequence)
             {
-                return (stream.Slice(next), null);
+                return (stream.Slice(next), null, false);
             }
 
-            return (null, stream.IsCompleted || stream.Mode == SseEventStreamMode.Polling ? null : stream.Waiters());
+            var polling = stream.Mode == SseEventStreamMode.Polling;
+            return stream.IsCompleted || (polling && _resumeWait <= TimeSpan.Zero) ? (null, null, polling) : (null, stream.Waiters(), polling);
         }
     }
 
@@ -238,6 +253,12 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Cannot resume after event '{EventId}': its stream, or the event after it, is no longer kept.")]
     private partial void LogGone(string eventId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Resumed stream {StreamId} has no new event yet: waiting up to {MaxWait} for the call to continue.")]
+    private partial void LogWaiting(string streamId, TimeSpan maxWait);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Resumed stream {StreamId} ended while its call runs on: the client polls again.")]
+    private partial void LogWaitEnded(string streamId);
 
     private sealed record Stored(string EventId, string? EventType, TimeSpan? ReconnectionInterval, byte[]? Data);
 
@@ -334,28 +355,75 @@ internal sealed partial class MemoryEventStreamStore(long maxBytes, TimeSpan ret
         public async IAsyncEnumerable<SseItem<JsonRpcMessage?>> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
             var next = start;
-            while (true)
+            CancellationTokenSource? budget = null;
+            CancellationTokenSource? wait = null;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                var (events, changed) = store.Take(stream, next);
-                if (events is not null)
+                while (true)
                 {
-                    foreach (var stored in events)
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var (events, changed, polling) = store.Take(stream, next);
+                    if (events is not null)
                     {
-                        yield return Restore(stored);
+                        foreach (var stored in events)
+                        {
+                            yield return Restore(stored);
+                        }
+
+                        next += events.Count;
+                        continue;
                     }
 
-                    next += events.Count;
-                    continue;
-                }
+                    if (changed is null)
+                    {
+                        // The writer has finished, or the stream is polled and no wait is configured: all was read.
+                        yield break;
+                    }
 
-                if (changed is null)
-                {
-                    // Polling mode, or the writer has finished: everything there is was read.
-                    yield break;
-                }
+                    if (!polling)
+                    {
+                        await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
 
+                    // A long poll: one budget for the whole reconnection, from its first wait.
+                    if (budget is null)
+                    {
+                        budget = new CancellationTokenSource(store._resumeWait, store._time);
+                        wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token, store._stopping);
+                        store.LogWaiting(StreamId, store._resumeWait);
+                    }
+
+                    if (!await WaitAsync(changed, wait!.Token).ConfigureAwait(false))
+                    {
+                        // Out of patience, the client gone or the host stopping: the stream ends quietly either way,
+                        // and a client still there polls again.
+                        if (budget.IsCancellationRequested)
+                        {
+                            store.LogWaitEnded(StreamId);
+                        }
+
+                        yield break;
+                    }
+                }
+            }
+            finally
+            {
+                wait?.Dispose();
+                budget?.Dispose();
+            }
+        }
+
+        private static async Task<bool> WaitAsync(Task changed, CancellationToken cancellationToken)
+        {
+            try
+            {
                 await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return false;
             }
         }
     }

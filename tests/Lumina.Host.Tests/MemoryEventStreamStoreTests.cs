@@ -90,6 +90,40 @@ public sealed class MemoryEventStreamStoreTests
     }
 
     [Fact]
+    public async Task APolledStream_WithAResumeWait_IsHeldOpen_UntilTheNextEventAndTheEnd()
+    {
+        var store = NewStore(resumeWait: TimeSpan.FromMinutes(1));
+        var writer = await store.CreateStreamAsync(Options("s", "1"));
+        var first = await writer.WriteEventAsync(Item(Result(1, "first")));
+        await writer.SetModeAsync(SseEventStreamMode.Polling);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var reading = ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
+
+        await Task.Delay(50);
+        reading.IsCompleted.Should().BeFalse("the reconnection waits for the call's next event");
+        await writer.WriteEventAsync(Item(Result(2, "result")));
+        await writer.DisposeAsync();
+
+        (await reading).Select(e => Text(e.Data)).Should().Equal("result");
+    }
+
+    [Fact]
+    public async Task APolledStream_EndsQuietly_WhenTheResumeWaitPasses_WithTheCallStillRunning()
+    {
+        var store = NewStore(resumeWait: TimeSpan.FromMilliseconds(200));
+        var writer = await store.CreateStreamAsync(Options("s", "1"));
+        var first = await writer.WriteEventAsync(Item(Result(1, "first")));
+        await writer.SetModeAsync(SseEventStreamMode.Polling);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var read = await ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
+
+        read.Should().BeEmpty();
+        timeout.IsCancellationRequested.Should().BeFalse("the wait ended by its own bound");
+        await writer.DisposeAsync();
+    }
+
+    [Fact]
     public async Task PastTheBound_TheOldestEventsGo_AndResumingBeforeAGapIsRefused()
     {
         var store = NewStore(maxBytes: OneMiB);
@@ -180,8 +214,8 @@ public sealed class MemoryEventStreamStoreTests
         await writer.DisposeAsync();
     }
 
-    private static MemoryEventStreamStore NewStore(long maxBytes = 32 * OneMiB, TimeSpan? retention = null, TimeProvider? time = null) =>
-        new(maxBytes, retention ?? TimeSpan.FromMinutes(2), time ?? TimeProvider.System, NullLogger<MemoryEventStreamStore>.Instance);
+    private static MemoryEventStreamStore NewStore(long maxBytes = 32 * OneMiB, TimeSpan? retention = null, TimeProvider? time = null, TimeSpan resumeWait = default) =>
+        new(maxBytes, retention ?? TimeSpan.FromMinutes(2), resumeWait, time ?? TimeProvider.System, NullLogger<MemoryEventStreamStore>.Instance, CancellationToken.None);
 
     private static SseEventStreamOptions Options(string session, string stream) => new() { SessionId = session, StreamId = stream };
 

@@ -356,5 +356,4 @@ internal static class AuditChain
 
         text.Append(rest).Append('"');
     }
-
 }
