@@ -120,7 +120,7 @@ internal sealed partial class AuditFilter(
     /// <summary>Appends the record inside a <c>lumina.store</c> span; when it cannot, logs an error and, failing closed, fails the call.</summary>
     private async Task AppendAsync(AuditEntry entry, bool failClosed)
     {
-        var storeName = store is RedisAuditLedger ? "redis" : "sqlite";
+        var storeName = AuditWriter.SystemName(store);
         using var activity = LuminaTelemetry.Source.StartActivity("lumina.store audit_append", ActivityKind.Client);
         activity?.SetTag("db.system.name", storeName);
         activity?.SetTag("db.operation.name", "audit_append");

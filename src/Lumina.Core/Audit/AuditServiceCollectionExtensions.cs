@@ -9,7 +9,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
-using StackExchange.Redis;
 
 namespace Lumina.Core.Audit;
 
@@ -33,7 +32,7 @@ internal static class AuditServiceCollectionExtensions
         {
             var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
             return memory.UsesRedis
-                ? new RedisAuditLedger(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
+                ? RedisConnection.AuditLedger(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
                 : new SqliteAuditLedger(
                     Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "audit.db"),
                     sp.GetRequiredService<IOptions<AuditOptions>>().Value.Durability,

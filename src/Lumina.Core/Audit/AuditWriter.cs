@@ -72,7 +72,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
-        _storeName = store is RedisAuditLedger ? "redis" : "sqlite";
+        _storeName = SystemName(store);
         MaxPending = Math.Max(1, options.MaxPending);
         _batchWindow = options.BatchWindow > TimeSpan.Zero ? options.BatchWindow : TimeSpan.Zero;
 
@@ -86,6 +86,13 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>How many records may wait to be written (<see cref="AuditOptions.MaxPending"/>).</summary>
+    /// <summary>
+    /// The store's <c>db.system.name</c> in spans and metrics. Told by the type's name, not a type test: testing for
+    /// <see cref="RedisAuditLedger"/> would load the Redis client on hosts that do not use it (see <see cref="RedisConnection"/>).
+    /// </summary>
+    internal static string SystemName(IAuditLedger store) =>
+        store.GetType() is { Name: nameof(RedisAuditLedger), Namespace: "Lumina.Core.Audit" } ? "redis" : "sqlite";
+
     public int MaxPending { get; }
 
     /// <summary>Records queued and not yet committed.</summary>

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
-using StackExchange.Redis;
 
 namespace Lumina.Core.Auth;
 
@@ -42,7 +41,7 @@ public static class AuthServiceCollectionExtensions
             var auth = sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             return memory.UsesRedis
-                ? new RedisIdentityStore(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, auth, time)
+                ? RedisConnection.Identities(sp, memory.KeyPrefix, auth, time)
                 : new SqliteIdentityStore(Path.Combine(sp.GetRequiredService<IOptions<Configuration.LuminaOptions>>().Value.DataDirectory, "auth.db"), auth, time);
         });
 

@@ -8,7 +8,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
-using StackExchange.Redis;
 
 namespace Lumina.Core.Memory;
 
@@ -19,24 +18,20 @@ internal static class MemoryServiceCollectionExtensions
     {
         services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryOptions>>(new MemoryOptionsValidator(configuration)));
-        services.TryAddSingleton<IConnectionMultiplexer>(sp => ConnectRedis(configuration.GetConnectionString("redis")));
+        services.TryAddSingleton(_ => new RedisConnection(configuration));
         services.TryAddSingleton<ILuminaMemory>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             var embedder = new FactEmbedder(sp.GetService<IEmbeddingGenerator<string, Embedding<float>>>());
             ILuminaMemory store = options.UsesRedis
-                ? new RedisMemory(sp.GetRequiredService<IConnectionMultiplexer>(), options, time, embedder)
+                ? RedisConnection.Memory(sp, options, time, embedder)
                 : new SqliteMemory(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "memory.db"), options, time, embedder);
             return new InstrumentedMemory(store, options.UsesRedis ? "redis" : "sqlite", sp.GetRequiredService<LuminaTelemetry>(), time);
         });
         // With Redis, resource changes travel between hosts; otherwise they stay on this one.
         services.TryAddSingleton<ILuminaResourceNotifier>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memoryOptions
-            ? new RedisResourceNotifier(
-                sp.GetRequiredService<IConnectionMultiplexer>(),
-                sp.GetRequiredService<LuminaResourceChangeHub>(),
-                memoryOptions,
-                sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<RedisResourceNotifier>>())
+            ? RedisConnection.ResourceNotifier(sp, memoryOptions)
             : sp.GetRequiredService<LuminaResourceChangeHub>());
         services.TryAddSingleton<IFactStore>(sp => sp.GetRequiredService<ILuminaMemory>());
         services.TryAddSingleton<IContextStore>(sp => sp.GetRequiredService<ILuminaMemory>());
@@ -49,25 +44,4 @@ internal static class MemoryServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPromptRenderFilter, MemoryFilter>(sp => sp.GetRequiredService<MemoryFilter>()));
     }
 
-    /// <summary>
-    /// Connects once at start and fails if Redis is not there; after that the connection heals by itself when Redis
-    /// comes back, and calls made while it is away fail with a clear error.
-    /// </summary>
-    private static ConnectionMultiplexer ConnectRedis(string? connectionString)
-    {
-        var options = ConfigurationOptions.Parse(connectionString ?? throw new LuminaStartupException("ConnectionStrings:redis is not set."));
-        options.AbortOnConnectFail = true;
-        options.ConnectRetry = 2;
-        options.ClientName ??= "lumina";
-        try
-        {
-            var redis = ConnectionMultiplexer.Connect(options);
-            return redis;
-        }
-        catch (RedisConnectionException ex)
-        {
-            throw new LuminaStartupException(
-                $"ConnectionStrings:redis ('{string.Join(", ", options.EndPoints.Select(e => e.ToString()))}') cannot be reached ({ex.Message.Split('.')[0]}). Start Redis, fix the address, or set Lumina:Memory:Store=sqlite.", ex);
-        }
-    }
 }

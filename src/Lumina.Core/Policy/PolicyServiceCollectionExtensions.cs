@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
-using StackExchange.Redis;
 
 namespace Lumina.Core.Policy;
 
@@ -36,7 +35,7 @@ public static class PolicyServiceCollectionExtensions
             var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
             var time = sp.GetRequiredService<TimeProvider>();
             return memory.UsesRedis
-                ? new RedisRateLimitStore(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, time)
+                ? RedisConnection.RateLimits(sp, memory.KeyPrefix, time)
                 : new InMemoryRateLimitStore(time);
         });
         services.TryAddSingleton<PolicyResultStore>();

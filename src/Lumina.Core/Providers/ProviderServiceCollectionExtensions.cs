@@ -14,7 +14,6 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using OpenAI;
-using StackExchange.Redis;
 
 namespace Lumina.Core.Providers;
 
@@ -81,7 +80,7 @@ internal static class ProviderServiceCollectionExtensions
         services.AddSingleton(routing);
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<IBudgetStore>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memory
-            ? new RedisBudgetStore(sp.GetRequiredService<IConnectionMultiplexer>(), memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
+            ? RedisConnection.Budgets(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
             : new SqliteBudgetStore(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "usage.db")));
         services.AddSingleton(sp => new BudgetGuard(budgets, sp.GetRequiredService<IBudgetStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProviderRouter(

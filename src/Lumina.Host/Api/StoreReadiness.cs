@@ -1,3 +1,4 @@
+using Lumina.Core;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
 using Microsoft.Data.Sqlite;
@@ -33,7 +34,7 @@ internal sealed partial class StoreReadiness(IServiceProvider services, IOptions
 
     private async Task<string?> CheckRedisAsync(CancellationToken cancellationToken)
     {
-        var redis = services.GetRequiredService<IConnectionMultiplexer>();
+        var redis = services.GetRequiredService<RedisConnection>().Multiplexer;
         if (!redis.IsConnected)
         {
             return "Redis is not connected.";
