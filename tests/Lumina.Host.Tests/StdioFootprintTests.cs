@@ -35,11 +35,11 @@ public sealed class StdioFootprintTests : IDisposable
         (await MappedFilesAsync(raw)).Should().Contain(RedisClient);
     }
 
-    /// <summary>A call through every store a tool call touches: memory, rate limits, identities, the audit ledger.</summary>
+    /// <summary>Calls through the stores a tool call touches (memory, rate limits, the audit ledger), then a read of the ledger.</summary>
     private static async Task RememberAndRecallAsync(RawStdio raw)
     {
         await raw.SendAsync("""{"jsonrpc":"2.0","id":"remember","method":"tools/call","params":{"name":"memory_remember","arguments":{"text":"The footprint test was here"}}}""");
-        (await raw.ReadResponseAsync("remember"))["result"]!["isError"]?.GetValue<bool>().Should().NotBe(true);
+        ((await raw.ReadResponseAsync("remember"))["result"]!["isError"]?.GetValue<bool>() ?? false).Should().BeFalse();
         await raw.SendAsync("""{"jsonrpc":"2.0","id":"recall","method":"tools/call","params":{"name":"memory_recall","arguments":{"query":"footprint"}}}""");
         var recalled = await raw.ReadResponseAsync("recall");
         recalled["result"]!["content"]!.AsArray().Select(c => c!["text"]?.GetValue<string>()).Should().Contain(t => t != null && t.Contains("footprint test", StringComparison.Ordinal));

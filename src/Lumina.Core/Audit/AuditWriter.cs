@@ -85,7 +85,6 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         telemetry.ObserveAuditPending(() => Volatile.Read(ref _pending));
     }
 
-    /// <summary>How many records may wait to be written (<see cref="AuditOptions.MaxPending"/>).</summary>
     /// <summary>
     /// The store's <c>db.system.name</c> in spans and metrics. Told by the type's name, not a type test: testing for
     /// <see cref="RedisAuditLedger"/> would load the Redis client on hosts that do not use it (see <see cref="RedisConnection"/>).
@@ -93,6 +92,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     internal static string SystemName(IAuditLedger store) =>
         store.GetType() is { Name: nameof(RedisAuditLedger), Namespace: "Lumina.Core.Audit" } ? "redis" : "sqlite";
 
+    /// <summary>How many records may wait to be written (<see cref="AuditOptions.MaxPending"/>).</summary>
     public int MaxPending { get; }
 
     /// <summary>Records queued and not yet committed.</summary>

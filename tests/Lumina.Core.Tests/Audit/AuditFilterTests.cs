@@ -99,10 +99,13 @@ public sealed class AuditFilterTests : IDisposable
         (await provider.GetRequiredService<IAuditLedger>().VerifyAsync()).IsIntact.Should().BeTrue();
     }
 
-    [Fact]
-    public async Task Append_IsTracedAsAStoreCall()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("redis")]
+    public async Task Append_IsTracedAsAStoreCall(string store)
     {
-        using var provider = Build();
+        await using var redis = store == "redis" ? await RedisServer.StartAsync() : null;
+        using var provider = Build(redis is null ? null : Redis(redis));
         var spans = new List<Activity>();
         using var listener = new ActivityListener
         {
@@ -123,7 +126,7 @@ public sealed class AuditFilterTests : IDisposable
 
         lock (spans)
         {
-            spans.Should().Contain(s => s.DisplayName == "lumina.store audit_append" && (string?)s.GetTagItem("db.system.name") == "sqlite"
+            spans.Should().Contain(s => s.DisplayName == "lumina.store audit_append" && (string?)s.GetTagItem("db.system.name") == store
                 && (int?)s.GetTagItem("db.operation.batch.size") == 1);
         }
     }
