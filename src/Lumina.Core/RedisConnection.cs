@@ -15,8 +15,8 @@ namespace Lumina.Core;
 
 /// <summary>
 /// The Redis connection (<c>ConnectionStrings:redis</c>) that a host's stores share, made when the first store asks for
-/// it, and the factories of those stores. A plugin that keeps state in Redis can take it from the services and use the
-/// same connection.
+/// it, and the factories of those stores. Public so that a program hosting Lumina's services (the HTTP host's readiness
+/// check, for one) reaches the same connection rather than opening its own.
 /// </summary>
 /// <remarks>
 /// Every Redis type is named only inside this class's methods, none inlined into a caller: the JIT loads an assembly
