@@ -19,7 +19,6 @@ internal sealed record ServerSpec(
 {
     public bool HasStdio => StdioArguments is not null;
 
-    /// <param name="bareEventStore">Give the bare SDK the SDK's resumable event store (to measure what such a store costs).</param>
     /// <summary>Lumina and the bare SDK published ReadyToRun (stdio only: the row is their cold start).</summary>
     public static IReadOnlyList<ServerSpec> ReadyToRun(BenchPaths paths)
     {
@@ -31,6 +30,8 @@ internal sealed record ServerSpec(
         ];
     }
 
+    /// <summary>The servers compared: Lumina, the bare SDK, the TypeScript reference and the raw ASP.NET floor.</summary>
+    /// <param name="bareEventStore">Give the bare SDK the SDK's resumable event store (to measure what such a store costs).</param>
     public static IReadOnlyList<ServerSpec> All(BenchPaths paths, bool bareEventStore = false)
     {
         static IReadOnlyList<string> Urls(int port) => ["--http", "--urls", $"http://127.0.0.1:{port}"];

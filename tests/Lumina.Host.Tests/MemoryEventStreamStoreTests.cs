@@ -77,9 +77,7 @@ public sealed class MemoryEventStreamStoreTests
     public async Task APollingReader_ReturnsWhatIsStored_AndEnds()
     {
         var store = NewStore();
-        var writer = await store.CreateStreamAsync(Options("s", "1"));
-        var first = await writer.WriteEventAsync(Item(Result(1, "first")));
-        await writer.SetModeAsync(SseEventStreamMode.Polling);
+        var (writer, first) = await PolledAfterOneEventAsync(store);
         await writer.WriteEventAsync(Item(Result(2, "second")));
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -93,9 +91,7 @@ public sealed class MemoryEventStreamStoreTests
     public async Task APolledStream_WithAResumeWait_IsHeldOpen_UntilTheNextEventAndTheEnd()
     {
         var store = NewStore(resumeWait: TimeSpan.FromMinutes(1));
-        var writer = await store.CreateStreamAsync(Options("s", "1"));
-        var first = await writer.WriteEventAsync(Item(Result(1, "first")));
-        await writer.SetModeAsync(SseEventStreamMode.Polling);
+        var (writer, first) = await PolledAfterOneEventAsync(store);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var reading = ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
 
@@ -111,9 +107,7 @@ public sealed class MemoryEventStreamStoreTests
     public async Task APolledStream_EndsQuietly_WhenTheResumeWaitPasses_WithTheCallStillRunning()
     {
         var store = NewStore(resumeWait: TimeSpan.FromMilliseconds(200));
-        var writer = await store.CreateStreamAsync(Options("s", "1"));
-        var first = await writer.WriteEventAsync(Item(Result(1, "first")));
-        await writer.SetModeAsync(SseEventStreamMode.Polling);
+        var (writer, first) = await PolledAfterOneEventAsync(store);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         var read = await ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
@@ -216,6 +210,15 @@ public sealed class MemoryEventStreamStoreTests
 
     private static MemoryEventStreamStore NewStore(long maxBytes = 32 * OneMiB, TimeSpan? retention = null, TimeProvider? time = null, TimeSpan resumeWait = default) =>
         new(maxBytes, retention ?? TimeSpan.FromMinutes(2), resumeWait, time ?? TimeProvider.System, NullLogger<MemoryEventStreamStore>.Instance, CancellationToken.None);
+
+    /// <summary>A stream with one event written, then switched to polling (as the SDK does when a tool enables it).</summary>
+    private static async Task<(ISseEventStreamWriter Writer, SseItem<JsonRpcMessage?> First)> PolledAfterOneEventAsync(MemoryEventStreamStore store)
+    {
+        var writer = await store.CreateStreamAsync(Options("s", "1"));
+        var first = await writer.WriteEventAsync(Item(Result(1, "first")));
+        await writer.SetModeAsync(SseEventStreamMode.Polling);
+        return (writer, first);
+    }
 
     private static SseEventStreamOptions Options(string session, string stream) => new() { SessionId = session, StreamId = stream };
 

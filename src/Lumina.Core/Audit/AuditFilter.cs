@@ -29,6 +29,7 @@ internal sealed partial class AuditFilter(
     ILogger<AuditFilter> logger) : IFunctionInvocationFilter
 {
     private readonly ILogger _logger = logger;
+    private readonly string _storeName = AuditWriter.SystemName(store);
 
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
     {
@@ -120,9 +121,8 @@ internal sealed partial class AuditFilter(
     /// <summary>Appends the record inside a <c>lumina.store</c> span; when it cannot, logs an error and, failing closed, fails the call.</summary>
     private async Task AppendAsync(AuditEntry entry, bool failClosed)
     {
-        var storeName = AuditWriter.SystemName(store);
         using var activity = LuminaTelemetry.Source.StartActivity("lumina.store audit_append", ActivityKind.Client);
-        activity?.SetTag("db.system.name", storeName);
+        activity?.SetTag("db.system.name", _storeName);
         activity?.SetTag("db.operation.name", "audit_append");
         var started = time.GetTimestamp();
         try
@@ -143,7 +143,7 @@ internal sealed partial class AuditFilter(
         }
         finally
         {
-            telemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("db.system.name", storeName), new("db.operation.name", "audit_append"));
+            telemetry.StoreDuration.Record(time.GetElapsedTime(started).TotalSeconds, new("db.system.name", _storeName), new("db.operation.name", "audit_append"));
         }
     }
 
