@@ -7,7 +7,8 @@ namespace Lumina.Plugins.Memory;
 
 /// <summary>
 /// What Lumina remembers for the caller: facts to recall later, context values, and past conversations. Everything is
-/// kept per caller; nobody sees another caller's memory.
+/// kept per caller; nobody sees another caller's memory, nor hears when it changes (changes to <c>memory://facts</c> and
+/// <c>memory://context</c> are notified to the changing caller's subscribed sessions only).
 /// </summary>
 [LuminaRequires(LuminaPermission.Read)]
 [LuminaPlugin("memory", Description = "Remembers facts, context values and conversations for the caller, across sessions and hosts.")]
@@ -30,7 +31,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
         CancellationToken cancellationToken = default)
     {
         var fact = await memory.RememberAsync(User, text, tags ?? [], cancellationToken).ConfigureAwait(false);
-        await notifier.NotifyUpdatedAsync(FactsUri, cancellationToken).ConfigureAwait(false);
+        await notifier.NotifyCallerUpdatedAsync(FactsUri, User, cancellationToken).ConfigureAwait(false);
         return fact;
     }
 
@@ -53,7 +54,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
             throw new LuminaException($"There is no fact with id '{id}' to forget.");
         }
 
-        await notifier.NotifyUpdatedAsync(FactsUri, cancellationToken).ConfigureAwait(false);
+        await notifier.NotifyCallerUpdatedAsync(FactsUri, User, cancellationToken).ConfigureAwait(false);
         return $"Forgot fact {id}.";
     }
 
@@ -63,8 +64,8 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
     public async Task<string> ForgetAllAsync(CancellationToken cancellationToken = default)
     {
         var erased = await memory.ForgetAllAsync(User, cancellationToken).ConfigureAwait(false);
-        await notifier.NotifyUpdatedAsync(FactsUri, cancellationToken).ConfigureAwait(false);
-        await notifier.NotifyUpdatedAsync(ContextUri, cancellationToken).ConfigureAwait(false);
+        await notifier.NotifyCallerUpdatedAsync(FactsUri, User, cancellationToken).ConfigureAwait(false);
+        await notifier.NotifyCallerUpdatedAsync(ContextUri, User, cancellationToken).ConfigureAwait(false);
         return $"Erased {erased} items.";
     }
 
@@ -77,7 +78,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
         CancellationToken cancellationToken = default)
     {
         var result = await memory.SetContextAsync(User, key, value, cancellationToken).ConfigureAwait(false);
-        await notifier.NotifyUpdatedAsync(ContextUri, cancellationToken).ConfigureAwait(false);
+        await notifier.NotifyCallerUpdatedAsync(ContextUri, User, cancellationToken).ConfigureAwait(false);
         return result;
     }
 

@@ -9,10 +9,10 @@ namespace Lumina.Core;
 /// </summary>
 public sealed class LuminaResourceChangeHub : ILuminaResourceNotifier
 {
-    private ImmutableArray<Func<string, CancellationToken, ValueTask>> _listeners = [];
+    private ImmutableArray<Func<LuminaResourceChange, CancellationToken, ValueTask>> _listeners = [];
 
-    /// <summary>Calls <paramref name="listener"/> with the URI of every changed resource until the result is disposed.</summary>
-    public IDisposable Listen(Func<string, CancellationToken, ValueTask> listener)
+    /// <summary>Calls <paramref name="listener"/> with every changed resource until the result is disposed.</summary>
+    public IDisposable Listen(Func<LuminaResourceChange, CancellationToken, ValueTask> listener)
     {
         ArgumentNullException.ThrowIfNull(listener);
         ImmutableInterlocked.Update(ref _listeners, static (l, x) => l.Add(x), listener);
@@ -20,17 +20,40 @@ public sealed class LuminaResourceChangeHub : ILuminaResourceNotifier
     }
 
     /// <inheritdoc />
-    public async ValueTask NotifyUpdatedAsync(string uri, CancellationToken cancellationToken = default)
+    public ValueTask NotifyUpdatedAsync(string uri, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(uri);
+        return NotifyAsync(new LuminaResourceChange(uri, CallerId: null), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public ValueTask NotifyCallerUpdatedAsync(string uri, string callerId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uri);
+        ArgumentException.ThrowIfNullOrEmpty(callerId);
+        return NotifyAsync(new LuminaResourceChange(uri, callerId), cancellationToken);
+    }
+
+    /// <summary>Hands <paramref name="change"/> to every listener (a change relayed from another host arrives here too).</summary>
+    public async ValueTask NotifyAsync(LuminaResourceChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
         foreach (var listener in _listeners)
         {
-            await listener(uri, cancellationToken).ConfigureAwait(false);
+            await listener(change, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private sealed class Subscription(LuminaResourceChangeHub hub, Func<string, CancellationToken, ValueTask> listener) : IDisposable
+    private sealed class Subscription(LuminaResourceChangeHub hub, Func<LuminaResourceChange, CancellationToken, ValueTask> listener) : IDisposable
     {
         public void Dispose() => ImmutableInterlocked.Update(ref hub._listeners, static (l, x) => l.Remove(x), listener);
     }
 }
+
+/// <summary>A resource that changed.</summary>
+/// <param name="Uri">The resource's URI.</param>
+/// <param name="CallerId">
+/// The caller whose view of the resource changed, for a per-caller resource: only that caller's sessions hear of it.
+/// <see langword="null"/> when the resource is the same for everyone.
+/// </param>
+public sealed record LuminaResourceChange(string Uri, string? CallerId);

@@ -2,6 +2,7 @@ using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -46,32 +47,56 @@ internal static class AuthorizedLists
         });
     }
 
-    /// <summary>Whether the caller of <paramref name="request"/> may use <paramref name="function"/>.</summary>
-    public static bool IsAllowed<TParams>(RequestContext<TParams> request, LuminaFunction function)
+    /// <summary>
+    /// Refuses a completion for <paramref name="function"/> when its caller may not use it; the authorizer records the
+    /// refusal (as <see cref="LuminaAccess.Completion"/>).
+    /// </summary>
+    /// <returns>Whether the caller may use it.</returns>
+    public static async ValueTask<bool> TryDemandCompletionAsync<TParams>(RequestContext<TParams> request, LuminaFunction function, string argument, CancellationToken cancellationToken)
     {
-        var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
-        var caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.Server, request.JsonRpcRequest);
-        return services.GetRequiredService<ILuminaAuthorizer>().IsAllowed(caller, function.Function);
+        try
+        {
+            await Demand(request, function, LuminaAccess.Completion, new KernelArguments { ["argument"] = argument }, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (LuminaForbiddenException)
+        {
+            return false;
+        }
     }
 
-    /// <summary>Refuses a subscription to a resource the caller may not read, in the words a refused call gets.</summary>
-    public static void DemandResource<TParams>(RequestContext<TParams> request, string uri)
+    /// <summary>
+    /// Refuses a subscription to <paramref name="uri"/> unless it names a resource (or matches a template) the caller may
+    /// read: an unknown URI with a clear error, a forbidden one in the words a refused call gets (and recorded as a
+    /// refused <see cref="LuminaAccess.ResourceSubscribe"/>).
+    /// </summary>
+    /// <returns>The caller, whose subscription it is.</returns>
+    public static async ValueTask<LuminaCaller> DemandSubscriptionAsync<TParams>(RequestContext<TParams> request, string uri, CancellationToken cancellationToken)
     {
         var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
         if (services.GetRequiredService<LuminaMcpCatalog>().FindResource(uri) is not { } resource)
         {
-            return;
+            throw new ModelContextProtocol.McpProtocolException(
+                $"No resource matches '{uri}': subscribe to a resource of resources/list, or to a URI that a template of resources/templates/list matches.",
+                ModelContextProtocol.McpErrorCode.InvalidParams);
         }
 
-        var caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.Server, request.JsonRpcRequest);
         try
         {
-            services.GetRequiredService<ILuminaAuthorizer>().Demand(caller, resource.Function.Function);
+            return await Demand(request, resource.Function, LuminaAccess.ResourceSubscribe, new KernelArguments { ["uri"] = uri }, cancellationToken).ConfigureAwait(false);
         }
         catch (LuminaForbiddenException ex)
         {
             throw new ModelContextProtocol.McpProtocolException(ex.Message, ModelContextProtocol.McpErrorCode.InvalidRequest);
         }
+    }
+
+    private static async ValueTask<LuminaCaller> Demand<TParams>(RequestContext<TParams> request, LuminaFunction function, LuminaAccess access, KernelArguments arguments, CancellationToken cancellationToken)
+    {
+        var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
+        var caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.Server, request.JsonRpcRequest);
+        await services.GetRequiredService<ILuminaAuthorizer>().DemandAsync(caller, function.Function, access, arguments, cancellationToken).ConfigureAwait(false);
+        return caller;
     }
 
     private static (LuminaMcpCatalog Catalog, Func<LuminaFunction, bool> Allowed) Check<TParams>(RequestContext<TParams> request)

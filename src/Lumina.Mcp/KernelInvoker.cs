@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
@@ -21,11 +22,30 @@ internal sealed class KernelInvoker(LuminaPluginRegistry registry, ILuminaCallCo
         new McpCallContext(request.Server, request.JsonRpcRequest, progressToken, callers.Resolve(request.Server, request.JsonRpcRequest), name, request.EnablePollingAsync);
 
     /// <summary>
-    /// Refuses a caller who may not use <paramref name="function"/> before its arguments are even looked at, so a hidden
-    /// function answers "forbidden" and nothing else. The kernel's filter checks again when it runs.
+    /// Refuses a caller who may not use <paramref name="function"/> as <paramref name="access"/> says, before its
+    /// arguments are even looked at, so a hidden function answers "forbidden" and nothing else. The authorizer records
+    /// the refusal in the audit ledger with its kind; the kernel's filter checks again when the function runs.
     /// </summary>
     /// <exception cref="LuminaForbiddenException">The caller's role lacks the permission.</exception>
-    public void Authorize(ILuminaCallContext context, LuminaFunction function) => authorizer.Demand(context.Caller, function.Function);
+    public ValueTask AuthorizeAsync(ILuminaCallContext context, LuminaFunction function, LuminaAccess access, KernelArguments? arguments, CancellationToken cancellationToken) =>
+        authorizer.DemandAsync(context.Caller, function.Function, access, arguments, cancellationToken);
+
+    /// <summary>The arguments of an MCP request as the audit ledger digests them, before they are bound to parameters.</summary>
+    public static KernelArguments? Asked(IDictionary<string, JsonElement>? arguments)
+    {
+        if (arguments is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var asked = new KernelArguments();
+        foreach (var (name, value) in arguments)
+        {
+            asked[name] = value;
+        }
+
+        return asked;
+    }
 
     public async Task<FunctionResult> InvokeAsync(ILuminaCallContext context, LuminaFunction function, KernelArguments arguments, CancellationToken cancellationToken)
     {
@@ -33,10 +53,12 @@ internal sealed class KernelInvoker(LuminaPluginRegistry registry, ILuminaCallCo
         return await registry.Kernel.InvokeAsync(function.Function, arguments, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Renders a prompt template for prompts/get: no function runs, so the authorization filter is asked here.</summary>
-    public async Task<string> RenderAsync(ILuminaCallContext context, LuminaFunction function, PromptTemplateConfig template, KernelArguments arguments, CancellationToken cancellationToken)
+    /// <summary>
+    /// Renders a prompt template for prompts/get. No function runs, so no kernel filter sees it: the caller must have
+    /// passed <see cref="AuthorizeAsync"/> (as <see cref="LuminaAccess.PromptGet"/>) first.
+    /// </summary>
+    public async Task<string> RenderAsync(ILuminaCallContext context, PromptTemplateConfig template, KernelArguments arguments, CancellationToken cancellationToken)
     {
-        authorizer.Demand(context.Caller, function.Function);
         using var scope = accessor.Push(context);
         var prompt = new KernelPromptTemplateFactory().Create(template);
         return await prompt.RenderAsync(registry.Kernel, arguments, cancellationToken).ConfigureAwait(false);

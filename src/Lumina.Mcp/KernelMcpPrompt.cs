@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core;
+using Lumina.Core.Auth;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -43,16 +44,16 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
     {
         var name = ProtocolPrompt.Name;
         var context = _invoker.CreateContext(request, request.Params?.ProgressToken, name);
+        var given = request.Params?.Arguments;
         try
         {
-            _invoker.Authorize(context, _function);
+            await _invoker.AuthorizeAsync(context, _function, LuminaAccess.PromptGet, KernelInvoker.Asked(given), cancellationToken).ConfigureAwait(false);
         }
         catch (LuminaForbiddenException ex)
         {
             throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
         }
 
-        var given = request.Params?.Arguments;
         var arguments = new KernelArguments();
         foreach (var parameter in _function.Function.Metadata.Parameters)
         {
@@ -85,7 +86,7 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
     {
         if (_function.Template is { } template)
         {
-            var text = await _invoker.RenderAsync(context, _function, template, arguments, cancellationToken).ConfigureAwait(false);
+            var text = await _invoker.RenderAsync(context, template, arguments, cancellationToken).ConfigureAwait(false);
             return new GetPromptResult
             {
                 Description = ProtocolPrompt.Description,

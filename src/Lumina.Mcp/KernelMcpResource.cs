@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Lumina.Abstractions;
 using Lumina.Core;
+using Lumina.Core.Auth;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -61,6 +62,8 @@ internal sealed class KernelMcpResource : McpServerResource
         FunctionResult result;
         try
         {
+            // Refused (and recorded as a refused resources/read) before the function runs; the kernel's filter checks again.
+            await _invoker.AuthorizeAsync(context, _function, LuminaAccess.ResourceRead, arguments, cancellationToken).ConfigureAwait(false);
             result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
         }
         catch (LuminaForbiddenException ex)

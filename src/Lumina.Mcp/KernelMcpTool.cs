@@ -1,5 +1,6 @@
 using Lumina.Abstractions;
 using Lumina.Core;
+using Lumina.Core.Auth;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -47,7 +48,7 @@ internal sealed partial class KernelMcpTool : McpServerTool
         try
         {
             var context = _invoker.CreateContext(request, request.Params?.ProgressToken, name);
-            _invoker.Authorize(context, _function);
+            await _invoker.AuthorizeAsync(context, _function, LuminaAccess.ToolCall, KernelInvoker.Asked(request.Params?.Arguments), cancellationToken).ConfigureAwait(false);
             var arguments = KernelArgumentBinder.Bind(_function, request.Params?.Arguments, name);
             var result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
             return _function.Kind == LuminaFunctionKind.PromptTemplate

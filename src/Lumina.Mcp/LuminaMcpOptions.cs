@@ -2,9 +2,12 @@ using Lumina.Abstractions;
 
 namespace Lumina.Mcp;
 
-/// <summary>How the kernel is served over MCP.</summary>
+/// <summary>How the kernel is served over MCP (<c>Lumina:Mcp</c>).</summary>
 public sealed class LuminaMcpOptions
 {
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "Lumina:Mcp";
+
     /// <summary>The transport this server runs on; decides who an unauthenticated caller is.</summary>
     /// <value>The default value is <see cref="LuminaTransport.Stdio"/>.</value>
     public LuminaTransport Transport { get; set; } = LuminaTransport.Stdio;
@@ -14,4 +17,16 @@ public sealed class LuminaMcpOptions
     /// </summary>
     /// <value>The default value is <see langword="null"/>: <c>Lumina:Auth:LocalRole</c> (default <c>user</c>) applies.</value>
     public string? LocalRole { get; set; }
+
+    /// <summary>The most resource subscriptions one session may hold; one more is refused until it unsubscribes.</summary>
+    /// <value>The default value is 100.</value>
+    public int MaxSubscriptionsPerSession { get; set; } = 100;
+
+    /// <summary>The most resource subscriptions the server holds for all its sessions together.</summary>
+    /// <value>The default value is 10,000.</value>
+    public int MaxSubscriptions { get; set; } = 10_000;
+
+    /// <summary>The longest resource URI (in characters) a client may subscribe to; a longer one is refused before it is looked at.</summary>
+    /// <value>The default value is 2,048.</value>
+    public int MaxResourceUriLength { get; set; } = 2048;
 }

@@ -1,3 +1,4 @@
+using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Mcp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -22,11 +23,13 @@ public static class LuminaMcpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<LuminaMcpOptions>();
+        var options = services.AddOptions<LuminaMcpOptions>().BindConfiguration(LuminaMcpOptions.SectionName).ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LuminaMcpOptions>, LuminaMcpOptionsValidator>());
 
         services.TryAddSingleton<ILuminaCallerResolver, DefaultCallerResolver>();
         services.TryAddSingleton<KernelInvoker>();
@@ -36,17 +39,25 @@ public static class LuminaMcpServerBuilderExtensions
 
         return builder
             .WithRequestFilters(AuthorizedLists.Add)
-            .WithCompleteHandler((request, _) => ValueTask.FromResult(Complete(request)))
-            .WithSubscribeToResourcesHandler((request, _) =>
+            .WithCompleteHandler(CompleteAsync)
+            .WithSubscribeToResourcesHandler(async (request, cancellationToken) =>
             {
-                var uri = Uri(request.Params?.Uri);
-                AuthorizedLists.DemandResource(request, uri);
-                Subscriptions(request).Subscribe(request.Server, uri);
-                return ValueTask.FromResult(new EmptyResult());
+                var uri = Uri(request, request.Params?.Uri);
+                if (request.Server.SessionId is null && Options(request).Transport == LuminaTransport.Http)
+                {
+                    // A stateless request has no session to notify later: every such client would share one entry.
+                    throw new ModelContextProtocol.McpProtocolException(
+                        "resources/subscribe needs a session: start with initialize (protocol 2025-11-25) and send its Mcp-Session-Id.",
+                        ModelContextProtocol.McpErrorCode.InvalidRequest);
+                }
+
+                var caller = await AuthorizedLists.DemandSubscriptionAsync(request, uri, cancellationToken).ConfigureAwait(false);
+                Subscriptions(request).Subscribe(request.Server, uri, caller.Id);
+                return new EmptyResult();
             })
             .WithUnsubscribeFromResourcesHandler((request, _) =>
             {
-                Subscriptions(request).Unsubscribe(request.Server, Uri(request.Params?.Uri));
+                Subscriptions(request).Unsubscribe(request.Server, Uri(request, request.Params?.Uri));
                 return ValueTask.FromResult(new EmptyResult());
             });
     }
@@ -79,10 +90,26 @@ public static class LuminaMcpServerBuilderExtensions
     private static ResourceSubscriptions Subscriptions<T>(RequestContext<T> request) =>
         (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetRequiredService<ResourceSubscriptions>();
 
-    private static string Uri(string? uri) =>
-        string.IsNullOrWhiteSpace(uri) ? throw new ModelContextProtocol.McpProtocolException("A resource URI is required.", ModelContextProtocol.McpErrorCode.InvalidParams) : uri;
+    private static LuminaMcpOptions Options<T>(RequestContext<T> request) =>
+        (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetRequiredService<IOptions<LuminaMcpOptions>>().Value;
 
-    private static CompleteResult Complete(RequestContext<CompleteRequestParams> request)
+    /// <summary>The request's resource URI, refused when missing or longer than <see cref="LuminaMcpOptions.MaxResourceUriLength"/> (before anything looks at it).</summary>
+    private static string Uri<T>(RequestContext<T> request, string? uri)
+    {
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            throw new ModelContextProtocol.McpProtocolException("A resource URI is required.", ModelContextProtocol.McpErrorCode.InvalidParams);
+        }
+
+        var max = Options(request).MaxResourceUriLength;
+        return uri.Length <= max
+            ? uri
+            : throw new ModelContextProtocol.McpProtocolException(
+                $"The resource URI is {uri.Length} characters long; at most {max} are accepted (Lumina:Mcp:MaxResourceUriLength).",
+                ModelContextProtocol.McpErrorCode.InvalidParams);
+    }
+
+    private static async ValueTask<CompleteResult> CompleteAsync(RequestContext<CompleteRequestParams> request, CancellationToken cancellationToken)
     {
         var catalog = (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetRequiredService<LuminaMcpCatalog>();
         var parameters = request.Params;
@@ -97,9 +124,9 @@ public static class LuminaMcpServerBuilderExtensions
             ResourceTemplateReference resource when resource.Uri is not null => catalog.FindResource(resource.Uri)?.Function,
             _ => null,
         };
-        if (function is null || !AuthorizedLists.IsAllowed(request, function))
+        if (function is null || !await AuthorizedLists.TryDemandCompletionAsync(request, function, parameters.Argument.Name, cancellationToken).ConfigureAwait(false))
         {
-            // Nothing is offered for what the caller may not use (nor told whether it exists).
+            // Nothing is offered for what the caller may not use (nor told whether it exists); the refusal is audited.
             return new CompleteResult();
         }
 

@@ -87,16 +87,44 @@ public sealed class MemoryPluginTests : IDisposable
         (await _plugin.ContextAsync()).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task EveryChange_IsToldToTheChangingCallersSessionsOnly_NeverToEveryone()
+    {
+        using (As("alice"))
+        {
+            var fact = await _plugin.RememberAsync("Alice's secret plan", null);
+            await _plugin.SetContextAsync("project", "x");
+            await _plugin.ForgetAsync(fact.Id);
+            await _plugin.ForgetAllAsync();
+        }
+
+        _notifier.Changes.Should().Equal(
+            (MemoryPlugin.FactsUri, "alice"),
+            (MemoryPlugin.ContextUri, "alice"),
+            (MemoryPlugin.FactsUri, "alice"),
+            (MemoryPlugin.FactsUri, "alice"),
+            (MemoryPlugin.ContextUri, "alice"));
+    }
+
     private IDisposable As(string user) =>
         _accessor.Push(new LuminaCallContext(new LuminaCaller(user, user, "user", LuminaTransport.InProcess, IsAuthenticated: true)));
 
     private sealed class RecordingNotifier : ILuminaResourceNotifier
     {
-        public List<string> Uris { get; } = [];
+        /// <summary>Each change: the URI, and the caller it concerns (null when it was told to everyone).</summary>
+        public List<(string Uri, string? CallerId)> Changes { get; } = [];
+
+        public IEnumerable<string> Uris => Changes.Select(c => c.Uri);
 
         public ValueTask NotifyUpdatedAsync(string uri, CancellationToken cancellationToken = default)
         {
-            Uris.Add(uri);
+            Changes.Add((uri, null));
+            return ValueTask.CompletedTask;
+        }
+
+        public ValueTask NotifyCallerUpdatedAsync(string uri, string callerId, CancellationToken cancellationToken = default)
+        {
+            Changes.Add((uri, callerId));
             return ValueTask.CompletedTask;
         }
     }

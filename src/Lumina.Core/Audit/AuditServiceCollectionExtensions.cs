@@ -52,7 +52,8 @@ internal static class AuditServiceCollectionExtensions
                 ? new BufferedAuditLedger(store, sp.GetRequiredService<AuditWriter>())
                 : store;
         });
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuditFilter>(sp, sp.GetRequiredKeyedService<IAuditLedger>(StoreKey)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuditRecorder>(sp, sp.GetRequiredKeyedService<IAuditLedger>(StoreKey)));
+        services.AddSingleton<AuditFilter>();
         services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("audit", sp.GetRequiredService<AuditFilter>()));
         services.AddHostedService<AuditLifetime>();
     }

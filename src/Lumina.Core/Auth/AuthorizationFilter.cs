@@ -1,6 +1,4 @@
 using Lumina.Abstractions;
-using Lumina.Core.Telemetry;
-using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Auth;
@@ -10,32 +8,25 @@ namespace Lumina.Core.Auth;
 /// a tool the model calls during <c>ask</c> — is checked against the caller's role before it runs.
 /// </summary>
 /// <remarks>
-/// It runs outside the policy, audit and memory filters (it is registered before them), so a refused call costs
-/// nothing and leaves nothing in memory. The caller comes from the call context; a .NET program that sets none is
-/// <see cref="LuminaCaller.InProcess"/>.
+/// It runs outside the policy and memory filters (it is registered before them), so a refused call costs nothing and
+/// leaves nothing in memory. The caller comes from the call context; a .NET program that sets none is
+/// <see cref="LuminaCaller.InProcess"/>. The authorizer records, logs and counts the refusal (as
+/// <see cref="LuminaAccess.Invoke"/>, with the digest of the arguments); the audit filter around this one does not
+/// record it again.
 /// </remarks>
-internal sealed partial class AuthorizationFilter(ILuminaAuthorizer authorizer, ILuminaCallContextAccessor context, LuminaTelemetry telemetry, ILogger<AuthorizationFilter> logger)
-    : IFunctionInvocationFilter
+internal sealed class AuthorizationFilter(ILuminaAuthorizer authorizer, ILuminaCallContextAccessor context) : IFunctionInvocationFilter
 {
-    private readonly ILogger _logger = logger;
-
     public Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
     {
-        var caller = context.Current.Caller;
-        try
-        {
-            authorizer.Demand(caller, invocation.Function);
-        }
-        catch (LuminaForbiddenException)
-        {
-            LogDenied(caller.Id, caller.Role, invocation.Function.PluginName ?? string.Empty, invocation.Function.Name);
-            telemetry.AuthorizationDenials.Add(1, new("lumina.function", FunctionNames.Dotted(invocation.Function)), new("lumina.caller.role", caller.Role));
-            throw;
-        }
+        var demand = authorizer.DemandAsync(context.Current.Caller, invocation.Function, LuminaAccess.Invoke, invocation.Arguments, invocation.CancellationToken);
 
-        return next(invocation);
+        // An allowed call (the common case) completes at once: no state machine on the call path.
+        return demand.IsCompletedSuccessfully ? next(invocation) : AfterDemandAsync(demand, invocation, next);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied {Caller} (role {Role}) calling {Plugin}.{Function}.")]
-    private partial void LogDenied(string caller, string role, string plugin, string function);
+    private static async Task AfterDemandAsync(ValueTask demand, FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
+    {
+        await demand.ConfigureAwait(false);
+        await next(invocation).ConfigureAwait(false);
+    }
 }

@@ -1,12 +1,24 @@
 using Lumina.Abstractions;
+using Lumina.Core.Audit;
+using Lumina.Core.Telemetry;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Auth;
 
-/// <summary>Role-based authorization: admin has every permission, user read/write/execute, guest read, any other role none.</summary>
-internal sealed class LuminaAuthorizer(IOptionsMonitor<LuminaAuthOptions> options) : ILuminaAuthorizer
+/// <summary>
+/// Role-based authorization: admin has every permission, user read/write/execute, guest read, any other role none.
+/// Every refusal is recorded in the audit ledger (when <c>AddLumina</c> added it), logged and counted here, whoever asked.
+/// </summary>
+internal sealed partial class LuminaAuthorizer(
+    IOptionsMonitor<LuminaAuthOptions> options,
+    LuminaTelemetry telemetry,
+    ILogger<LuminaAuthorizer> logger,
+    AuditRecorder? recorder = null) : ILuminaAuthorizer
 {
+    private readonly ILogger _logger = logger;
+
     public LuminaPermission RequiredPermission(KernelFunction kernelFunction)
     {
         ArgumentNullException.ThrowIfNull(kernelFunction);
@@ -25,15 +37,29 @@ internal sealed class LuminaAuthorizer(IOptionsMonitor<LuminaAuthOptions> option
         return LuminaRoles.Grants(caller.Role, RequiredPermission(kernelFunction));
     }
 
-    public void Demand(LuminaCaller caller, KernelFunction kernelFunction)
+    public ValueTask DemandAsync(LuminaCaller caller, KernelFunction kernelFunction, LuminaAccess access, KernelArguments? arguments = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var needed = RequiredPermission(kernelFunction);
-        if (!LuminaRoles.Grants(caller.Role, needed))
-        {
-            var name = kernelFunction.PluginName is { } plugin ? $"{plugin}_{kernelFunction.Name}" : kernelFunction.Name;
-            throw new LuminaForbiddenException(
-                $"Forbidden: {name} needs the '{LuminaRoles.Name(needed)}' permission; {caller.Name} has the role '{caller.Role}'.");
-        }
+        return LuminaRoles.Grants(caller.Role, needed) ? ValueTask.CompletedTask : RefuseAsync(caller, kernelFunction, needed, access, arguments);
     }
+
+    private async ValueTask RefuseAsync(LuminaCaller caller, KernelFunction kernelFunction, LuminaPermission needed, LuminaAccess access, KernelArguments? arguments)
+    {
+        var refusal = new LuminaForbiddenException(
+            $"Forbidden: {FunctionNames.Underscored(kernelFunction)} needs the '{LuminaRoles.Name(needed)}' permission; {caller.Name} has the role '{caller.Role}'.");
+        var kind = LuminaAccessNames.Name(access);
+        LogDenied(caller.Id, caller.Role, kind, FunctionNames.Dotted(kernelFunction));
+        telemetry.AuthorizationDenials.Add(1, new("lumina.function", FunctionNames.Dotted(kernelFunction)), new("lumina.caller.role", caller.Role), new("lumina.access", kind));
+        if (recorder is not null)
+        {
+            // Recorded before the refusal is thrown; failing closed, a refusal that cannot be recorded fails as such.
+            await recorder.RecordRefusalAsync(caller, kernelFunction, LuminaAccessNames.DeniedKind(access), arguments, refusal).ConfigureAwait(false);
+        }
+
+        throw refusal;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Denied {Caller} (role {Role}) {Access} of {Function}.")]
+    private partial void LogDenied(string caller, string role, string access, string function);
 }

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace Lumina.Mcp;
+
+/// <summary>Stops the host at start when a <c>Lumina:Mcp</c> limit makes no sense, naming the setting.</summary>
+internal sealed class LuminaMcpOptionsValidator : IValidateOptions<LuminaMcpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, LuminaMcpOptions options)
+    {
+        var errors = new List<string>();
+        if (options.MaxSubscriptionsPerSession < 1)
+        {
+            errors.Add($"Lumina:Mcp:MaxSubscriptionsPerSession must be at least 1 (it is {options.MaxSubscriptionsPerSession}).");
+        }
+
+        if (options.MaxSubscriptions < options.MaxSubscriptionsPerSession)
+        {
+            errors.Add($"Lumina:Mcp:MaxSubscriptions ({options.MaxSubscriptions}) must be at least Lumina:Mcp:MaxSubscriptionsPerSession ({options.MaxSubscriptionsPerSession}).");
+        }
+
+        if (options.MaxResourceUriLength is < 16 or > 1_048_576)
+        {
+            errors.Add($"Lumina:Mcp:MaxResourceUriLength must be between 16 and 1048576 characters (it is {options.MaxResourceUriLength}).");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
