@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Mcp;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
@@ -23,7 +24,10 @@ public static class LuminaMcpServerBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        var options = services.AddOptions<LuminaMcpOptions>().BindConfiguration(LuminaMcpOptions.SectionName).ValidateOnStart();
+        // Lumina:Mcp from the host's configuration, when the container has one (a .NET program may register none).
+        var options = services.AddOptions<LuminaMcpOptions>()
+            .Configure<IServiceProvider>((o, sp) => sp.GetService<IConfiguration>()?.GetSection(LuminaMcpOptions.SectionName).Bind(o))
+            .ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);

@@ -13,10 +13,11 @@ namespace Lumina.Core.Audit;
 /// <remarks>
 /// It wraps the authorization, policy and memory filters registered after it, so a refused call is recorded as
 /// <see cref="AuditOutcome.Denied"/> (kind <c>Forbidden:invoke</c>) — once: a refusal the authorizer already recorded
-/// (<see cref="ILuminaAuthorizer.DemandAsync"/> records every refusal it makes) is not recorded again. Whatever the call threw is rethrown unchanged. When the record cannot be written
-/// the call fails (<see cref="AuditOptions.FailClosed"/>): an audit trail with silent holes proves nothing. With
-/// <see cref="AuditDurability.Buffered"/> the record is queued for the <see cref="AuditWriter"/> and the call returns at
-/// once; while the writer cannot write, or its queue is full, new calls are refused before they run.
+/// (<see cref="ILuminaAuthorizer.DemandAsync"/> records every refusal it makes) is not recorded again. Whatever the
+/// call threw is rethrown unchanged. When the record cannot be written the call fails
+/// (<see cref="AuditOptions.FailClosed"/>): an audit trail with silent holes proves nothing. With
+/// <see cref="AuditDurability.Buffered"/> the record is queued for the <see cref="AuditWriter"/> and the call returns
+/// at once; while the writer cannot write, or its queue is full, new calls are refused before they run.
 /// </remarks>
 internal sealed class AuditFilter(
     AuditRecorder recorder,

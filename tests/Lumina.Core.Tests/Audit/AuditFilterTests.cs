@@ -15,6 +15,7 @@ namespace Lumina.Core.Tests.Audit;
 public sealed class AuditFilterTests : IDisposable
 {
     private static readonly LuminaCaller s_admin = new("ada", "Ada", "admin", LuminaTransport.Http, IsAuthenticated: true);
+    private static readonly LuminaCaller s_user = new("uma", "Uma", "user", LuminaTransport.Http, IsAuthenticated: true);
     private static readonly LuminaCaller s_guest = new("gus", "Gus", "guest", LuminaTransport.Stdio, IsAuthenticated: false);
     private readonly string _data = TestData.NewDirectory();
     private readonly ProbePlugin _probe = new();
@@ -68,7 +69,7 @@ public sealed class AuditFilterTests : IDisposable
         failed.Which.Should().BeSameAs(_probe.Thrown[1]);
         var records = await Recent(provider);
         records.Select(r => (r.Function, r.Outcome, r.ErrorKind)).Should().Equal(
-            ("probe_deny", AuditOutcome.Denied, "Forbidden"),
+            ("probe_deny", AuditOutcome.Denied, "Forbidden:invoke"),
             ("probe_fail", AuditOutcome.Error, "InvalidOperationException"));
         JsonSerializer.Serialize(records).Should().NotContain("hunter2");
     }
@@ -97,6 +98,25 @@ public sealed class AuditFilterTests : IDisposable
 
         (await Recent(provider)).Select(r => r.Function).Should().Equal("probe_echo", "probe_outer");
         (await provider.GetRequiredService<IAuditLedger>().VerifyAsync()).IsIntact.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task AuthorizationRefusal_IsRecordedOnce_AndTheCallThatMadeItStillRecordsItsOwnEnd()
+    {
+        using var provider = Build(new() { ["Lumina:Auth:Permissions:probe.echo"] = "manage" });
+        var kernel = provider.GetRequiredService<Kernel>();
+
+        using (Push(provider, s_user))
+        {
+            await FluentActions.Awaiting(() => kernel.InvokeAsync("probe", "echo", new() { ["text"] = "x" })).Should().ThrowAsync<LuminaForbiddenException>();
+            await FluentActions.Awaiting(() => kernel.InvokeAsync("probe", "outer")).Should().ThrowAsync<LuminaForbiddenException>();
+        }
+
+        (await Recent(provider)).Select(r => (r.Function, r.Outcome, r.ErrorKind)).Should().Equal(
+            ("probe_echo", AuditOutcome.Denied, "Forbidden:invoke"),
+            ("probe_echo", AuditOutcome.Denied, "Forbidden:invoke"),
+            ("probe_outer", AuditOutcome.Denied, "Forbidden:invoke"));
+        (await Recent(provider))[0].ArgumentsDigest.Should().Be(Digest("x"));
     }
 
     [Theory]
