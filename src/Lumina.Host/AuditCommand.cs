@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumina.Core.Audit;
+using Microsoft.Extensions.Options;
 
 namespace Lumina.Host;
 
@@ -11,7 +12,11 @@ internal static class AuditCommand
 {
     public const string Usage = "usage: lumina audit verify | lumina audit tail [-n COUNT] [--Section:Key=value ...]";
 
-    /// <summary>Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken, 2 on a usage error.</summary>
+    /// <summary>
+    /// Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken or cannot be
+    /// read (a damaged file, a record with a missing or wrongly typed field, a store that does not answer: the message
+    /// names the record and what is wrong), 2 on a usage error.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var verb = args.Length > 0 ? args[0] : null;
@@ -44,10 +49,34 @@ internal static class AuditCommand
         }
 
         using var host = BuildHost([.. configuration]);
-        var ledger = host.Services.GetRequiredService<IAuditLedger>();
-        return verb == "verify"
-            ? await VerifyAsync(ledger, cancellationToken).ConfigureAwait(false)
-            : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ledger = host.Services.GetRequiredService<IAuditLedger>();
+            return verb == "verify"
+                ? await VerifyAsync(ledger, cancellationToken).ConfigureAwait(false)
+                : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuditUnreadableException ex)
+        {
+            await Console.Error.WriteLineAsync($"lumina: the audit ledger cannot be read: {ex.Reason}.").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OptionsValidationException))
+        {
+            // The store itself failed (a file that is not a database, a server that does not answer): its own words say why.
+            await Console.Error.WriteLineAsync($"lumina: the audit ledger cannot be read: {Innermost(ex).Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+
+        return exception;
     }
 
     private static async Task<int> VerifyAsync(IAuditLedger ledger, CancellationToken cancellationToken)
