@@ -15,7 +15,9 @@ internal static class AuditCommand
     /// <summary>
     /// Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken or cannot be
     /// read (a damaged file, a record with a missing or wrongly typed field, a store that does not answer: the message
-    /// names the record and what is wrong), 2 on a usage error.
+    /// names the record and what is wrong) or went back (its head is behind the head mark kept outside the store),
+    /// 2 on a usage error, 3 when the chain is intact but records may be missing (a host stopped without writing its
+    /// queue, or the ledger notes it went back earlier).
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -53,7 +55,7 @@ internal static class AuditCommand
         {
             var ledger = host.Services.GetRequiredService<IAuditLedger>();
             return verb == "verify"
-                ? await VerifyAsync(ledger, cancellationToken).ConfigureAwait(false)
+                ? await VerifyAsync(ledger, host.Services, cancellationToken).ConfigureAwait(false)
                 : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
         }
         catch (AuditUnreadableException ex)
@@ -79,12 +81,30 @@ internal static class AuditCommand
         return exception;
     }
 
-    private static async Task<int> VerifyAsync(IAuditLedger ledger, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(IAuditLedger ledger, IServiceProvider services, CancellationToken cancellationToken)
     {
         var result = await ledger.VerifyAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsIntact)
         {
+            var gaps = await AuditContinuity.FindAsync(services, scanRecords: true, cancellationToken).ConfigureAwait(false);
+            if (gaps.FirstOrDefault(g => g is { WentBack: true, Recorded: false }) is { } wentBack)
+            {
+                await Console.Error.WriteLineAsync($"lumina: audit ledger went back: {wentBack.Reason}.").ConfigureAwait(false);
+                return 1;
+            }
+
             var head = result.HeadHash is null ? string.Empty : $" (head {result.HeadHash})";
+            if (gaps.Count > 0)
+            {
+                await Console.Out.WriteLineAsync($"audit ledger chain intact: {result.Count} records{head}, but records may be missing:").ConfigureAwait(false);
+                foreach (var gap in gaps)
+                {
+                    await Console.Out.WriteLineAsync($"  {gap.Reason}").ConfigureAwait(false);
+                }
+
+                return 3;
+            }
+
             await Console.Out.WriteLineAsync($"audit ledger intact: {result.Count} records{head}").ConfigureAwait(false);
             return 0;
         }

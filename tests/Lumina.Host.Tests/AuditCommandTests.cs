@@ -214,6 +214,117 @@ public sealed class AuditCommandTests : IDisposable
         stderr.Should().Contain(expected).And.NotContain("Unhandled");
     }
 
+    [Fact]
+    public async Task RedisRestartedWithoutPersistence_VerifySaysTheLedgerWentBack_AndTheNextHostNotesIt()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        string[] store = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}"];
+        await using (var client = await StartAsync(store))
+        {
+            (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+            (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+        }
+
+        (await Audit(["verify", .. store])).ExitCode.Should().Be(0);
+
+        // The server restarts with neither RDB nor AOF: every key is gone, the ledger included.
+        await redis.StopAsync();
+        await redis.StartAgainAsync();
+        var (lostExit, lostOut, lostError) = await Audit(["verify", .. store]);
+
+        await using (var host = await HttpHost.StartAsync([$"--Lumina:DataDirectory={_data.Path}", .. store]))
+        {
+            var logged = await host.WaitForLogLineAsync(line => line.Contains("may be missing records", StringComparison.Ordinal));
+            logged.Should().Contain("the ledger went back from 2 to 0 records");
+            (await host.StopAsync()).Should().Be(0);
+        }
+
+        var (notedExit, notedOut, _) = await Audit(["verify", .. store]);
+        var (_, tail, _) = await Audit(["tail", .. store]);
+
+        lostExit.Should().Be(1, "the chain in Redis verifies, but it is shorter than the head mark outside it");
+        lostError.Should().Contain("lumina: audit ledger went back: the ledger went back from 2 to 0 records");
+        lostOut.Should().NotContain("intact");
+        notedExit.Should().Be(3);
+        notedOut.Should().Contain("but records may be missing").And.Contain("record 1 notes: went back from 2 to 0");
+        tail.Should().StartWith("#1 ").And.Contain("(system, inprocess) lumina_audit_went_back error:went back from 2 to 0");
+    }
+
+    [Fact]
+    public async Task LedgerFileReplacedByAnOlderCopy_VerifySaysItWentBack()
+    {
+        await using (var client = await StartAsync())
+        {
+            (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+        }
+
+        var older = _data.Combine("audit.db.older");
+        File.Copy(LedgerPath, older);
+        await using (var client = await StartAsync())
+        {
+            (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+            (await client.CallToolAsync("time_now", new Dictionary<string, object?>())).IsError.Should().NotBe(true);
+        }
+
+        File.Copy(older, LedgerPath, overwrite: true);
+        var (exitCode, stdout, stderr) = await Audit("verify");
+
+        exitCode.Should().Be(1, stdout);
+        stderr.Should().Contain("the ledger went back from 3 to 1 records");
+    }
+
+    [Fact]
+    public async Task HostKilledUnderLoad_VerifySaysRecordsMayBeMissing_AndTheNextHostNotesIt()
+    {
+        int pid;
+        await using (var host = await HttpHost.StartAsync($"--Lumina:DataDirectory={_data.Path}", "--Lumina:Auth:AnonymousRole=user", "--Lumina:Policy:RateLimit:PermitsPerMinute=0"))
+        {
+            pid = host.Process.Id;
+            using var http = new HttpClient();
+            var answered = 0;
+            using var stop = new CancellationTokenSource();
+            async Task LoadAsync()
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    try
+                    {
+                        using var response = await http.GetAsync(new Uri(host.BaseAddress, "/v1/providers"), stop.Token);
+                        if (response.IsSuccessStatusCode && Interlocked.Increment(ref answered) == 200)
+                        {
+                            // SIGKILL while the other callers keep calling: whatever is queued then is lost.
+                            host.Process.Kill();
+                            await stop.CancelAsync();
+                        }
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(LoadAsync)));
+            await host.Process.WaitForExitAsync();
+            answered.Should().BeGreaterThanOrEqualTo(200);
+        }
+
+        var (killedExit, killedOut, _) = await Audit("verify");
+        await using (var host = await HttpHost.StartAsync($"--Lumina:DataDirectory={_data.Path}"))
+        {
+            (await host.WaitForLogLineAsync(line => line.Contains("may be missing records", StringComparison.Ordinal))).Should().Contain($"host process {pid} stopped without writing its queue");
+            (await host.StopAsync()).Should().Be(0);
+        }
+
+        var (notedExit, notedOut, _) = await Audit("verify");
+
+        killedExit.Should().Be(3, killedOut);
+        killedOut.Should().Contain("but records may be missing").And.Contain($"host process {pid} stopped without writing its queue (killed or crashed): records of calls it answered after record ");
+        notedExit.Should().Be(3, notedOut);
+        notedOut.Should().MatchRegex($@"record \d+ notes: host process {pid} stopped uncleanly; records after \d+ may be missing");
+        notedOut.Should().NotContain("(killed or crashed)", "the next host noted it and cleared the marker");
+    }
+
     /// <summary>A ledger of <paramref name="count"/> records written by the embedded store itself, closed again.</summary>
     private async Task WriteLedgerAsync(int count)
     {

@@ -17,7 +17,7 @@ namespace Lumina.Core.Audit;
 /// A call that got no answer may still have run: when the same entries are appended again (the audit writer retries a
 /// batch with the very same entries) and the head is exactly the last record that call chained, they are not written twice.
 /// </remarks>
-public sealed class RedisAuditLedger : IAuditLedger
+public sealed class RedisAuditLedger : IAuditLedger, IMarkedAuditLedger
 {
     /// <summary>
     /// KEYS: head hash, records list. ARGV: the sequence the records expect to follow, that record's hash, the genesis
@@ -59,6 +59,9 @@ public sealed class RedisAuditLedger : IAuditLedger
         _head = $"{keyPrefix}:{{audit}}:head";
         _records = $"{keyPrefix}:{{audit}}:records";
     }
+
+    /// <summary>The head mark advanced after each commit, kept outside Redis (see <see cref="AuditHeadMark"/>).</summary>
+    AuditHeadMark? IMarkedAuditLedger.Mark { get; set; }
 
     private IDatabase Db => _redis.GetDatabase();
 
@@ -109,6 +112,7 @@ public sealed class RedisAuditLedger : IAuditLedger
             if ((long)result[0] == 1)
             {
                 Volatile.Write(ref _lastHead, last);
+                ((IMarkedAuditLedger)this).Mark?.Advance(last);
                 return records;
             }
 
@@ -119,6 +123,7 @@ public sealed class RedisAuditLedger : IAuditLedger
                 // once more would record those calls twice.
                 Volatile.Write(ref _unanswered, null);
                 Volatile.Write(ref _lastHead, head);
+                ((IMarkedAuditLedger)this).Mark?.Advance(head);
                 return unanswered.Records;
             }
 

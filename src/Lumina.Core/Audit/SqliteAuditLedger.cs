@@ -17,7 +17,7 @@ namespace Lumina.Core.Audit;
 /// file still build one chain. Appends made while a commit is under way are written together in the next one (group
 /// commit); an append cancelled while it waits is withdrawn, unless a commit under way had already taken it.
 /// </remarks>
-public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
+public sealed class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger, IDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode=WAL;
@@ -84,6 +84,9 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
 
     /// <summary>Whether each commit is synced to the disk before an append returns.</summary>
     public AuditDurability Durability { get; }
+
+    /// <summary>The head mark advanced after each commit, kept outside the file (see <see cref="AuditHeadMark"/>).</summary>
+    AuditHeadMark? IMarkedAuditLedger.Mark { get; set; }
 
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
@@ -179,7 +182,9 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
         var session = _session ??= await WriteSession.OpenAsync(_connectionString, _synchronous).ConfigureAwait(false);
         try
         {
-            return await session.WriteAsync(entries).ConfigureAwait(false);
+            var records = await session.WriteAsync(entries).ConfigureAwait(false);
+            ((IMarkedAuditLedger)this).Mark?.Advance(new AuditHead(records[^1].Sequence, records[^1].Hash));
+            return records;
         }
         catch
         {
