@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumina.Core.Audit;
+using Microsoft.Extensions.Options;
 
 namespace Lumina.Host;
 
@@ -11,7 +12,13 @@ internal static class AuditCommand
 {
     public const string Usage = "usage: lumina audit verify | lumina audit tail [-n COUNT] [--Section:Key=value ...]";
 
-    /// <summary>Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken, 2 on a usage error.</summary>
+    /// <summary>
+    /// Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken or cannot be
+    /// read (a damaged file, a record with a missing or wrongly typed field, a store that does not answer: the message
+    /// names the record and what is wrong) or went back (its head is behind the head mark kept outside the store),
+    /// 2 on a usage error, 3 when the chain is intact but records may be missing (a host stopped without writing its
+    /// queue, or the ledger notes it went back earlier).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         var verb = args.Length > 0 ? args[0] : null;
@@ -44,18 +51,60 @@ internal static class AuditCommand
         }
 
         using var host = BuildHost([.. configuration]);
-        var ledger = host.Services.GetRequiredService<IAuditLedger>();
-        return verb == "verify"
-            ? await VerifyAsync(ledger, cancellationToken).ConfigureAwait(false)
-            : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ledger = host.Services.GetRequiredService<IAuditLedger>();
+            return verb == "verify"
+                ? await VerifyAsync(ledger, host.Services, cancellationToken).ConfigureAwait(false)
+                : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuditUnreadableException ex)
+        {
+            await Console.Error.WriteLineAsync($"lumina: the audit ledger cannot be read: {ex.Reason}.").ConfigureAwait(false);
+            return 1;
+        }
+        catch (Exception ex) when (ex is not (OperationCanceledException or OptionsValidationException))
+        {
+            // The store itself failed (a file that is not a database, a server that does not answer): its own words say why.
+            await Console.Error.WriteLineAsync($"lumina: the audit ledger cannot be read: {Innermost(ex).Message}").ConfigureAwait(false);
+            return 1;
+        }
     }
 
-    private static async Task<int> VerifyAsync(IAuditLedger ledger, CancellationToken cancellationToken)
+    private static Exception Innermost(Exception exception)
+    {
+        while (exception.InnerException is { } inner)
+        {
+            exception = inner;
+        }
+
+        return exception;
+    }
+
+    private static async Task<int> VerifyAsync(IAuditLedger ledger, IServiceProvider services, CancellationToken cancellationToken)
     {
         var result = await ledger.VerifyAsync(cancellationToken).ConfigureAwait(false);
         if (result.IsIntact)
         {
+            var gaps = await AuditContinuity.FindAsync(services, scanRecords: true, cancellationToken).ConfigureAwait(false);
+            if (gaps.FirstOrDefault(g => g is { WentBack: true, Recorded: false }) is { } wentBack)
+            {
+                await Console.Error.WriteLineAsync($"lumina: audit ledger went back: {wentBack.Reason}.").ConfigureAwait(false);
+                return 1;
+            }
+
             var head = result.HeadHash is null ? string.Empty : $" (head {result.HeadHash})";
+            if (gaps.Count > 0)
+            {
+                await Console.Out.WriteLineAsync($"audit ledger chain intact: {result.Count} records{head}, but records may be missing:").ConfigureAwait(false);
+                foreach (var gap in gaps)
+                {
+                    await Console.Out.WriteLineAsync($"  {gap.Reason}").ConfigureAwait(false);
+                }
+
+                return 3;
+            }
+
             await Console.Out.WriteLineAsync($"audit ledger intact: {result.Count} records{head}").ConfigureAwait(false);
             return 0;
         }

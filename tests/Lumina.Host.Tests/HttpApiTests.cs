@@ -39,6 +39,56 @@ public sealed class HttpApiTests : IDisposable
         report["yourUsage"]!["calls"]!.GetValue<long>().Should().Be(1, "the report is the caller's own");
     }
 
+    [Fact]
+    public async Task Message_AnswerOverTheResultCap_IsReturnedCappedAndSaysSo_NotA500()
+    {
+        var answer = string.Concat(Enumerable.Repeat("forty-two ", 600));
+        await using var model = new ScriptedOpenAiServer(200, answer);
+        await using var host = await StartAsync(Capped(Provider("main", model.Endpoint), "truncate"));
+        await HttpAuth.AddUserAsync(host.DataDirectory, "alice", "user");
+        var token = await HttpAuth.PasswordTokenAsync(_http, host, "alice");
+
+        using var response = await PostMessageAsync(host, token, """{"message":"Say it many times."}""");
+        var text = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, text);
+        response.Headers.GetValues("Lumina-Result-Capped").Should().ContainSingle().Which.Should().Be("truncate");
+        var body = JsonNode.Parse(text)!;
+        body["capped"]!["action"]!.GetValue<string>().Should().Be("truncate");
+        body["capped"]!["bytes"]!.GetValue<long>().Should().BeGreaterThan(answer.Length);
+        body["capped"]!["maxBytes"]!.GetValue<int>().Should().Be(2000);
+        body["text"]!.GetValue<string>().Should().Contain("forty-two forty-two").And.Contain("[truncated: ");
+        model.Requests.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Message_AnswerOverTheResultCap_KeptAsAResource_IsReadableOverHttpByTheCallerOnly()
+    {
+        var answer = string.Concat(Enumerable.Repeat("forty-two ", 600)) + "THE END";
+        await using var model = new ScriptedOpenAiServer(200, answer);
+        await using var host = await StartAsync(Capped(Provider("main", model.Endpoint), "resource"));
+        await HttpAuth.AddUserAsync(host.DataDirectory, "alice", "user");
+        await HttpAuth.AddUserAsync(host.DataDirectory, "bob", "user");
+        var alice = await HttpAuth.PasswordTokenAsync(_http, host, "alice");
+        var bob = await HttpAuth.PasswordTokenAsync(_http, host, "bob");
+
+        using var response = await PostMessageAsync(host, alice, """{"message":"Say it many times."}""");
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        var url = body["capped"]!["url"]!.GetValue<string>();
+        using var whole = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, url), alice);
+        using var others = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, url), bob);
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK, body.ToJsonString());
+        response.Headers.GetValues("Lumina-Result-Capped").Should().ContainSingle().Which.Should().Be("resource");
+        body["capped"]!["resource"]!.GetValue<string>().Should().StartWith("lumina://results/");
+        body["capped"]!["retentionSeconds"]!.GetValue<int>().Should().Be(300);
+        body["text"]!.GetValue<string>().Should().Contain("[kept as a resource: ");
+        whole.StatusCode.Should().Be(HttpStatusCode.OK);
+        JsonNode.Parse(await whole.Content.ReadAsStringAsync())!["answer"]!.GetValue<string>().Should().Be(answer, "the whole result is kept");
+        others.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await others.Content.ReadAsStringAsync()).Should().Contain("No kept result").And.NotContain("THE END");
+    }
+
     [Theory]
     [InlineData("""{"message":""}""", HttpStatusCode.BadRequest, "'message' is missing or empty")]
     [InlineData("""{"message":"hi","maxSteps":0}""", HttpStatusCode.BadRequest, "'maxSteps' must be between 1 and 32")]
@@ -243,6 +293,13 @@ public sealed class HttpApiTests : IDisposable
         }
 
         return await _http.SendAsync(request);
+    }
+
+    private static Dictionary<string, string> Capped(Dictionary<string, string> variables, string oversize)
+    {
+        variables["Lumina__Policy__MaxResultBytes"] = "2000";
+        variables["Lumina__Policy__OversizeResults"] = oversize;
+        return variables;
     }
 
     private static Dictionary<string, string> Provider(string name, string endpoint, params (string Key, string Value)[] extra)

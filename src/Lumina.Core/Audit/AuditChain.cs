@@ -126,8 +126,20 @@ internal static class AuditChain
         var expected = 1L;
         var previousHash = GenesisHash;
         await using var walk = records.GetAsyncEnumerator(cancellationToken);
-        while (await walk.MoveNextAsync().ConfigureAwait(false))
+        while (true)
         {
+            try
+            {
+                if (!await walk.MoveNextAsync().ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+            catch (AuditUnreadableException ex)
+            {
+                return Bad(expected, AuditFault.Unreadable, $"record {expected} cannot be read: {ex.Reason}.");
+            }
+
             var record = walk.Current;
             if (expected > stored.Sequence)
             {
@@ -179,12 +191,19 @@ internal static class AuditChain
     /// <summary>Whether a sound record numbered <paramref name="sequence"/> follows in the rest of the walk.</summary>
     private static async Task<bool> IsLaterAsync(IAsyncEnumerator<AuditRecord> walk, long sequence)
     {
-        while (await walk.MoveNextAsync().ConfigureAwait(false))
+        try
         {
-            if (walk.Current.Sequence == sequence && string.Equals(ComputeHash(walk.Current), walk.Current.Hash, StringComparison.Ordinal))
+            while (await walk.MoveNextAsync().ConfigureAwait(false))
             {
-                return true;
+                if (walk.Current.Sequence == sequence && string.Equals(ComputeHash(walk.Current), walk.Current.Hash, StringComparison.Ordinal))
+                {
+                    return true;
+                }
             }
+        }
+        catch (AuditUnreadableException)
+        {
+            // The rest cannot be read: the missing record is not known to come later.
         }
 
         return false;

@@ -71,6 +71,9 @@ public enum AuditFault
 
     /// <summary>The ledger ends before the stored head: records were cut off its end.</summary>
     Truncated,
+
+    /// <summary>A record, or the store, cannot be read: a field is missing, NULL or of the wrong type, or the file is damaged.</summary>
+    Unreadable,
 }
 
 /// <summary>The result of walking the chain.</summary>

@@ -13,7 +13,7 @@ using Microsoft.SemanticKernel;
 namespace Lumina.Core.Audit;
 
 /// <summary>Registers the audit ledger (in the store chosen by <c>Lumina:Memory:Store</c>) and the audit filter.</summary>
-internal static class AuditServiceCollectionExtensions
+internal static partial class AuditServiceCollectionExtensions
 {
     /// <summary>The service key of the store itself; <see cref="IAuditLedger"/> is the ledger as the host serves it.</summary>
     public const string StoreKey = "Lumina:Audit:Store";
@@ -28,15 +28,22 @@ internal static class AuditServiceCollectionExtensions
     {
         services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
         services.TryAddSingleton<AuditTuning>();
+        services.TryAddSingleton(sp => new AuditHeadMark(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory));
         services.TryAddKeyedSingleton<IAuditLedger>(StoreKey, (sp, _) =>
         {
             var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
-            return memory.UsesRedis
+            var store = memory.UsesRedis
                 ? RedisConnection.AuditLedger(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
                 : new SqliteAuditLedger(
                     Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "audit.db"),
                     sp.GetRequiredService<IOptions<AuditOptions>>().Value.Durability,
                     sp.GetRequiredService<AuditTuning>().SqliteBusyTimeout);
+            if (store is IMarkedAuditLedger marked)
+            {
+                marked.Mark = sp.GetRequiredService<AuditHeadMark>();
+            }
+
+            return store;
         });
         services.AddSingleton(sp => new AuditWriter(
             sp.GetRequiredKeyedService<IAuditLedger>(StoreKey),
@@ -62,16 +69,44 @@ internal static class AuditServiceCollectionExtensions
     /// Opens the store when the host starts, so a store that cannot be written stops the host, not the first call; and
     /// writes the queued records when it stops (disposing the writer does that too, for programs without a host).
     /// </summary>
-    private sealed class AuditLifetime(IServiceProvider services, IOptions<AuditOptions> options) : IHostedService
+    /// <remarks>
+    /// On start it also compares the store with its head mark and looks for hosts that stopped uncleanly
+    /// (<see cref="AuditHeadMark"/>): each finding is logged as an error and noted by a record of its own before any
+    /// call is recorded — the chain carries on from where the store is, and says what went missing. With
+    /// <see cref="AuditDurability.Buffered"/> it then leaves this host's running marker, removed on a clean stop.
+    /// </remarks>
+    private sealed partial class AuditLifetime(IServiceProvider services, IOptions<AuditOptions> options, ILogger<AuditLifetime> logger) : IHostedService
     {
-        public Task StartAsync(CancellationToken cancellationToken)
+        private readonly ILogger _logger = logger;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
         {
-            if (options.Value.Enabled)
+            if (!options.Value.Enabled)
             {
-                _ = services.GetRequiredKeyedService<IAuditLedger>(StoreKey);
+                return;
             }
 
-            return Task.CompletedTask;
+            var store = services.GetRequiredKeyedService<IAuditLedger>(StoreKey);
+            var mark = services.GetRequiredService<AuditHeadMark>();
+            foreach (var (gap, entry, marker) in await AuditContinuity.FindNewAsync(store, mark, cancellationToken).ConfigureAwait(false))
+            {
+                var record = await store.AppendAsync(entry, cancellationToken).ConfigureAwait(false);
+                LogGap(gap.Reason, record.Sequence);
+                if (marker is not null)
+                {
+                    File.Delete(marker);
+                }
+            }
+
+            if (mark.Failure is { } failure)
+            {
+                LogMarkFailed(mark.Path, failure);
+            }
+
+            if (options.Value.Durability == AuditDurability.Buffered)
+            {
+                mark.MarkRunning();
+            }
         }
 
         public async Task StopAsync(CancellationToken cancellationToken)
@@ -88,8 +123,17 @@ internal static class AuditServiceCollectionExtensions
             catch (Exception ex) when (ex is LuminaException or OperationCanceledException)
             {
                 // The store is failing or the stop is out of time: disposing the writer retries for a while and logs
-                // what it could not write.
+                // what it could not write. The running marker stays: records may be lost.
+                return;
             }
+
+            services.GetRequiredService<AuditHeadMark>().MarkStopped();
         }
+
+        [LoggerMessage(Level = LogLevel.Critical, Message = "The audit ledger may be missing records: {Reason}. Record {Sequence} now notes it; `lumina audit verify` reports it.")]
+        private partial void LogGap(string reason, long sequence);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "The audit head mark {Path} could not be written: a store that goes back would not be noticed")]
+        private partial void LogMarkFailed(string path, Exception exception);
     }
 }

@@ -17,7 +17,7 @@ namespace Lumina.Core.Audit;
 /// A call that got no answer may still have run: when the same entries are appended again (the audit writer retries a
 /// batch with the very same entries) and the head is exactly the last record that call chained, they are not written twice.
 /// </remarks>
-public sealed class RedisAuditLedger : IAuditLedger
+public sealed class RedisAuditLedger : IAuditLedger, IMarkedAuditLedger
 {
     /// <summary>
     /// KEYS: head hash, records list. ARGV: the sequence the records expect to follow, that record's hash, the genesis
@@ -59,6 +59,9 @@ public sealed class RedisAuditLedger : IAuditLedger
         _head = $"{keyPrefix}:{{audit}}:head";
         _records = $"{keyPrefix}:{{audit}}:records";
     }
+
+    /// <summary>The head mark advanced after each commit, kept outside Redis (see <see cref="AuditHeadMark"/>).</summary>
+    AuditHeadMark? IMarkedAuditLedger.Mark { get; set; }
 
     private IDatabase Db => _redis.GetDatabase();
 
@@ -109,6 +112,7 @@ public sealed class RedisAuditLedger : IAuditLedger
             if ((long)result[0] == 1)
             {
                 Volatile.Write(ref _lastHead, last);
+                ((IMarkedAuditLedger)this).Mark?.Advance(last);
                 return records;
             }
 
@@ -119,6 +123,7 @@ public sealed class RedisAuditLedger : IAuditLedger
                 // once more would record those calls twice.
                 Volatile.Write(ref _unanswered, null);
                 Volatile.Write(ref _lastHead, head);
+                ((IMarkedAuditLedger)this).Mark?.Advance(head);
                 return unanswered.Records;
             }
 
@@ -140,7 +145,7 @@ public sealed class RedisAuditLedger : IAuditLedger
         }
 
         var values = await Db.ListRangeAsync(_records, -count, -1).ConfigureAwait(false);
-        return [.. values.Select(Parse)];
+        return [.. values.Select((value, i) => Parse(value, $"the entry {values.Length - i} from the end of the list"))];
     }
 
     public async Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(long fromSequence, int count, CancellationToken cancellationToken = default)
@@ -152,7 +157,7 @@ public sealed class RedisAuditLedger : IAuditLedger
 
         var start = Math.Max(1, fromSequence) - 1;
         var values = await Db.ListRangeAsync(_records, start, start + count - 1).ConfigureAwait(false);
-        return [.. values.Select(Parse)];
+        return [.. values.Select((value, i) => Parse(value, $"the entry at index {start + i} of the list"))];
     }
 
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
@@ -165,7 +170,22 @@ public sealed class RedisAuditLedger : IAuditLedger
         await transaction.ExecuteAsync().ConfigureAwait(false);
         var fields = await headTask.ConfigureAwait(false);
         var length = await lengthTask.ConfigureAwait(false);
-        AuditHead? head = fields[0].IsNull ? null : new AuditHead((long)fields[0], (string)fields[1]!);
+        AuditHead? head = null;
+        if (!fields[0].IsNull || !fields[1].IsNull)
+        {
+            if (fields[0].IsNull || !fields[0].TryParse(out long sequence) || sequence < 0)
+            {
+                return new AuditVerification(0, null, 1, AuditFault.Unreadable, $"the ledger's head cannot be read: its seq is {(fields[0].IsNull ? "missing" : $"'{Shorten(fields[0])}', not a whole number")}.");
+            }
+
+            if (fields[1].IsNull)
+            {
+                return new AuditVerification(0, null, 1, AuditFault.Unreadable, "the ledger's head cannot be read: its hash is missing.");
+            }
+
+            head = new AuditHead(sequence, (string)fields[1]!);
+        }
+
         return await AuditChain.VerifyAsync(ReadAllAsync(length, cancellationToken), head, cancellationToken).ConfigureAwait(false);
     }
 
@@ -175,27 +195,52 @@ public sealed class RedisAuditLedger : IAuditLedger
         {
             cancellationToken.ThrowIfCancellationRequested();
             var values = await Db.ListRangeAsync(_records, start, Math.Min(length, start + VerifyBatch) - 1).ConfigureAwait(false);
-            foreach (var value in values)
+            for (var i = 0; i < values.Length; i++)
             {
-                yield return Parse(value);
+                yield return Parse(values[i], $"the entry at index {start + i} of the list");
             }
         }
     }
 
     /// <summary>
-    /// Parses a stored record. One that no longer parses becomes a record that cannot match any hash, so verification
-    /// reports it as altered instead of failing.
+    /// Parses a stored record. One that is not a record — not JSON, or without a field every record has — is unreadable
+    /// (<see cref="AuditUnreadableException"/>, naming <paramref name="where"/> and what is wrong); a field edited to
+    /// another value still parses, and verification reports it as altered.
     /// </summary>
-    private static AuditRecord Parse(RedisValue value)
+    private static AuditRecord Parse(RedisValue value, string where)
     {
+        AuditRecord? record;
         try
         {
-            return JsonSerializer.Deserialize<AuditRecord>((string)value!, s_json) ?? Unreadable;
+            record = value.IsNull ? null : JsonSerializer.Deserialize<AuditRecord>((string)value!, s_json);
         }
-        catch (JsonException)
+        catch (JsonException ex)
         {
-            return Unreadable;
+            throw new AuditUnreadableException($"{where} is not a record ('{Shorten(value)}': {ex.Message.TrimEnd('.')})", ex);
         }
+
+        if (record is null)
+        {
+            throw new AuditUnreadableException($"{where} is empty or null");
+        }
+
+        var missing = (record.CallerId, record.CallerRole, record.Function, record.ArgumentsDigest, record.PreviousHash, record.Hash) switch
+        {
+            (null, _, _, _, _, _) => "callerId",
+            (_, null, _, _, _, _) => "callerRole",
+            (_, _, null, _, _, _) => "function",
+            (_, _, _, null, _, _) => "argumentsDigest",
+            (_, _, _, _, null, _) => "previousHash",
+            (_, _, _, _, _, null) => "hash",
+            _ => null,
+        };
+        return missing is null ? record : throw new AuditUnreadableException($"{where} (record {record.Sequence}) has no {missing}");
+    }
+
+    private static string Shorten(RedisValue value)
+    {
+        var text = value.ToString();
+        return text.Length > 40 ? string.Concat(text.AsSpan(0, 40), "…") : text;
     }
 
     /// <summary>A batch sent without an answer, as it was chained then.</summary>
@@ -208,7 +253,4 @@ public sealed class RedisAuditLedger : IAuditLedger
             && head.Sequence == Records[^1].Sequence
             && string.Equals(head.Hash, Records[^1].Hash, StringComparison.Ordinal);
     }
-
-    private static AuditRecord Unreadable { get; } = new(
-        -1, DateTimeOffset.UnixEpoch, "?", "?", default, "?", "?", AuditOutcome.Error, "unreadable", 0, string.Empty, string.Empty);
 }

@@ -17,7 +17,7 @@ namespace Lumina.Core.Audit;
 /// file still build one chain. Appends made while a commit is under way are written together in the next one (group
 /// commit); an append cancelled while it waits is withdrawn, unless a commit under way had already taken it.
 /// </remarks>
-public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
+public sealed class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger, IDisposable
 {
     private const string Schema = """
         PRAGMA journal_mode=WAL;
@@ -84,6 +84,9 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
 
     /// <summary>Whether each commit is synced to the disk before an append returns.</summary>
     public AuditDurability Durability { get; }
+
+    /// <summary>The head mark advanced after each commit, kept outside the file (see <see cref="AuditHeadMark"/>).</summary>
+    AuditHeadMark? IMarkedAuditLedger.Mark { get; set; }
 
     public async Task<AuditRecord> AppendAsync(AuditEntry entry, CancellationToken cancellationToken = default)
     {
@@ -179,7 +182,9 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
         var session = _session ??= await WriteSession.OpenAsync(_connectionString, _synchronous).ConfigureAwait(false);
         try
         {
-            return await session.WriteAsync(entries).ConfigureAwait(false);
+            var records = await session.WriteAsync(entries).ConfigureAwait(false);
+            ((IMarkedAuditLedger)this).Mark?.Advance(new AuditHead(records[^1].Sequence, records[^1].Hash));
+            return records;
         }
         catch
         {
@@ -205,7 +210,16 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
 
         // One read transaction: the head and the records are one snapshot, whatever other writers do meanwhile.
         await using var transaction = connection.BeginTransaction(deferred: true);
-        var head = await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
+        AuditHead? head;
+        try
+        {
+            head = await ReadHeadAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AuditUnreadableException ex)
+        {
+            return new AuditVerification(0, null, 1, AuditFault.Unreadable, $"the ledger's head cannot be read: {ex.Reason}.");
+        }
+
         return await AuditChain.VerifyAsync(ReadAllAsync(connection, cancellationToken), head, cancellationToken).ConfigureAwait(false);
     }
 
@@ -220,10 +234,26 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM audit ORDER BY pos";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var reader = await Damaged(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            yield return Read(reader);
+            while (await Damaged(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                yield return Read(reader);
+            }
+        }
+    }
+
+    /// <summary>Runs a read, reporting the file's own failures (damaged, not a database, no table) as unreadable.</summary>
+    private static async Task<T> Damaged<T>(Func<Task<T>> read)
+    {
+        try
+        {
+            return await read().ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            throw new AuditUnreadableException($"the ledger file cannot be read ({ex.Message.TrimEnd('.')})", ex);
         }
     }
 
@@ -237,41 +267,101 @@ public sealed class SqliteAuditLedger : IAuditLedger, IDisposable
             command.Parameters.AddWithValue(name, value);
         }
 
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var records = new List<AuditRecord>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var reader = await Damaged(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
         {
-            records.Add(Read(reader));
-        }
+            var records = new List<AuditRecord>();
+            while (await Damaged(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                records.Add(Read(reader));
+            }
 
-        return records;
+            return records;
+        }
     }
 
     private static async Task<AuditHead?> ReadHeadAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, hash FROM audit_head WHERE id = 1";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? new AuditHead(reader.GetInt64(0), reader.GetString(1)) : null;
+        var reader = await Damaged(() => command.ExecuteReaderAsync(cancellationToken)).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            if (!await Damaged(() => reader.ReadAsync(cancellationToken)).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            var row = new Row(reader, "the head");
+            return new AuditHead(row.Integer(0), row.Text(1));
+        }
     }
 
     /// <summary>
     /// Reads a row as stored. A value that no longer parses (an edited enum name) becomes one that cannot hash to the
-    /// stored hash, so verification reports the record as altered instead of failing.
+    /// stored hash, so verification reports the record as altered instead of failing; a NULL where the schema forbids
+    /// it, or a value of the wrong type, makes the row unreadable (<see cref="AuditUnreadableException"/>, naming it).
     /// </summary>
-    private static AuditRecord Read(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
-        reader.GetString(2),
-        reader.GetString(3),
-        Enum.TryParse<LuminaTransport>(reader.GetString(4), out var transport) ? transport : (LuminaTransport)(-1),
-        reader.GetString(5),
-        reader.GetString(6),
-        Enum.TryParse<AuditOutcome>(reader.GetString(7), out var outcome) ? outcome : (AuditOutcome)(-1),
-        reader.IsDBNull(8) ? null : reader.GetString(8),
-        reader.GetInt64(9),
-        reader.GetString(10),
-        reader.GetString(11));
+    private static AuditRecord Read(SqliteDataReader reader)
+    {
+        var row = new Row(reader, null);
+        var sequence = row.Integer(0);
+        row = new Row(reader, $"the row of record {sequence}");
+        var time = row.Integer(1);
+        if (time < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || time > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            throw new AuditUnreadableException($"the row of record {sequence} has a time out of range ({time}) in time");
+        }
+
+        return new(
+            sequence,
+            DateTimeOffset.FromUnixTimeMilliseconds(time),
+            row.Text(2),
+            row.Text(3),
+            Enum.TryParse<LuminaTransport>(row.Text(4), out var transport) ? transport : (LuminaTransport)(-1),
+            row.Text(5),
+            row.Text(6),
+            Enum.TryParse<AuditOutcome>(row.Text(7), out var outcome) ? outcome : (AuditOutcome)(-1),
+            row.Text(8, nullable: true),
+            row.Integer(9),
+            row.Text(10),
+            row.Text(11));
+    }
+
+    /// <summary>One row's values, checked against the schema's types as they are read.</summary>
+    /// <param name="reader">The reader on the row.</param>
+    /// <param name="what">The row, as an error names it (a row whose sequence number is unknown: null).</param>
+    private readonly struct Row(SqliteDataReader reader, string? what)
+    {
+        public long Integer(int column) => reader.GetValue(column) switch
+        {
+            long value => value,
+            var other => throw Wrong(column, other, "a whole number"),
+        };
+
+        public string Text(int column) => Text(column, nullable: false)!;
+
+        public string? Text(int column, bool nullable) => reader.GetValue(column) switch
+        {
+            string value => value,
+            DBNull when nullable => null,
+            var other => throw Wrong(column, other, "text"),
+        };
+
+        private AuditUnreadableException Wrong(int column, object value, string expected)
+        {
+            var found = value switch
+            {
+                DBNull => "NULL",
+                string => "text",
+                long => "a whole number",
+                double => "a real number",
+                byte[] => "a blob",
+                _ => value.GetType().Name,
+            };
+            return new AuditUnreadableException($"{what ?? "a row"} has {found} in {reader.GetName(column)}, where {expected} belongs");
+        }
+    }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

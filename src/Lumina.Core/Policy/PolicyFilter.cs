@@ -143,15 +143,28 @@ internal sealed partial class PolicyFilter(
         {
             var uri = results.Keep(callerId, text);
             LogKept(tool, bytes, uri);
-            invocation.Result = new FunctionResult(invocation.Function, LuminaResult.Of(
-                LuminaContent.Text($"[kept as a resource: {Size(bytes)} is more than {Size(settings.MaxResultBytes)}; read {uri} within {settings.ResultRetention.TotalMinutes:0.#} minutes]"),
-                LuminaContent.Link(uri, $"{tool} result", "text/plain", $"The full result of {tool} ({Size(bytes)})")));
+            var note = $"[kept as a resource: {Size(bytes)} is more than {Size(settings.MaxResultBytes)}; read {uri} within {settings.ResultRetention.TotalMinutes:0.#} minutes]";
+            invocation.Result = Capped(invocation, LuminaResult.Of(
+                LuminaContent.Text(note),
+                LuminaContent.Link(uri, $"{tool} result", "text/plain", $"The full result of {tool} ({Size(bytes)})")),
+                new CappedResult(bytes, settings.MaxResultBytes, note, uri, settings.ResultRetention));
             return;
         }
 
         LogTruncated(tool, bytes, settings.MaxResultBytes);
-        invocation.Result = new FunctionResult(invocation.Function,
-            $"{Prefix(text, settings.MaxResultBytes)}\n[truncated: {Size(bytes)}, showing the first {Size(settings.MaxResultBytes)}]");
+        var truncated = $"{Prefix(text, settings.MaxResultBytes)}\n[truncated: {Size(bytes)}, showing the first {Size(settings.MaxResultBytes)}]";
+        invocation.Result = Capped(invocation, truncated, new CappedResult(bytes, settings.MaxResultBytes, truncated, Uri: null, Retention: null));
+    }
+
+    /// <summary>
+    /// The capped result: <paramref name="value"/> (no longer the function's own type) with <paramref name="cap"/> in its
+    /// metadata, beside what the function's result carried, so typed readers can tell (<see cref="CappedResult.Of"/>).
+    /// </summary>
+    private static FunctionResult Capped(FunctionInvocationContext invocation, object value, CappedResult cap)
+    {
+        var metadata = invocation.Result.Metadata is { } original ? new Dictionary<string, object?>(original) : [];
+        metadata[CappedResult.MetadataKey] = cap;
+        return new FunctionResult(invocation.Function, value, invocation.Result.Culture, metadata);
     }
 
     private LuminaPolicyException Refuse(string reason, LuminaCaller caller, string tool, string message)

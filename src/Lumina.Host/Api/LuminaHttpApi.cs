@@ -15,9 +15,15 @@ namespace Lumina.Host.Api;
 
 /// <summary>
 /// The HTTP API beside MCP: <c>POST /v1/message</c> runs <c>ask</c> for the caller, <c>GET /v1/providers</c> shows the
-/// providers, <c>GET /readyz</c> says whether the store answers. Calls go through the kernel, so authorization, policy,
-/// audit and memory apply exactly as they do over MCP.
+/// providers, <c>GET /v1/results/{id}</c> reads a result the policy guard kept because it was too large,
+/// <c>GET /readyz</c> says whether the store answers. Calls go through the kernel, so authorization, policy, audit and
+/// memory apply exactly as they do over MCP.
 /// </summary>
+/// <remarks>
+/// A result over <c>Lumina:Policy:MaxResultBytes</c> is not the function's own type any more (the policy guard cut it
+/// or kept it): it is answered as <c>{"capped": {...}, "text": ...}</c> with a <c>Lumina-Result-Capped</c> header,
+/// never read as the type it no longer is.
+/// </remarks>
 internal static partial class LuminaHttpApi
 {
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
@@ -27,6 +33,7 @@ internal static partial class LuminaHttpApi
         var api = app.MapGroup("/v1").RequireAuthorization(HttpAuthentication.Policy);
         api.MapPost("/message", MessageAsync).DisableAntiforgery();
         api.MapGet("/providers", ProvidersAsync);
+        api.MapGet("/results/{id}", KeptResultAsync);
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
     }
 
@@ -80,6 +87,9 @@ internal static partial class LuminaHttpApi
     private static Task<IResult> ProvidersAsync(HttpContext context, LuminaPluginRegistry registry, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
         InvokeAsync<ProvidersReport>(context, registry, accessor, auth, loggers, "providers", "providers", []);
 
+    private static Task<IResult> KeptResultAsync(string id, HttpContext context, LuminaPluginRegistry registry, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
+        InvokeAsync<string>(context, registry, accessor, auth, loggers, "policy", "result", new KernelArguments { ["id"] = id }, text => Results.Text(text, "text/plain; charset=utf-8"));
+
     private static async Task<IResult> ReadyAsync(HttpContext context, StoreReadiness readiness) =>
         await readiness.CheckAsync(context.RequestAborted).ConfigureAwait(false) is { } reason
             ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
@@ -94,7 +104,8 @@ internal static partial class LuminaHttpApi
         ILoggerFactory loggers,
         string plugin,
         string name,
-        KernelArguments arguments)
+        KernelArguments arguments,
+        Func<T, IResult>? answer = null)
     {
         if (registry.Find(plugin, name) is not { } function)
         {
@@ -113,7 +124,18 @@ internal static partial class LuminaHttpApi
                 result = await registry.Kernel.InvokeAsync(function.Function, arguments, context.RequestAborted).ConfigureAwait(false);
             }
 
-            return Results.Json(result.GetValue<T>(), s_json);
+            if (CappedResult.Of(result) is { } cap)
+            {
+                return Capped(context, cap);
+            }
+
+            if (result.GetValue<object>() is not T value)
+            {
+                LogUnexpectedResult(loggers.CreateLogger(typeof(LuminaHttpApi)), plugin, name, result.ValueType?.FullName ?? "null", typeof(T).FullName!);
+                return Problem(500, "Internal error", $"{plugin}.{name} returned something other than its result; the details are in the server's log.");
+            }
+
+            return answer is null ? Results.Json(value, s_json) : answer(value);
         }
         catch (LuminaPolicyException ex)
         {
@@ -152,10 +174,41 @@ internal static partial class LuminaHttpApi
         }
     }
 
+    /// <summary>
+    /// A result the policy guard capped: 200 (the call ran, and was billed), its text as the caller may have it, what was
+    /// done, and for a kept result where to read the whole of it.
+    /// </summary>
+    private static IResult Capped(HttpContext context, CappedResult cap)
+    {
+        context.Response.Headers["Lumina-Result-Capped"] = cap.Action;
+        return Results.Json(
+            new CappedAnswer(
+                new CapInfo(cap.Action, cap.Bytes, cap.MaxBytes, cap.Uri, cap.Id is { } id ? $"/v1/results/{id}" : null, cap.Retention is { } r ? (int)Math.Ceiling(r.TotalSeconds) : null),
+                cap.Text),
+            s_json);
+    }
+
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Plugin}.{Function} failed.")]
     private static partial void LogFailed(ILogger logger, string plugin, string function, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Plugin}.{Function} returned a {Type}, not a {Expected}.")]
+    private static partial void LogUnexpectedResult(ILogger logger, string plugin, string function, string type, string expected);
+
+    /// <summary>The answer for a capped result.</summary>
+    private sealed record CappedAnswer(
+        [property: JsonPropertyName("capped")] CapInfo Capped,
+        [property: JsonPropertyName("text")] string Text);
+
+    /// <summary>What the policy guard did to a result.</summary>
+    private sealed record CapInfo(
+        [property: JsonPropertyName("action")] string Action,
+        [property: JsonPropertyName("bytes")] long Bytes,
+        [property: JsonPropertyName("maxBytes")] int MaxBytes,
+        [property: JsonPropertyName("resource"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Resource,
+        [property: JsonPropertyName("url"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Url,
+        [property: JsonPropertyName("retentionSeconds"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? RetentionSeconds);
 
     /// <summary>The body of <c>POST /v1/message</c>.</summary>
     private sealed record MessageRequest(

@@ -39,14 +39,50 @@ public sealed class RedisAuditLedgerTests : AuditLedgerContractTests
         return new RedisAuditLedger(connection, "lumina", Time);
     }
 
-    [Fact]
-    public async Task UnparsableRecord_IsReportedAsAltered()
+    [Theory]
+    [InlineData("{not json", "record 2 cannot be read: the entry at index 1 of the list is not a record ('{not json'")]
+    [InlineData("null", "record 2 cannot be read: the entry at index 1 of the list is empty or null.")]
+    [InlineData("{}", "record 2 cannot be read: the entry at index 1 of the list (record 0) has no callerId.")]
+    [InlineData("drop:hash", "record 2 cannot be read: the entry at index 1 of the list (record 2) has no hash.")]
+    [InlineData("drop:previousHash", "record 2 cannot be read: the entry at index 1 of the list (record 2) has no previousHash.")]
+    [InlineData("drop:function", "record 2 cannot be read: the entry at index 1 of the list (record 2) has no function.")]
+    public async Task UnreadableEntry_IsReportedAsUnreadable_NamingTheRecordAndWhatIsWrong(string entry, string reason)
     {
         await AppendAsync(3);
+        if (entry.StartsWith("drop:", StringComparison.Ordinal))
+        {
+            var record = JsonNode.Parse((string)(await Db.ListGetByIndexAsync(Records, 1))!)!.AsObject();
+            record.Remove(entry["drop:".Length..]).Should().BeTrue();
+            entry = record.ToJsonString();
+        }
 
-        await Db.ListSetByIndexAsync(Records, 1, "{not json");
+        await Db.ListSetByIndexAsync(Records, 1, entry);
 
-        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.FirstBadSequence == 2 && v.Fault == AuditFault.Altered);
+        var verification = await Ledger.VerifyAsync();
+        verification.Should().Match<AuditVerification>(v => v.FirstBadSequence == 2 && v.Fault == AuditFault.Unreadable && v.Count == 1);
+        verification.Reason.Should().StartWith(reason);
+        var tail = async () => await Ledger.ReadRecentAsync(3);
+        (await tail.Should().ThrowAsync<AuditUnreadableException>()).Which.Reason.Should().Contain("the entry 2 from the end of the list");
+    }
+
+    [Theory]
+    [InlineData("seq", "many", "the ledger's head cannot be read: its seq is 'many', not a whole number.")]
+    [InlineData("seq", null, "the ledger's head cannot be read: its seq is missing.")]
+    [InlineData("hash", null, "the ledger's head cannot be read: its hash is missing.")]
+    public async Task UnreadableHead_IsReportedAsUnreadable(string field, string? value, string reason)
+    {
+        await AppendAsync(2);
+
+        if (value is null)
+        {
+            await Db.HashDeleteAsync("lumina:{audit}:head", field);
+        }
+        else
+        {
+            await Db.HashSetAsync("lumina:{audit}:head", field, value);
+        }
+
+        (await Ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.Fault == AuditFault.Unreadable && v.Reason == reason);
     }
 
     [Fact]
