@@ -134,6 +134,9 @@ public sealed partial class FilesPlugin
             throw new LuminaException("An allowed root itself cannot be moved or replaced; name a file or folder inside it.");
         }
 
+        roots.RequireNoHostFolderWithin(from, source);
+        roots.RequireNoHostFolderWithin(to, destination);
+
         var fromLink = new FileInfo(from).LinkTarget is not null;
         var fromFolder = !fromLink && Directory.Exists(from);
         if (!fromLink && !fromFolder && !File.Exists(from))
@@ -194,6 +197,8 @@ public sealed partial class FilesPlugin
         {
             throw new LuminaException($"'{path}' is an allowed root; a root cannot be deleted. Name a file or folder inside it.");
         }
+
+        roots.RequireNoHostFolderWithin(target, path);
 
         try
         {

@@ -7,7 +7,9 @@ namespace Lumina.Plugins.Files;
 
 /// <summary>
 /// Files an IDE assistant works with: list, read, search, write, edit, move and delete, confined to the allowed roots
-/// (<c>Lumina:Files:Roots</c> and the client's MCP roots). This half holds the functions that only read.
+/// (<c>Lumina:Files:Roots</c>; a stdio client's MCP roots add to them, an HTTP client's only narrow them, see
+/// <see cref="LuminaRoots"/>). The host's own folders (<see cref="ILuminaHostPaths"/>) are never reachable. This half
+/// holds the functions that only read.
 /// </summary>
 /// <remarks>
 /// Every path goes through <see cref="AllowedRoots"/>, which follows symbolic links before it checks containment.
@@ -15,7 +17,7 @@ namespace Lumina.Plugins.Files;
 /// Errors the model can act on are <see cref="LuminaException"/>s that say what was wrong and what is allowed.
 /// </remarks>
 [LuminaRequires(LuminaPermission.Read)]
-[LuminaPlugin("files", Description = "Lists, reads, searches and changes text files inside the allowed roots (the configured folders and the client's workspace roots).")]
+[LuminaPlugin("files", Description = "Lists, reads, searches and changes text files inside the allowed roots: the configured folders (Lumina:Files:Roots), plus a stdio client's workspace roots; over HTTP the client's roots can only narrow the configured folders.")]
 public sealed partial class FilesPlugin
 {
     private const string PathHelp = "relative to the first allowed root, or absolute inside a root";
@@ -24,19 +26,23 @@ public sealed partial class FilesPlugin
     private const int MaxDepth = 64;
 
     private readonly FilesOptions _options;
+    private readonly ILuminaHostPaths _hostPaths;
     private readonly ILuminaCallContextAccessor _context;
     private readonly ILogger _logger;
 
     /// <summary>Creates the plugin.</summary>
     /// <param name="options">Roots and caps (<c>Lumina:Files</c>).</param>
-    /// <param name="context">The current call's context: the client's roots and progress reporting.</param>
+    /// <param name="hostPaths">The host's own folders, never reachable.</param>
+    /// <param name="context">The current call's context: the caller, the client's roots and progress reporting.</param>
     /// <param name="logger">Where changes to files are logged.</param>
-    public FilesPlugin(FilesOptions options, ILuminaCallContextAccessor context, ILogger<FilesPlugin> logger)
+    public FilesPlugin(FilesOptions options, ILuminaHostPaths hostPaths, ILuminaCallContextAccessor context, ILogger<FilesPlugin> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hostPaths);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
+        _hostPaths = hostPaths;
         _context = context;
         _logger = logger;
     }
@@ -67,6 +73,11 @@ public sealed partial class FilesPlugin
             var (current, level) = queue.Dequeue();
             foreach (var info in Children(current))
             {
+                if (roots.IsProtected(info.FullName))
+                {
+                    continue;
+                }
+
                 var isLink = info.LinkTarget is not null;
                 if (glob is null || glob.IsMatch(Relative(folder, info.FullName)))
                 {
@@ -149,7 +160,7 @@ public sealed partial class FilesPlugin
             RequireFolder(target, path);
         }
 
-        List<string> files = singleFile ? [target] : EnumerateFiles(target);
+        List<string> files = singleFile ? [target] : [.. EnumerateFiles(target).Where(f => !roots.IsProtected(f))];
         var matches = new List<SearchMatch>();
         var scanned = 0;
         var skipped = 0;
@@ -206,7 +217,7 @@ public sealed partial class FilesPlugin
     }
 
     private async Task<AllowedRoots> RootsAsync(CancellationToken cancellationToken) =>
-        await AllowedRoots.ResolveAsync(_options, _context.Current, cancellationToken).ConfigureAwait(false);
+        await AllowedRoots.ResolveAsync(_options, _hostPaths, _context.Current, cancellationToken).ConfigureAwait(false);
 
     private bool TryAdd(List<SearchMatch> matches, SearchMatch match)
     {
