@@ -11,7 +11,7 @@ namespace Lumina.Plugins.Files;
 /// </summary>
 /// <remarks>
 /// The check here and the use are separate system calls: the plugin then opens what this resolved through
-/// a pinned folder handle, which refuses any link met on the way, so a folder swapped for a link in between fails the
+/// <see cref="PinnedPath"/>, which refuses any link met on the way, so a folder swapped for a link in between fails the
 /// call instead of leading outside.
 /// </remarks>
 internal sealed class AllowedRoots
@@ -112,6 +112,10 @@ internal sealed class AllowedRoots
 
     /// <summary>Whether a real path is one of the host's own folders or inside one (never listed, searched or opened).</summary>
     public bool IsProtected(string fullPath) => LuminaRoots.IsProtected(fullPath, ProtectedFolders);
+
+    /// <summary>The innermost root holding the real path <paramref name="fullPath"/>, or null when none does (or it is a host folder).</summary>
+    public string? RootOf(string fullPath) =>
+        IsInside(fullPath) ? Roots.Where(root => LuminaRoots.Contains(root, fullPath)).MaxBy(root => root.Length) : null;
 
     /// <summary>Whether <paramref name="path"/> is one of the roots themselves (never moved or deleted).</summary>
     public bool IsRoot(string path) => Roots.Any(r => string.Equals(Trim(r), Trim(path), LuminaRoots.Comparison));
