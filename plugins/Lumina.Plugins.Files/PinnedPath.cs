@@ -264,7 +264,18 @@ internal static class PinnedPath
 
             using (handle)
             {
-                foreach (var name in Names(handle))
+                List<string> names;
+                try
+                {
+                    names = Names(handle);
+                }
+                catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException or IOException)
+                {
+                    // An unreadable folder, or one removed while listing: list what can be listed.
+                    return entries;
+                }
+
+                foreach (var name in names)
                 {
                     if (Native.TryStat(handle, name, out var status))
                     {
