@@ -7,8 +7,10 @@ public sealed class FilesOptions
     private const long MaxCap = 1024L * 1024 * 1024;
 
     /// <summary>
-    /// Absolute paths of the folders the plugin may touch. On each call the client's MCP roots (<c>file://</c>) are
-    /// added; relative paths resolve against the first root. With no roots at all, every call fails and says so.
+    /// Absolute paths of the folders the plugin may touch; relative paths resolve against the first root. On each call
+    /// a stdio client's MCP roots (<c>file://</c>) are added; an HTTP client's roots only narrow these (with none
+    /// configured, HTTP callers get no files access). The host's own folders are never reachable. With no roots at
+    /// all, every call fails and says so.
     /// </summary>
     /// <value>The default value is empty.</value>
     public IList<string> Roots { get; set; } = [];

@@ -34,10 +34,10 @@ public sealed partial class FilesPlugin
             throw new LuminaException($"'{path}' already exists. Pass overwrite=true to replace it, or use files_edit to change part of it.");
         }
 
+        long length;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
-            TextFiles.WriteAtomically(file, content);
+            length = TextFiles.WriteAtomically(roots, file, content, overwrite, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -45,7 +45,7 @@ public sealed partial class FilesPlugin
         }
 
         LogChanged("write", file);
-        return new FileChange(roots.Display(file), exists ? "overwritten" : "created", new FileInfo(file).Length, null);
+        return new FileChange(roots.Display(file), exists ? "overwritten" : "created", length, null);
     }
 
     /// <summary>Replaces an exact piece of text in a file.</summary>
@@ -70,19 +70,27 @@ public sealed partial class FilesPlugin
         var file = roots.Resolve(path);
         RequireFile(file, path);
         int count;
+        long length;
         try
         {
-            if (new FileInfo(file).Length > _options.MaxWriteBytes)
+            string text;
+            var stream = PinnedPath.OpenRead(roots, file, path);
+            await using (stream.ConfigureAwait(false))
             {
-                throw new LuminaException($"'{path}' is larger than {_options.MaxWriteBytes} bytes (Lumina:Files:MaxWriteBytes) and cannot be edited.");
+                if (stream.Length > _options.MaxWriteBytes)
+                {
+                    throw new LuminaException($"'{path}' is larger than {_options.MaxWriteBytes} bytes (Lumina:Files:MaxWriteBytes) and cannot be edited.");
+                }
+
+                if (TextFiles.LooksBinary(stream))
+                {
+                    throw new LuminaException($"'{path}' is a binary file (it has NUL bytes or is not UTF-8); only text files can be edited.");
+                }
+
+                using var reader = new StreamReader(stream, leaveOpen: true);
+                text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            if (TextFiles.LooksBinary(file))
-            {
-                throw new LuminaException($"'{path}' is a binary file (it has NUL bytes or is not UTF-8); only text files can be edited.");
-            }
-
-            var text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
             count = Count(text, oldText);
             if (count == 0 && text.Contains("\r\n", StringComparison.Ordinal) && oldText.Contains('\n', StringComparison.Ordinal))
             {
@@ -104,7 +112,7 @@ public sealed partial class FilesPlugin
 
             var updated = text.Replace(oldText, newText, StringComparison.Ordinal);
             CheckWriteSize(updated, path);
-            TextFiles.WriteAtomically(file, updated);
+            length = TextFiles.WriteAtomically(roots, file, updated, overwrite: true, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -112,7 +120,7 @@ public sealed partial class FilesPlugin
         }
 
         LogChanged("edit", file);
-        return new FileChange(roots.Display(file), "edited", new FileInfo(file).Length, count);
+        return new FileChange(roots.Display(file), "edited", length, count);
     }
 
     /// <summary>Moves or renames a file or folder within the allowed roots.</summary>
@@ -133,6 +141,9 @@ public sealed partial class FilesPlugin
         {
             throw new LuminaException("An allowed root itself cannot be moved or replaced; name a file or folder inside it.");
         }
+
+        roots.RequireNoHostFolderWithin(from, source);
+        roots.RequireNoHostFolderWithin(to, destination);
 
         var fromLink = new FileInfo(from).LinkTarget is not null;
         var fromFolder = !fromLink && Directory.Exists(from);
@@ -156,17 +167,8 @@ public sealed partial class FilesPlugin
 
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-
-            // File.Move renames the entry itself, so a link (even one to a folder) moves as a link.
-            if (fromFolder)
-            {
-                Directory.Move(from, to);
-            }
-            else
-            {
-                File.Move(from, to, overwrite);
-            }
+            // The entry itself is renamed, so a link (even one to a folder) moves as a link.
+            PinnedPath.Move(roots, from, to, overwrite, source);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -174,8 +176,7 @@ public sealed partial class FilesPlugin
         }
 
         LogChanged("move", to);
-        var moved = new FileInfo(to);
-        return new FileChange(roots.Display(to), "moved", moved.LinkTarget is null && moved.Exists ? moved.Length : null, null);
+        return new FileChange(roots.Display(to), "moved", PinnedPath.Describe(roots, to)?.Size, null);
     }
 
     /// <summary>Deletes a file, a link, or a folder (with its contents when <paramref name="recursive"/> is true).</summary>
@@ -195,27 +196,12 @@ public sealed partial class FilesPlugin
             throw new LuminaException($"'{path}' is an allowed root; a root cannot be deleted. Name a file or folder inside it.");
         }
 
+        roots.RequireNoHostFolderWithin(target, path);
+
         try
         {
-            var info = new FileInfo(target);
-            if (info.LinkTarget is not null || info.Exists)
-            {
-                info.Delete();
-            }
-            else if (Directory.Exists(target))
-            {
-                if (!recursive && Directory.EnumerateFileSystemEntries(target).Any())
-                {
-                    throw new LuminaException($"The folder '{path}' is not empty. Pass recursive=true to delete it with everything in it.");
-                }
-
-                // Directory.Delete removes links found inside the folder without following them.
-                Directory.Delete(target, recursive);
-            }
-            else
-            {
-                throw new LuminaException($"'{path}' does not exist.");
-            }
+            // Links, here or inside a folder deleted recursively, are removed themselves, never followed.
+            PinnedPath.Delete(roots, target, recursive, path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

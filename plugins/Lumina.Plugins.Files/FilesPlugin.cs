@@ -7,7 +7,9 @@ namespace Lumina.Plugins.Files;
 
 /// <summary>
 /// Files an IDE assistant works with: list, read, search, write, edit, move and delete, confined to the allowed roots
-/// (<c>Lumina:Files:Roots</c> and the client's MCP roots). This half holds the functions that only read.
+/// (<c>Lumina:Files:Roots</c>; a stdio client's MCP roots add to them, an HTTP client's only narrow them, see
+/// <see cref="LuminaRoots"/>). The host's own folders (<see cref="ILuminaHostPaths"/>) are never reachable. This half
+/// holds the functions that only read.
 /// </summary>
 /// <remarks>
 /// Every path goes through <see cref="AllowedRoots"/>, which follows symbolic links before it checks containment.
@@ -15,7 +17,7 @@ namespace Lumina.Plugins.Files;
 /// Errors the model can act on are <see cref="LuminaException"/>s that say what was wrong and what is allowed.
 /// </remarks>
 [LuminaRequires(LuminaPermission.Read)]
-[LuminaPlugin("files", Description = "Lists, reads, searches and changes text files inside the allowed roots (the configured folders and the client's workspace roots).")]
+[LuminaPlugin("files", Description = "Lists, reads, searches and changes text files inside the allowed roots: the configured folders (Lumina:Files:Roots), plus a stdio client's workspace roots; over HTTP the client's roots can only narrow the configured folders.")]
 public sealed partial class FilesPlugin
 {
     private const string PathHelp = "relative to the first allowed root, or absolute inside a root";
@@ -24,26 +26,30 @@ public sealed partial class FilesPlugin
     private const int MaxDepth = 64;
 
     private readonly FilesOptions _options;
+    private readonly ILuminaHostPaths _hostPaths;
     private readonly ILuminaCallContextAccessor _context;
     private readonly ILogger _logger;
 
     /// <summary>Creates the plugin.</summary>
     /// <param name="options">Roots and caps (<c>Lumina:Files</c>).</param>
-    /// <param name="context">The current call's context: the client's roots and progress reporting.</param>
+    /// <param name="hostPaths">The host's own folders, never reachable.</param>
+    /// <param name="context">The current call's context: the caller, the client's roots and progress reporting.</param>
     /// <param name="logger">Where changes to files are logged.</param>
-    public FilesPlugin(FilesOptions options, ILuminaCallContextAccessor context, ILogger<FilesPlugin> logger)
+    public FilesPlugin(FilesOptions options, ILuminaHostPaths hostPaths, ILuminaCallContextAccessor context, ILogger<FilesPlugin> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hostPaths);
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(logger);
         _options = options;
+        _hostPaths = hostPaths;
         _context = context;
         _logger = logger;
     }
 
     /// <summary>Lists a folder's entries, optionally filtered by a glob and recursively.</summary>
     [KernelFunction("list")]
-    [Description("Lists the files and folders in a folder, optionally filtered by a glob and recursively. Symbolic links are listed, never followed. Paths in the result are relative to the first allowed root (absolute under other roots).")]
+    [Description("Lists the files and folders in a folder, optionally filtered by a glob and recursively. Symbolic links are listed, never followed; other special files are listed with their kind (fifo, socket, device). Paths in the result are relative to the first allowed root (absolute under other roots).")]
     [LuminaTool(Title = "List files", ReadOnly = true, Idempotent = true)]
     public async Task<FileListing> ListAsync(
         [Description("The folder, " + PathHelp + ". Default: the first root.")] string path = ".",
@@ -59,16 +65,22 @@ public sealed partial class FilesPlugin
         var depth = recursive ? Math.Clamp(maxDepth, 1, MaxDepth) : 1;
         var entries = new List<FileEntry>();
         var truncated = false;
-        var queue = new Queue<(DirectoryInfo Folder, int Level)>();
-        queue.Enqueue((new DirectoryInfo(folder), 1));
+        var queue = new Queue<(string Folder, int Level)>();
+        queue.Enqueue((folder, 1));
         while (queue.Count > 0 && !truncated)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var (current, level) = queue.Dequeue();
-            foreach (var info in Children(current))
+
+            // Read from the folder held open: a folder swapped for a link meanwhile is not listed through.
+            foreach (var entry in Children(roots, current))
             {
-                var isLink = info.LinkTarget is not null;
-                if (glob is null || glob.IsMatch(Relative(folder, info.FullName)))
+                if (roots.IsProtected(entry.Path))
+                {
+                    continue;
+                }
+
+                if (glob is null || glob.IsMatch(Relative(folder, entry.Path)))
                 {
                     if (entries.Count >= _options.MaxListEntries)
                     {
@@ -76,14 +88,12 @@ public sealed partial class FilesPlugin
                         break;
                     }
 
-                    entries.Add(isLink
-                        ? new FileEntry(roots.Display(info.FullName), "symlink", null, null)
-                        : new FileEntry(roots.Display(info.FullName), info is DirectoryInfo ? "directory" : "file", (info as FileInfo)?.Length, info.LastWriteTimeUtc));
+                    entries.Add(new FileEntry(roots.Display(entry.Path), entry.Kind, entry.Size, entry.ModifiedUtc));
                 }
 
-                if (info is DirectoryInfo directory && !isLink && level < depth)
+                if (entry.Kind == "directory" && level < depth)
                 {
-                    queue.Enqueue((directory, level + 1));
+                    queue.Enqueue((entry.Path, level + 1));
                 }
             }
         }
@@ -93,7 +103,7 @@ public sealed partial class FilesPlugin
 
     /// <summary>Reads a text file, whole or a range of lines, within <see cref="FilesOptions.MaxReadBytes"/>.</summary>
     [KernelFunction("read")]
-    [Description("Reads a UTF-8 text file, whole or a range of lines, with line endings as in the file. The result gives the total line count and says when the size cap cut it, and where to read on. Binary files are refused.")]
+    [Description("Reads a UTF-8 text file, whole or a range of lines, with line endings as in the file. The result gives the total line count and says when the size cap cut it, and where to read on. Binary files and special files (FIFOs, devices) are refused.")]
     [LuminaTool(Title = "Read file", ReadOnly = true, Idempotent = true)]
     public async Task<FileReadResult> ReadAsync(
         [Description("The file, " + PathHelp + ".")] string path,
@@ -112,12 +122,16 @@ public sealed partial class FilesPlugin
         TextSlice slice;
         try
         {
-            if (TextFiles.LooksBinary(file))
+            var stream = PinnedPath.OpenRead(roots, file, path);
+            await using (stream.ConfigureAwait(false))
             {
-                throw new LuminaException($"'{path}' is a binary file (it has NUL bytes or is not UTF-8); only text files can be read.");
-            }
+                if (TextFiles.LooksBinary(stream))
+                {
+                    throw new LuminaException($"'{path}' is a binary file (it has NUL bytes or is not UTF-8); only text files can be read.");
+                }
 
-            slice = await TextFiles.ReadSliceAsync(file, startLine, endLine ?? int.MaxValue, _options.MaxReadBytes, cancellationToken).ConfigureAwait(false);
+                slice = await TextFiles.ReadSliceAsync(stream, startLine, endLine ?? int.MaxValue, _options.MaxReadBytes, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -129,7 +143,7 @@ public sealed partial class FilesPlugin
 
     /// <summary>Finds files by glob, and lines in them by text or regular expression.</summary>
     [KernelFunction("search")]
-    [Description("Finds files whose path matches a glob and, when query is given, the lines in them that contain the text or match the regular expression. Returns path, line number and line. Binary and very large files are skipped; symbolic links are not followed.")]
+    [Description("Finds files whose path matches a glob and, when query is given, the lines in them that contain the text or match the regular expression. Returns path, line number and line. Binary, very large and special files (FIFOs, devices) are skipped; symbolic links are not followed.")]
     [LuminaTool(Title = "Search files", ReadOnly = true, Idempotent = true)]
     public async Task<SearchResult> SearchAsync(
         [Description("A glob over file paths relative to the folder searched: **/*.cs, src/**/*.json, or *.md (a name at any depth). Default: every file.")] string pattern = "**/*",
@@ -149,7 +163,7 @@ public sealed partial class FilesPlugin
             RequireFolder(target, path);
         }
 
-        List<string> files = singleFile ? [target] : EnumerateFiles(target);
+        List<string> files = singleFile ? [target] : EnumerateFiles(roots, target);
         var matches = new List<SearchMatch>();
         var scanned = 0;
         var skipped = 0;
@@ -176,16 +190,24 @@ public sealed partial class FilesPlugin
                 continue;
             }
 
+            using var stream = OpenForSearch(roots, file);
+            if (stream is null)
+            {
+                skipped++;
+                continue;
+            }
+
             try
             {
-                if (new FileInfo(file).Length > _options.MaxSearchFileBytes || TextFiles.LooksBinary(file))
+                if (stream.Length > _options.MaxSearchFileBytes || TextFiles.LooksBinary(stream))
                 {
                     skipped++;
                     continue;
                 }
 
+                using var reader = new StreamReader(stream);
                 var number = 0;
-                foreach (var line in File.ReadLines(file))
+                while (reader.ReadLine() is { } line)
                 {
                     number++;
                     if (matcher.IsMatch(line) && !TryAdd(matches, new SearchMatch(roots.Display(file), number, Shorten(line))))
@@ -197,7 +219,6 @@ public sealed partial class FilesPlugin
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // A file removed or locked since the folder was listed: skip it rather than fail the whole search.
                 skipped++;
             }
         }
@@ -206,7 +227,7 @@ public sealed partial class FilesPlugin
     }
 
     private async Task<AllowedRoots> RootsAsync(CancellationToken cancellationToken) =>
-        await AllowedRoots.ResolveAsync(_options, _context.Current, cancellationToken).ConfigureAwait(false);
+        await AllowedRoots.ResolveAsync(_options, _hostPaths, _context.Current, cancellationToken).ConfigureAwait(false);
 
     private bool TryAdd(List<SearchMatch> matches, SearchMatch match)
     {
@@ -236,34 +257,58 @@ public sealed partial class FilesPlugin
         return startLine > slice.TotalLines ? $"The file has {slice.TotalLines} lines: there is nothing from line {startLine} on." : null;
     }
 
-    private static List<string> EnumerateFiles(string folder)
+    /// <summary>
+    /// Opens a file to search it, or null to skip it: a special file (FIFO, device), or a file removed, locked or
+    /// swapped for a link since the folder was listed, is skipped rather than failing the whole search.
+    /// </summary>
+    private static FileStream? OpenForSearch(AllowedRoots roots, string file)
     {
-        // Links are skipped, never followed: a link could lead out of the roots.
-        var options = new EnumerationOptions
+        try
         {
-            RecurseSubdirectories = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-            IgnoreInaccessible = true,
-        };
-        var files = Directory.EnumerateFiles(folder, "*", options).ToList();
+            return PinnedPath.OpenRead(roots, file, roots.Display(file));
+        }
+        catch (Exception ex) when (ex is LuminaException or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The regular files under <paramref name="folder"/>, sorted; links and the host's own folders are never entered.</summary>
+    private static List<string> EnumerateFiles(AllowedRoots roots, string folder)
+    {
+        var files = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        while (pending.Count > 0)
+        {
+            var current = pending.Pop();
+            foreach (var entry in Children(roots, current))
+            {
+                if (roots.IsProtected(entry.Path))
+                {
+                    continue;
+                }
+
+                if (entry.Kind == "file")
+                {
+                    files.Add(entry.Path);
+                }
+                else if (entry.Kind == "directory")
+                {
+                    pending.Push(entry.Path);
+                }
+            }
+        }
+
         files.Sort(StringComparer.Ordinal);
         return files;
     }
 
-    private static List<FileSystemInfo> Children(DirectoryInfo folder)
-    {
-        try
-        {
-            return [.. folder.EnumerateFileSystemInfos()
-                .OrderBy(i => i is DirectoryInfo && i.LinkTarget is null ? 0 : 1)
-                .ThenBy(i => i.Name, StringComparer.Ordinal)];
-        }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or DirectoryNotFoundException)
-        {
-            // An unreadable folder, or one removed while listing: list what can be listed.
-            return [];
-        }
-    }
+    /// <summary>A folder's entries, folders first, then by name.</summary>
+    private static List<PinnedPath.Entry> Children(AllowedRoots roots, string folder) =>
+        [.. PinnedPath.Children(roots, folder)
+            .OrderBy(e => e.Kind == "directory" ? 0 : 1)
+            .ThenBy(e => e.Path, StringComparer.Ordinal)];
 
     private static void RequireFolder(string folder, string path)
     {

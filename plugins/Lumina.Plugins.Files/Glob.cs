@@ -23,7 +23,9 @@ internal sealed class Glob
     }
 
     /// <summary>Compiles a glob.</summary>
-    /// <exception cref="ArgumentException">The pattern is malformed (unbalanced braces).</exception>
+    /// <exception cref="ArgumentException">
+    /// The pattern is malformed (unbalanced braces), or too large for the non-backtracking engine's automaton.
+    /// </exception>
     public static Glob Parse(string pattern, bool ignoreCase)
     {
         ArgumentNullException.ThrowIfNull(pattern);
@@ -84,7 +86,18 @@ internal sealed class Glob
 
         builder.Append('$');
         var options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking | (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None);
-        return new Glob(new Regex(builder.ToString(), options), !pattern.Contains('/', StringComparison.Ordinal));
+        try
+        {
+            return new Glob(new Regex(builder.ToString(), options), !pattern.Contains('/', StringComparison.Ordinal));
+        }
+        catch (NotSupportedException ex)
+        {
+            // The engine refuses patterns whose automaton would exceed its size limit; there is no safe fallback.
+            throw new ArgumentException(
+                $"The glob is too complex ({pattern.Length} characters): the matcher's automaton would exceed its size limit. Use a shorter pattern, with fewer wildcards and alternatives.",
+                nameof(pattern),
+                ex);
+        }
     }
 
     /// <summary>Whether a relative path ('/'-separated) matches.</summary>

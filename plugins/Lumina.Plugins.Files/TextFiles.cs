@@ -12,12 +12,12 @@ internal static class TextFiles
     private static readonly UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
     private static readonly UTF8Encoding s_strictWithBom = new(encoderShouldEmitUTF8Identifier: true, throwOnInvalidBytes: true);
 
-    /// <summary>Whether the file looks binary: a NUL byte or invalid UTF-8 in its first 8 KiB.</summary>
-    public static bool LooksBinary(string path)
+    /// <summary>Whether the file looks binary: a NUL byte or invalid UTF-8 in its first 8 KiB. Leaves the stream at its start.</summary>
+    public static bool LooksBinary(FileStream stream)
     {
-        using var stream = OpenRead(path);
         var buffer = new byte[SniffBytes];
         var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        stream.Position = 0;
         return LooksBinary(buffer.AsSpan(0, read), complete: read < SniffBytes);
     }
 
@@ -45,10 +45,10 @@ internal static class TextFiles
     }
 
     /// <summary>Reads lines <paramref name="startLine"/> to <paramref name="endLine"/>, at most <paramref name="maxBytes"/> of them, and counts all lines.</summary>
-    public static async Task<TextSlice> ReadSliceAsync(string path, int startLine, int endLine, long maxBytes, CancellationToken cancellationToken)
+    public static async Task<TextSlice> ReadSliceAsync(Stream stream, int startLine, int endLine, long maxBytes, CancellationToken cancellationToken)
     {
         var slicer = new LineSlicer(startLine, endLine, maxBytes);
-        using var reader = new StreamReader(OpenRead(path), Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, leaveOpen: true);
         var buffer = new char[16 * 1024];
         int read;
         while ((read = await reader.ReadAsync(buffer.AsMemory(), cancellationToken).ConfigureAwait(false)) > 0)
@@ -60,50 +60,44 @@ internal static class TextFiles
     }
 
     /// <summary>
-    /// Writes through a temporary file in the same folder and renames it over <paramref name="path"/>, so a reader never
-    /// sees half a file. An existing file keeps its byte-order mark and (on Unix) its permissions.
+    /// Writes through a temporary file in the same folder and renames it over <paramref name="file"/>, so a reader never
+    /// sees half a file (see <see cref="PinnedPath.Write"/>). An existing file keeps its byte-order mark and (on Unix)
+    /// its permissions.
     /// </summary>
-    /// <exception cref="LuminaException">The text is not valid Unicode (a lone surrogate).</exception>
-    public static void WriteAtomically(string path, string content)
+    /// <returns>The size of the file written, in bytes.</returns>
+    /// <exception cref="LuminaException">The text is not valid Unicode (a lone surrogate), or the write was refused.</exception>
+    public static long WriteAtomically(AllowedRoots roots, string file, string content, bool overwrite, string display)
     {
-        var existing = File.Exists(path);
-        var encoding = existing && HasByteOrderMark(path) ? s_strictWithBom : s_strict;
-        var folder = Path.GetDirectoryName(path)!;
-        var temporary = Path.Join(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        var withMark = false;
+        using (var existing = PinnedPath.OpenReadIfExists(roots, file, display))
+        {
+            withMark = existing is not null && HasByteOrderMark(existing);
+        }
+
+        byte[] bytes;
         try
         {
-            File.WriteAllText(temporary, content, encoding);
-            if (existing && !OperatingSystem.IsWindows())
-            {
-                // A rename would otherwise drop an executable bit an edited script had.
-                File.SetUnixFileMode(temporary, File.GetUnixFileMode(path));
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            bytes = (withMark ? s_strictWithBom : s_strict).GetBytes(content);
         }
         catch (EncoderFallbackException ex)
         {
             throw new LuminaException("The text is not valid Unicode (it has an unpaired surrogate) and cannot be written as UTF-8.", ex);
         }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
-        }
+
+        byte[] written = withMark ? [.. s_strictWithBom.Preamble, .. bytes] : bytes;
+        PinnedPath.Write(roots, file, written, overwrite, display);
+        return written.Length;
     }
 
     /// <summary>The UTF-8 size of <paramref name="text"/>.</summary>
     public static int ByteCount(string text) => Encoding.UTF8.GetByteCount(text);
 
-    private static bool HasByteOrderMark(string path)
+    /// <summary>Whether the file starts with a UTF-8 byte-order mark. Leaves the stream at its start.</summary>
+    public static bool HasByteOrderMark(FileStream stream)
     {
-        using var stream = OpenRead(path);
         Span<byte> head = stackalloc byte[3];
-        return stream.ReadAtLeast(head, 3, throwOnEndOfStream: false) == 3 && head.SequenceEqual(s_strictWithBom.Preamble);
+        var mark = stream.ReadAtLeast(head, 3, throwOnEndOfStream: false) == 3 && head.SequenceEqual(s_strictWithBom.Preamble);
+        stream.Position = 0;
+        return mark;
     }
-
-    private static FileStream OpenRead(string path) =>
-        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 4096, FileOptions.SequentialScan);
 }

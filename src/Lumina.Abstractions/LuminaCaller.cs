@@ -23,4 +23,12 @@ public sealed record LuminaCaller(string Id, string Name, string Role, LuminaTra
 {
     /// <summary>The caller of a .NET program that invokes the kernel without saying who it is.</summary>
     public static LuminaCaller InProcess { get; } = new("local", "local", "user", LuminaTransport.InProcess, IsAuthenticated: false);
+
+    /// <summary>
+    /// Whether folders or paths the caller's client declares (its MCP roots) may widen what a plugin opens beyond what
+    /// the host configured. Only a stdio client may: it runs as the local user, with the same trust as the process.
+    /// Over HTTP a client's roots may only narrow the configured ones (see <see cref="LuminaRoots"/>); an in-process
+    /// caller has no client and gets the configured ones.
+    /// </summary>
+    public bool ClientRootsMayWiden => Transport == LuminaTransport.Stdio;
 }

@@ -56,6 +56,7 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<ILuminaHostInfo, LuminaHostInfo>();
         services.TryAddSingleton<LuminaPluginRegistry>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
+        services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
 
         // The router is the chat service, in front of the configured providers or, when there are none, the MCP
         // client's own model (sampling).

@@ -13,7 +13,7 @@ internal sealed class LuminaMcpServerOptionsSetup(LuminaMcpCatalog catalog) : IC
         options.ServerInfo = new Implementation { Name = "lumina", Title = "Lumina", Version = LuminaVersion.Value };
         options.ServerInstructions ??=
             "Lumina serves Semantic Kernel plugins: tools named plugin_function, prompt templates as prompts (and as tools that run them), " +
-            "and resources. File tools only reach the configured roots and the client's roots.";
+            "and resources. File tools only reach the configured roots; a stdio client's roots add to them, an HTTP client's roots can only narrow them.";
         options.ToolCollection = catalog.Tools;
         options.PromptCollection = catalog.Prompts;
         options.ResourceCollection = catalog.Resources;

@@ -184,7 +184,7 @@ public sealed class AllowedRootsTests : IDisposable
         var options = new FilesOptions { Roots = [_files.Root] };
         var context = new TestCallContext(_files.Outside, "https://example.com/repo", "/does/not/exist");
 
-        var roots = await AllowedRoots.ResolveAsync(options, context, CancellationToken.None);
+        var roots = await AllowedRoots.ResolveAsync(options, _files.HostPaths, context, CancellationToken.None);
 
         roots.Roots.Should().Equal(RealRoot, AllowedRoots.RealPath(_files.Outside));
     }
@@ -192,8 +192,104 @@ public sealed class AllowedRootsTests : IDisposable
     [Fact]
     public async Task ResolveAsync_SameRootFromConfigurationAndClient_IsListedOnce()
     {
-        var roots = await AllowedRoots.ResolveAsync(new FilesOptions { Roots = [_files.Root] }, new TestCallContext(_files.Root), CancellationToken.None);
+        var roots = await AllowedRoots.ResolveAsync(new FilesOptions { Roots = [_files.Root] }, _files.HostPaths, new TestCallContext(_files.Root), CancellationToken.None);
 
         roots.Roots.Should().Equal(RealRoot);
+    }
+
+    // client roots by transport (issue 13)
+
+    private Task<AllowedRoots> ResolveAsync(LuminaCaller caller, string[] configured, params string[] declared) =>
+        AllowedRoots.ResolveAsync(new FilesOptions { Roots = configured }, _files.HostPaths, new TestCallContext(caller, declared), CancellationToken.None);
+
+    [Fact]
+    public async Task ResolveAsync_HttpClientDeclaringTheWholeDisk_GetsOnlyTheConfiguredRoots()
+    {
+        var roots = await ResolveAsync(TestCallContext.Http, [_files.Root], "/");
+
+        roots.Roots.Should().Equal(RealRoot);
+        ((Action)(() => roots.Resolve("/etc/passwd"))).Should().Throw<LuminaException>().WithMessage("*outside the allowed roots*");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_HttpClientRootInsideAConfiguredRoot_NarrowsToIt()
+    {
+        var sub = Directory.CreateDirectory(_files.InRoot("sub")).FullName;
+
+        var roots = await ResolveAsync(TestCallContext.Http, [_files.Root], sub);
+
+        roots.Roots.Should().Equal(Path.Combine(RealRoot, "sub"));
+        ((Action)(() => roots.Resolve(_files.InRoot("a.txt")))).Should().Throw<LuminaException>().WithMessage("*outside*");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_HttpClientRootDisjointFromTheConfiguredRoots_OpensNothingAndSaysWhy()
+    {
+        var roots = await ResolveAsync(TestCallContext.Http, [_files.Root], _files.Outside);
+
+        roots.Roots.Should().BeEmpty();
+        ((Action)(() => roots.Resolve("a.txt"))).Should().Throw<LuminaException>().WithMessage("*over HTTP a client's roots can only narrow the configured roots*");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_HttpWithoutConfiguredRoots_OpensNothingWhateverTheClientDeclares()
+    {
+        var roots = await ResolveAsync(TestCallContext.Http, [], _files.Outside, "/");
+
+        roots.Roots.Should().BeEmpty();
+        ((Action)(() => roots.Resolve("a.txt"))).Should().Throw<LuminaException>().WithMessage("No folders are open to the files plugin over HTTP*Lumina:Files:Roots is empty*");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_HttpClientWithoutRoots_KeepsTheConfiguredRoots()
+    {
+        var roots = await ResolveAsync(TestCallContext.Http, [_files.Root, _files.Outside], "https://example.com/repo");
+
+        roots.Roots.Should().Equal(RealRoot, AllowedRoots.RealPath(_files.Outside));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_InProcessCaller_IgnoresClientRoots()
+    {
+        var roots = await ResolveAsync(LuminaCaller.InProcess, [_files.Root], _files.Outside);
+
+        roots.Roots.Should().Equal(RealRoot);
+    }
+
+    [Fact]
+    public async Task ResolveAsync_StdioClientRoot_StillWidens()
+    {
+        var roots = await ResolveAsync(TestCallContext.Stdio, [_files.Root], _files.Outside);
+
+        roots.Roots.Should().Equal(RealRoot, AllowedRoots.RealPath(_files.Outside));
+    }
+
+    [Fact]
+    public async Task ResolveAsync_StdioClientRootHoldingTheHostsFolders_NeverReachesThem()
+    {
+        File.WriteAllText(Path.Combine(_files.Data, "auth.db"), "secret");
+        var roots = await ResolveAsync(TestCallContext.Stdio, [], "/");
+
+        roots.Resolve("/etc/passwd").Should().Be(AllowedRoots.RealPath("/etc/passwd"));
+        ((Action)(() => roots.Resolve(Path.Combine(_files.Data, "auth.db")))).Should().Throw<LuminaException>().WithMessage("*folder of the Lumina host itself*");
+        ((Action)(() => roots.Resolve(Path.Combine(AppContext.BaseDirectory, "appsettings.Production.json")))).Should().Throw<LuminaException>().WithMessage("*folder of the Lumina host itself*");
+        ((Action)(() => roots.RequireNoHostFolderWithin(RealRoot, "root"))).Should().Throw<LuminaException>().WithMessage("*never moves or deletes*");
+    }
+
+    [Fact]
+    public async Task ResolveAsync_ConfiguredRootInsideTheHostsFolder_IsLeftOut()
+    {
+        var roots = await ResolveAsync(TestCallContext.Stdio, [_files.Data, _files.Outside]);
+
+        roots.Roots.Should().Equal(AllowedRoots.RealPath(_files.Outside));
+    }
+
+    [Fact]
+    public async Task Resolve_LinkInsideARootToTheHostsFolder_IsRefused()
+    {
+        Directory.CreateSymbolicLink(_files.InOutside("data"), _files.Data);
+        var roots = await ResolveAsync(TestCallContext.Stdio, [_files.Outside]);
+
+        ((Action)(() => roots.Resolve("data/auth.db"))).Should().Throw<LuminaException>().WithMessage("*folder of the Lumina host itself*");
     }
 }

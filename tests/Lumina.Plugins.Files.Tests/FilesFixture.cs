@@ -17,9 +17,11 @@ public sealed class FilesFixture : IDisposable
         Sandbox = Directory.CreateTempSubdirectory("lumina-files-tests-").FullName;
         Root = Directory.CreateDirectory(Path.Combine(Sandbox, "root")).FullName;
         Outside = Directory.CreateDirectory(Path.Combine(Sandbox, "outside")).FullName;
+        Data = Directory.CreateDirectory(Path.Combine(Root, "lumina-data")).FullName;
+        HostPaths = new TestHostPaths(Data, AppContext.BaseDirectory);
         Options = new FilesOptions { Roots = [Root] };
         configure?.Invoke(Options);
-        Plugin = new FilesPlugin(Options, Accessor, NullLogger<FilesPlugin>.Instance);
+        Plugin = new FilesPlugin(Options, HostPaths, Accessor, NullLogger<FilesPlugin>.Instance);
     }
 
     public string Sandbox { get; }
@@ -27,6 +29,11 @@ public sealed class FilesFixture : IDisposable
     public string Root { get; }
 
     public string Outside { get; }
+
+    /// <summary>A folder inside the root standing for the host's data directory: protected, so never reachable.</summary>
+    public string Data { get; }
+
+    public TestHostPaths HostPaths { get; }
 
     public FilesOptions Options { get; }
 
@@ -55,7 +62,7 @@ public sealed class FilesFixture : IDisposable
 
     /// <summary>A plugin with no configured roots, sharing this fixture's accessor.</summary>
     public FilesPlugin PluginWithoutConfiguredRoots() =>
-        new(new FilesOptions(), Accessor, NullLogger<FilesPlugin>.Instance);
+        new(new FilesOptions(), HostPaths, Accessor, NullLogger<FilesPlugin>.Instance);
 
     public void Dispose()
     {
@@ -67,10 +74,28 @@ public sealed class FilesFixture : IDisposable
     }
 }
 
-/// <summary>A call context whose client shares <c>file://</c> roots (and any other URIs given) and records progress.</summary>
-internal sealed class TestCallContext(params string[] roots)
-    : LuminaCallContext(LuminaCaller.InProcess, new LuminaClientInfo("test", "1", CanSample: false, CanElicit: false, CanListRoots: true))
+/// <summary>The host's protected folders, as given.</summary>
+public sealed class TestHostPaths(params string[] folders) : ILuminaHostPaths
 {
+    public IReadOnlyList<string> ProtectedFolders { get; } = folders;
+}
+
+/// <summary>
+/// A call context whose client shares <c>file://</c> roots (and any other URIs given) and records progress. The
+/// caller is the local user over stdio (whose client roots widen) unless another is given.
+/// </summary>
+internal sealed class TestCallContext(LuminaCaller caller, params string[] roots)
+    : LuminaCallContext(caller, new LuminaClientInfo("test", "1", CanSample: false, CanElicit: false, CanListRoots: true))
+{
+    public static readonly LuminaCaller Stdio = new("local", "local", "user", LuminaTransport.Stdio, IsAuthenticated: false);
+
+    public static readonly LuminaCaller Http = new("guest-id", "guest", "guest", LuminaTransport.Http, IsAuthenticated: true);
+
+    public TestCallContext(params string[] roots)
+        : this(Stdio, roots)
+    {
+    }
+
     public ConcurrentQueue<(double Progress, double? Total, string? Message)> Progress { get; } = new();
 
     public override Task<IReadOnlyList<ClientRoot>> GetRootsAsync(CancellationToken cancellationToken = default) =>

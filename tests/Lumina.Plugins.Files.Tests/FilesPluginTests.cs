@@ -385,7 +385,7 @@ public sealed class FilesPluginTests : IDisposable
 
         var write = () => Plugin.WriteAsync("a.txt/b.txt", "x");
 
-        await write.Should().ThrowAsync<LuminaException>().WithMessage("Could not write 'a.txt/b.txt'*");
+        await write.Should().ThrowAsync<LuminaException>().WithMessage("*'a.txt/b.txt'*not a folder*");
     }
 
     // edit
@@ -633,6 +633,18 @@ public sealed class FilesPluginTests : IDisposable
 
         await delete.Should().ThrowAsync<LuminaException>().WithMessage("*symbolic link*");
         File.ReadAllText(target).Should().Be("keep");
+    }
+
+    [Fact]
+    public async Task SearchAndList_GlobBeyondTheAutomatonLimit_FailWithAClearError()
+    {
+        var pattern = string.Concat(Enumerable.Repeat("{a,b}*", 20000));
+
+        var search = () => Plugin.SearchAsync(pattern);
+        var list = () => Plugin.ListAsync(".", pattern);
+
+        await search.Should().ThrowAsync<LuminaException>().WithMessage("The glob is too complex*");
+        await list.Should().ThrowAsync<LuminaException>().WithMessage("The glob is too complex*");
     }
 
     // roots

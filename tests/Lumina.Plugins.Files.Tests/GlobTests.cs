@@ -43,4 +43,9 @@ public sealed class GlobTests
     [Fact]
     public void Parse_UnclosedBrace_IsRefused() =>
         ((Action)(() => Glob.Parse("*.{cs,md", ignoreCase: false))).Should().Throw<ArgumentException>().WithMessage("*unclosed*");
+
+    [Fact]
+    public void Parse_PatternBeyondTheAutomatonLimit_IsRefusedClearly() =>
+        ((Action)(() => Glob.Parse(string.Concat(Enumerable.Repeat("{a,b}*", 20000)), ignoreCase: false)))
+            .Should().Throw<ArgumentException>().WithMessage("The glob is too complex*size limit*");
 }

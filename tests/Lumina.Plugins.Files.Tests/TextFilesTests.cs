@@ -9,6 +9,8 @@ public sealed class TextFilesTests : IDisposable
 
     public void Dispose() => _files.Dispose();
 
+    private AllowedRoots Roots => AllowedRoots.Of(_files.Root);
+
     [Theory]
     [InlineData(0, "界")]
     [InlineData(1, "界")]
@@ -23,7 +25,8 @@ public sealed class TextFilesTests : IDisposable
         var text = new string('a', asciiPrefix) + string.Concat(Enumerable.Repeat(character, 4000));
         var path = _files.Write("text.txt", text);
 
-        TextFiles.LooksBinary(path).Should().BeFalse();
+        using var stream = File.OpenRead(path);
+        TextFiles.LooksBinary(stream).Should().BeFalse();
     }
 
     [Theory]
@@ -34,8 +37,11 @@ public sealed class TextFilesTests : IDisposable
         TextFiles.LooksBinary(bytes, complete: true).Should().BeTrue();
 
     [Fact]
-    public void LooksBinary_EmptyFile_IsText() =>
-        TextFiles.LooksBinary(_files.Write("empty.txt", string.Empty)).Should().BeFalse();
+    public void LooksBinary_EmptyFile_IsText()
+    {
+        using var stream = File.OpenRead(_files.Write("empty.txt", string.Empty));
+        TextFiles.LooksBinary(stream).Should().BeFalse();
+    }
 
     [Fact]
     public void WriteAtomically_ExistingFile_KeepsItsByteOrderMarkAndLeavesNoTemporaryFile()
@@ -43,7 +49,7 @@ public sealed class TextFilesTests : IDisposable
         var path = _files.InRoot("bom.txt");
         File.WriteAllText(path, "old", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        TextFiles.WriteAtomically(path, "new");
+        TextFiles.WriteAtomically(Roots, path, "new", overwrite: true, path);
 
         File.ReadAllBytes(path).Should().Equal([0xEF, 0xBB, 0xBF, (byte)'n', (byte)'e', (byte)'w']);
         Directory.GetFiles(_files.Root).Should().ContainSingle();
@@ -54,7 +60,7 @@ public sealed class TextFilesTests : IDisposable
     {
         var path = _files.InRoot("plain.txt");
 
-        TextFiles.WriteAtomically(path, "new");
+        TextFiles.WriteAtomically(Roots, path, "new", overwrite: true, path);
 
         File.ReadAllBytes(path).Should().Equal("new"u8.ToArray());
     }
@@ -71,7 +77,7 @@ public sealed class TextFilesTests : IDisposable
         var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
         File.SetUnixFileMode(path, mode);
 
-        TextFiles.WriteAtomically(path, "#!/bin/sh\necho hi\n");
+        TextFiles.WriteAtomically(Roots, path, "#!/bin/sh\necho hi\n", overwrite: true, path);
 
         File.GetUnixFileMode(path).Should().Be(mode);
     }
@@ -81,7 +87,7 @@ public sealed class TextFilesTests : IDisposable
     {
         var path = _files.InRoot("bad.txt");
 
-        ((Action)(() => TextFiles.WriteAtomically(path, "a\uD800b"))).Should().Throw<LuminaException>().WithMessage("*Unicode*");
+        ((Action)(() => TextFiles.WriteAtomically(Roots, path, "a\uD800b", overwrite: true, path))).Should().Throw<LuminaException>().WithMessage("*Unicode*");
         Directory.GetFiles(_files.Root).Should().BeEmpty();
     }
 }
