@@ -142,7 +142,8 @@ internal sealed class HttpCorpusRunner(Uri endpoint, HttpClient http)
         }
     }
 
-    private async Task<HttpResponseMessage> PostAsync(byte[] body, HttpCorpusMode mode, CancellationToken cancellationToken)
+    /// <summary>Posts one body as a client in <paramref name="mode"/> would.</summary>
+    public async Task<HttpResponseMessage> PostAsync(byte[] body, HttpCorpusMode mode, CancellationToken cancellationToken)
     {
         if (mode == HttpCorpusMode.Stateless)
         {
