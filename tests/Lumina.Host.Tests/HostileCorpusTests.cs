@@ -143,7 +143,7 @@ public sealed class HostileCorpusTests : IDisposable
         var reply = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
 
         ((int)response.StatusCode).Should().Be(400);
-        reply["id"]!.ToJsonString().Should().Be(id);
+        (reply["id"]?.ToJsonString() ?? "null").Should().Be(id);
         reply["error"]!["code"]!.GetValue<int>().Should().Be(code);
         reply["error"]!["message"]!.GetValue<string>().Should().Contain(named).And.Contain("not text");
         await runner.CheckAliveAsync("after the frame", HttpCorpusMode.Session);

@@ -147,7 +147,7 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>A real tool call: the host must still serve after what it was sent.</summary>
+    /// <summary>A real tool call: the host must still serve after what it was sent (before initialize: refuse it).</summary>
     public async Task CheckAliveAsync(string when, bool initialized)
     {
         var id = $"alive-{++_probes}";
@@ -163,6 +163,18 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
 
             if (reply["id"]?.GetValueKind() == JsonValueKind.String && reply["id"]!.GetValue<string>() == id)
             {
+                if (!initialized)
+                {
+                    // Before initialize a tool call is refused and runs nothing (issue 13); the host answering at all
+                    // is what shows it still serves.
+                    if (reply["error"]?["code"]?.GetValue<int>() != HostileCorpus.InvalidRequest)
+                    {
+                        _failures.Add($"time_now {when}, before initialize, was not refused: {HostileReplies.Shorten(reply.ToJsonString())}");
+                    }
+
+                    return;
+                }
+
                 if (reply["result"]?["isError"]?.GetValue<bool>() == true || reply["result"]?["structuredContent"]?["dateTime"] is null)
                 {
                     _failures.Add($"time_now {when} did not succeed: {HostileReplies.Shorten(reply.ToJsonString())}");
