@@ -19,7 +19,7 @@ internal sealed partial class UnreadableMessageMiddleware(RequestDelegate next, 
 {
     private const string Answer = """{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Bad Request: the message could not be read: a field has the wrong type, or an object repeats a property name."}}""";
 
-    private const string MediaTypeAnswer = """{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Unsupported Media Type: POST one JSON-RPC message as 'Content-Type: application/json' (UTF-8; no other charset)."}}""";
+    private const string MediaTypeAnswer = """{"jsonrpc":"2.0","id":null,"error":{"code":-32600,"message":"Unsupported Media Type: POST one JSON-RPC message as 'Content-Type: application/json' (no charset, or charset=utf-8)."}}""";
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -64,8 +64,9 @@ internal sealed partial class UnreadableMessageMiddleware(RequestDelegate next, 
             return false;
         }
 
+        // Spelled exactly utf-8 (any case): the SDK answers "utf8" and a quoted "utf-8" with a 500.
         var charset = type.Charset;
-        return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase);
+        return !charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>

@@ -192,10 +192,6 @@ internal sealed partial class StdioMessageGuard(
     /// Whether the line is a JSON-RPC 2.0 message the server can take; if not, the error to answer and the id to answer
     /// to. Total: whatever the line holds, it answers and never throws (the last resort answers -32600).
     /// </summary>
-    internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line) =>
-        Check(line, out _, out _);
-
-    /// <inheritdoc cref="Check(ReadOnlySequence{byte})"/>
     /// <param name="line">The message.</param>
     /// <param name="unexpected">An exception no check foresaw (then the answer is the last resort's), for the log.</param>
     /// <param name="method">The request's method, when the line is a request (not a notification) the server can take.</param>

@@ -28,6 +28,7 @@ public sealed class HostileCorpusTests : IDisposable
     public async Task Stdio_EveryHostileItemIsAnsweredWithAnErrorAndTheHostKeepsServing()
     {
         await using var runner = await StdioCorpusRunner.StartAsync(_data.Path);
+        await runner.WaitReadyAsync();
 
         await runner.RunAsync(HostileCorpus.Items.Where(HostileCorpus.IsBeforeInitialize), initialized: false);
         await runner.InitializeAsync();
@@ -96,7 +97,7 @@ public sealed class HostileCorpusTests : IDisposable
         await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
         using var http = new HttpClient();
         var body = """{"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"time_now","arguments":{}}}"""u8.ToArray();
-        string?[] contentTypes = [null, "", ";", " ", "application/json; charset=utf-16", "application/json; charset=iso-8859-1", "multipart/form-data; boundary=x", "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "garbage/"];
+        string?[] contentTypes = [null, "", ";", " ", "application/json; charset=utf-16", "application/json; charset=iso-8859-1", "application/json; charset=\"utf-8\"", "application/json; charset=utf8", "multipart/form-data; boundary=x", "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "garbage/"];
         var failures = new List<string>();
 
         foreach (var contentType in contentTypes)
@@ -120,6 +121,17 @@ public sealed class HostileCorpusTests : IDisposable
         failures.Should().BeEmpty();
         var runner = new HttpCorpusRunner(host.McpEndpoint, http);
         await runner.OpenSessionAsync();
+        foreach (var accepted in new[] { "Application/JSON; charset=UTF-8", "application/json;charset=utf-8", "application/json" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, host.McpEndpoint) { Content = new ByteArrayContent(body) };
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+            request.Headers.Add("Mcp-Session-Id", runner.SessionId);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", accepted);
+            using var response = await http.SendAsync(request);
+            ((int)response.StatusCode).Should().Be(200, $"'{accepted}' is UTF-8 JSON: {await response.Content.ReadAsStringAsync()}");
+        }
+
         await runner.CheckAliveAsync("after the media types", HttpCorpusMode.Session);
         runner.Failures.Should().BeEmpty();
     }

@@ -41,6 +41,17 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
         return Task.FromResult(runner);
     }
 
+    /// <summary>
+    /// Waits (up to a minute) until the host answers a ping, which it may before initialize: the items sent before
+    /// initialize are then judged by their own reply time, not by how long the host took to start.
+    /// </summary>
+    public async Task WaitReadyAsync()
+    {
+        await SendAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"ready","method":"ping"}"""));
+        var ready = await NextResponseAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("The host did not answer a ping.\n" + StderrTail());
+        ready["result"].Should().NotBeNull();
+    }
+
     public async Task InitializeAsync()
     {
         await SendAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"corpus","version":"1"}}}"""));
@@ -196,6 +207,10 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
         if (initialized)
         {
             await InitializeAsync();
+        }
+        else
+        {
+            await WaitReadyAsync();
         }
     }
 
