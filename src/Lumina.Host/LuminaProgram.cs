@@ -41,8 +41,7 @@ internal static partial class LuminaProgram
                 return await AuditCommand.RunAsync(options.Rest).ConfigureAwait(false);
             }
 
-            await (options.Command == CommandLine.Kind.Http ? RunHttpAsync(options.Rest) : RunStdioAsync(options.Rest)).ConfigureAwait(false);
-            return 0;
+            return await (options.Command == CommandLine.Kind.Http ? RunHttpAsync(options.Rest) : RunStdioAsync(options.Rest)).ConfigureAwait(false);
         }
         catch (OptionsValidationException ex)
         {
@@ -68,17 +67,39 @@ internal static partial class LuminaProgram
     // Each mode runs in a method of its own, never inlined: a local of ASP.NET Core's types in RunAsync's state machine
     // made every stdio start load ASP.NET Core's assemblies.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task RunHttpAsync(string[] args)
+    private static async Task<int> RunHttpAsync(string[] args)
     {
         await using var app = BuildHttp(args);
-        await app.RunAsync().ConfigureAwait(false);
+        // Started and awaited rather than run: a run disposes the services, and the exit code is read from them.
+        await app.StartAsync().ConfigureAwait(false);
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        return await ExitCodeAsync(app.Services).ConfigureAwait(false);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task RunStdioAsync(string[] args)
+    private static async Task<int> RunStdioAsync(string[] args)
     {
         using var host = BuildStdio(args);
-        await host.RunAsync().ConfigureAwait(false);
+        await host.StartAsync().ConfigureAwait(false);
+        await host.WaitForShutdownAsync().ConfigureAwait(false);
+        return await ExitCodeAsync(host.Services).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// 1 when the host stopped because a background service failed, else 0. The host stops the application when one
+    /// fails (<see cref="BackgroundServiceExceptionBehavior.StopHost"/>) but its run returns as after a normal stop, so
+    /// the failure is found here, said on stderr, and not reported as success.
+    /// </summary>
+    internal static async Task<int> ExitCodeAsync(IServiceProvider services)
+    {
+        var failed = services.GetServices<IHostedService>().OfType<BackgroundService>().Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
+        foreach (var service in failed)
+        {
+            var error = service.ExecuteTask!.Exception!.GetBaseException();
+            await Console.Error.WriteLineAsync($"lumina: stopped because a background service failed: {service.GetType().Name}: {error.GetType().Name}: {error.Message}").ConfigureAwait(false);
+        }
+
+        return failed.Count == 0 ? 0 : 1;
     }
 
     /// <summary>The stdio server: stdout carries only MCP frames, every log goes to stderr.</summary>
@@ -159,7 +180,7 @@ internal static partial class LuminaProgram
         app.Lifetime.ApplicationStarted.Register(() => LogAuth(app.Logger, authority));
         // Host/Origin first: a rebinding page is refused before anything looks at its credentials.
         app.UseMiddleware<HostValidationMiddleware>();
-        app.UseMiddleware<UnreadableMessageMiddleware>();
+        app.UseMiddleware<UnreadableMessageMiddleware>(new PathString("/mcp"));
         app.UseMiddleware<ProtocolVersionMiddleware>(new PathString("/mcp"));
         app.UseAuthentication();
         app.UseAuthorization();

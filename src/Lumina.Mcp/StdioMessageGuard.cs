@@ -25,6 +25,9 @@ internal sealed partial class StdioMessageGuard(
     private static readonly JsonDocumentOptions s_parse = new() { MaxDepth = 64 };
     private readonly ILogger _logger = logger;
 
+    // Read and written by the guard's thread only.
+    private bool _initialized;
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // The guard waits for stdin on a thread of its own and hands each line on from it (the transport's read runs
@@ -39,6 +42,7 @@ internal sealed partial class StdioMessageGuard(
     {
         var reader = PipeReader.Create(input, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         var discarding = false;
+        var failed = true;
         try
         {
             while (true)
@@ -80,9 +84,12 @@ internal sealed partial class StdioMessageGuard(
                     break;
                 }
             }
+
+            failed = false;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            failed = false;
         }
         finally
         {
@@ -90,12 +97,16 @@ internal sealed partial class StdioMessageGuard(
 
             // End of input ends the session, as it would with the plain stdio transport. A call still waiting on the
             // client (a sampling answer that will never come) would hold the session open, so the host stops too:
-            // stopping cancels every call in flight.
-            await forward.CompleteAsync().ConfigureAwait(false);
-            if (!stoppingToken.IsCancellationRequested)
+            // stopping cancels every call in flight. A guard that failed (stdin or stdout broke) leaves both alone: its
+            // task fails first, so the host stops for the failure and the program exits non-zero.
+            if (!failed)
             {
-                LogEndOfInput();
-                lifetime?.StopApplication();
+                await forward.CompleteAsync().ConfigureAwait(false);
+                if (!stoppingToken.IsCancellationRequested)
+                {
+                    LogEndOfInput();
+                    lifetime?.StopApplication();
+                }
             }
         }
     }
@@ -132,11 +143,29 @@ internal sealed partial class StdioMessageGuard(
             return;
         }
 
-        var (error, id) = Check(line);
+        var (error, id) = Check(line, out var unexpected, out var method);
+        if (unexpected is not null)
+        {
+            LogUnexpected(unexpected);
+        }
+
         if (error is not null)
         {
             await RefuseAsync(id, error.Value.Code, error.Value.Message, cancellationToken).ConfigureAwait(false);
             return;
+        }
+
+        if (!_initialized && method is not null)
+        {
+            // The handshake comes first (MCP lifecycle): until the client has sent initialize, only initialize and
+            // ping are requests; anything else is refused and runs nothing. Notifications and responses pass.
+            if (method is not ("initialize" or "ping"))
+            {
+                await RefuseAsync(id, -32600, $"Invalid request: the server is not initialized; send 'initialize' first (then 'notifications/initialized'), and '{Shown(method)}' after it.", cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            _initialized = method == "initialize";
         }
 
         // The line and its newline in one buffer and one flush: the transport's reader wakes once per message.
@@ -146,19 +175,6 @@ internal sealed partial class StdioMessageGuard(
         span[length] = (byte)'\n';
         forward.Advance(length + 1);
         await forward.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A JSON string's text, or <see langword="null"/> when it cannot be decoded (an escaped unpaired surrogate).</summary>
-    private static string? Text(JsonElement element)
-    {
-        try
-        {
-            return element.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     private static bool IsUtf8(ReadOnlySequence<byte> line)
@@ -172,9 +188,33 @@ internal sealed partial class StdioMessageGuard(
         return System.Text.Unicode.Utf8.IsValid(line.ToArray());
     }
 
-    /// <summary>Whether the line is a JSON-RPC 2.0 message the server can take; if not, the error to answer and the id to answer to.</summary>
-    internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line)
+    /// <summary>
+    /// Whether the line is a JSON-RPC 2.0 message the server can take; if not, the error to answer and the id to answer
+    /// to. Total: whatever the line holds, it answers and never throws (the last resort answers -32600).
+    /// </summary>
+    /// <param name="line">The message.</param>
+    /// <param name="unexpected">An exception no check foresaw (then the answer is the last resort's), for the log.</param>
+    /// <param name="method">The request's method, when the line is a request (not a notification) the server can take.</param>
+    internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line, out Exception? unexpected, out string? method)
     {
+        unexpected = null;
+        method = null;
+        try
+        {
+            return CheckMessage(line, out method);
+        }
+        catch (Exception ex)
+        {
+            // Nothing a client sends may stop the guard: whatever the checks above did not foresee is refused here.
+            unexpected = ex;
+            method = null;
+            return ((-32600, "Invalid request: the message could not be read (one JSON-RPC object per line, UTF-8)."), default);
+        }
+    }
+
+    private static ((int Code, string Message)? Error, RequestId Id) CheckMessage(ReadOnlySequence<byte> line, out string? requestMethod)
+    {
+        requestMethod = null;
         if (!IsUtf8(line))
         {
             return ((-32700, "Parse error: the message is not valid UTF-8 (one JSON-RPC object per line, UTF-8)."), default);
@@ -203,18 +243,18 @@ internal sealed partial class StdioMessageGuard(
                 return ((-32600, "Invalid request: a JSON-RPC message is a JSON object."), default);
             }
 
+            if (JsonText.HasUnpairedSurrogate(line) && CheckText(root) is { } refusal)
+            {
+                return refusal;
+            }
+
             RequestId id = default;
             var hasId = root.TryGetProperty("id", out var idElement);
             if (hasId)
             {
                 if (idElement.ValueKind == JsonValueKind.String)
                 {
-                    if (Text(idElement) is not { } text)
-                    {
-                        return ((-32600, "Invalid request: 'id' is not a valid string (an unpaired surrogate)."), default);
-                    }
-
-                    id = new RequestId(text);
+                    id = new RequestId(idElement.GetString()!);
                 }
                 else if (idElement.ValueKind == JsonValueKind.Number && idElement.TryGetInt64(out var number))
                 {
@@ -226,14 +266,14 @@ internal sealed partial class StdioMessageGuard(
                 }
             }
 
-            if (!root.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || Text(version) != "2.0")
+            if (!root.TryGetProperty("jsonrpc", out var version) || version.ValueKind != JsonValueKind.String || !version.ValueEquals("2.0"))
             {
                 return ((-32600, "Invalid request: 'jsonrpc' must be \"2.0\"."), id);
             }
 
             if (root.TryGetProperty("method", out var method))
             {
-                if (method.ValueKind != JsonValueKind.String || Text(method) is not { Length: > 0 })
+                if (method.ValueKind != JsonValueKind.String || method.GetString() is not { Length: > 0 } name)
                 {
                     return ((-32600, "Invalid request: 'method' must be a non-empty string."), id);
                 }
@@ -248,12 +288,30 @@ internal sealed partial class StdioMessageGuard(
                     return ((-32602, "Invalid params: 'params' must be an object."), id);
                 }
 
+                requestMethod = hasId ? name : null;
                 return (null, id);
             }
 
             var isResponse = hasId && (root.TryGetProperty("result", out _) || root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object);
             return isResponse ? (null, id) : ((-32600, "Invalid request: a message needs a 'method' (request or notification) or an 'id' with 'result' or 'error' (response)."), id);
         }
+    }
+
+    /// <summary>The answer to a message with a string that is not text (see <see cref="JsonText.Refuse"/>).</summary>
+    private static ((int Code, string Message)? Error, RequestId Id)? CheckText(JsonElement root)
+    {
+        if (JsonText.Refuse(root) is not { } refusal)
+        {
+            return null;
+        }
+
+        RequestId id = refusal.Id.ValueKind switch
+        {
+            JsonValueKind.String => new RequestId(refusal.Id.GetString()!),
+            JsonValueKind.Number => new RequestId(refusal.Id.GetInt64()),
+            _ => default,
+        };
+        return ((refusal.Code, refusal.Message), id);
     }
 
     private async Task RefuseAsync(RequestId id, int code, string message, CancellationToken cancellationToken)
@@ -277,6 +335,11 @@ internal sealed partial class StdioMessageGuard(
 
         return true;
     }
+
+    private static string Shown(string method) => method.Length > 64 ? method[..64] + "…" : method;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A stdin message could not be read; refused it and kept serving.")]
+    private partial void LogUnexpected(Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The client closed stdin; stopping.")]
     private partial void LogEndOfInput();

@@ -101,10 +101,14 @@ internal static class HostileCorpus
 
     private static void BeforeInitialize(CorpusBuilder b)
     {
-        b.Request("before-initialize", "unknown method", id => Envelope(id, "\"no/such/method\""), MethodNotFound);
-        b.Request("before-initialize", "unknown tool", id => Call(id, "\"no_such_tool\"", "{}"), InvalidParams);
-        b.Tool("before-initialize", "extra argument", id => Call(id, "\"time_now\"", "{\"nope\":1}"));
+        // Before the handshake stdio refuses every request but initialize and ping (issue 13): -32600, nothing runs.
+        b.Request("before-initialize", "unknown method", id => Envelope(id, "\"no/such/method\""), InvalidRequest);
+        b.Request("before-initialize", "unknown tool", id => Call(id, "\"no_such_tool\"", "{}"), InvalidRequest);
+        b.Request("before-initialize", "extra argument", id => Call(id, "\"time_now\"", "{\"nope\":1}"), [InvalidRequest], ReplyKind.ErrorOrToolError);
+        b.Request("before-initialize", "tools/list cursor of the wrong type", id => Envelope(id, "\"tools/list\"", "{\"cursor\":42}"), InvalidRequest, InvalidParams);
+        b.Request("before-initialize", "resources/read of nothing", id => Envelope(id, "\"resources/read\"", "{\"uri\":\"lumina://no/such/resource\"}"), InvalidRequest, ResourceNotFound);
         b.Request("before-initialize", "params array", id => Envelope(id, "\"tools/list\"", "[1,2]"), InvalidParams);
+        b.Request("before-initialize", "lone surrogate in an argument", id => Call(id, "\"time_now\"", "{\"timeZone\":\"\\uD800\"}"), InvalidParams);
         b.Unusable("before-initialize", "garbage", "initialize please", ParseError);
         b.Unusable("before-initialize", "batch", "[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}]", InvalidRequest);
     }
@@ -352,16 +356,26 @@ internal static class HostileCorpus
             }
         }
 
-        // Lone surrogates, escaped (raw ones are invalid UTF-8, covered above): not text, so never a name or an id.
+        // Lone surrogates, escaped (raw ones are invalid UTF-8, covered above): not text, so never a name or an id. In
+        // params they are invalid params naming the place; in the envelope, an invalid request (issue 13: a member name
+        // that is one stopped the stdio host).
         foreach (var lone in new[] { "\\uD800", "\\uDFFF", "a\\uDC00b", "\\uD83D", "\\uDE00\\uD83D" })
         {
             var json = $"\"{lone}\"";
-            b.Request("lone-surrogate", $"tool name {lone}", id => Call(id, json, "{}"), s_badParams);
-            b.Request("lone-surrogate", $"timeZone {lone}", id => Call(id, "\"time_now\"", $"{{\"timeZone\":{json}}}"), [InvalidParams, InternalError], ReplyKind.ErrorOrToolError);
-            b.Request("lone-surrogate", $"argument key {lone}", id => Call(id, "\"time_now\"", $"{{{json}:1}}"), [InvalidParams, InternalError], ReplyKind.ErrorOrToolError);
-            b.Request("lone-surrogate", $"method {lone}", id => Envelope(id, json), InvalidRequest, MethodNotFound);
+            b.Request("lone-surrogate", $"tool name {lone}", id => Call(id, json, "{}"), InvalidParams);
+            b.Request("lone-surrogate", $"timeZone {lone}", id => Call(id, "\"time_now\"", $"{{\"timeZone\":{json}}}"), InvalidParams);
+            b.Request("lone-surrogate", $"argument key {lone}", id => Call(id, "\"time_now\"", $"{{{json}:1}}"), InvalidParams);
+            b.Request("lone-surrogate", $"nested in an argument {lone}", id => Call(id, "\"memory_recall\"", $"{{\"query\":\"q\",\"tags\":[\"ok\",{json}]}}"), InvalidParams);
+            b.Request("lone-surrogate", $"prompt argument {lone}", id => Envelope(id, "\"prompts/get\"", $"{{\"name\":\"no_such_prompt\",\"arguments\":{{\"k\":{json}}}}}"), InvalidParams);
+            b.Request("lone-surrogate", $"resource uri {lone}", id => Envelope(id, "\"resources/read\"", $"{{\"uri\":\"lumina://{lone}\"}}"), InvalidParams);
+            b.Request("lone-surrogate", $"completion value {lone}", id => Envelope(id, "\"completion/complete\"", $"{{\"ref\":{{\"type\":\"ref/prompt\",\"name\":\"no_such_prompt\"}},\"argument\":{{\"name\":\"a\",\"value\":{json}}}}}"), InvalidParams);
+            b.Request("lone-surrogate", $"name in params {lone}", id => Envelope(id, "\"tools/list\"", $"{{{json}:1}}"), InvalidParams);
+            b.Request("lone-surrogate", $"method {lone}", id => Envelope(id, json), InvalidRequest);
             b.Request("lone-surrogate", $"jsonrpc {lone}", id => $"{{\"jsonrpc\":{json},\"id\":{id},\"method\":\"no/such/method\"}}", InvalidRequest);
-            b.Unusable("lone-surrogate", $"id {lone}", $"{{\"jsonrpc\":\"2.0\",\"id\":{json},\"method\":\"no/such/method\"}}", InvalidRequest, ParseError);
+            b.Request("lone-surrogate", $"top-level name beside a request {lone}", id => $"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"no/such/method\",{json}:1}}", InvalidRequest);
+            b.Unusable("lone-surrogate", $"top-level name alone {lone}", $"{{{json}:1}}", InvalidRequest);
+            b.Unusable("lone-surrogate", $"id {lone}", $"{{\"jsonrpc\":\"2.0\",\"id\":{json},\"method\":\"no/such/method\"}}", InvalidRequest);
+            b.Unusable("lone-surrogate", $"in a notification {lone}", $"{{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{{\"requestId\":{json}}}}}", InvalidParams);
         }
     }
 

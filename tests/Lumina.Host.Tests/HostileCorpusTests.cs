@@ -28,6 +28,7 @@ public sealed class HostileCorpusTests : IDisposable
     public async Task Stdio_EveryHostileItemIsAnsweredWithAnErrorAndTheHostKeepsServing()
     {
         await using var runner = await StdioCorpusRunner.StartAsync(_data.Path);
+        await runner.WaitReadyAsync();
 
         await runner.RunAsync(HostileCorpus.Items.Where(HostileCorpus.IsBeforeInitialize), initialized: false);
         await runner.InitializeAsync();
@@ -84,6 +85,81 @@ public sealed class HostileCorpusTests : IDisposable
         error["error"]!["code"]!.GetValue<int>().Should().Be(code);
         (error["id"]?.ToJsonString() ?? "null").Should().Be(id);
         (await raw.ReadResponseAsync("after").WaitAsync(TimeSpan.FromSeconds(10)))["result"].Should().NotBeNull();
+    }
+
+    /// <summary>
+    /// Issue 13: a POST with an empty Content-Type got an empty 500. Every body not declared as UTF-8 JSON gets 415 and a
+    /// JSON-RPC error saying what to send, and a well-declared request still works after.
+    /// </summary>
+    [Fact]
+    public async Task Http_ContentTypeThatIsNotUtf8Json_Is415WithAJsonRpcError()
+    {
+        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
+        using var http = new HttpClient();
+        var body = """{"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"time_now","arguments":{}}}"""u8.ToArray();
+        string?[] contentTypes = [null, "", ";", " ", "application/json; charset=utf-16", "application/json; charset=iso-8859-1", "application/json; charset=\"utf-8\"", "application/json; charset=utf8", "multipart/form-data; boundary=x", "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "garbage/"];
+        var failures = new List<string>();
+
+        foreach (var contentType in contentTypes)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, host.McpEndpoint) { Content = new ByteArrayContent(body) };
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+            if (contentType is not null)
+            {
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+            }
+
+            using var response = await http.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            if ((int)response.StatusCode != 415 || !text.Contains("\"code\":-32600", StringComparison.Ordinal) || !text.Contains("application/json", StringComparison.Ordinal))
+            {
+                failures.Add($"Content-Type {(contentType is null ? "(none)" : $"'{contentType}'")}: {(int)response.StatusCode} {text}");
+            }
+        }
+
+        failures.Should().BeEmpty();
+        var runner = new HttpCorpusRunner(host.McpEndpoint, http);
+        await runner.OpenSessionAsync();
+        foreach (var accepted in new[] { "Application/JSON; charset=UTF-8", "application/json;charset=utf-8", "application/json" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, host.McpEndpoint) { Content = new ByteArrayContent(body) };
+            request.Headers.Accept.ParseAdd("application/json, text/event-stream");
+            request.Headers.Add("MCP-Protocol-Version", "2025-11-25");
+            request.Headers.Add("Mcp-Session-Id", runner.SessionId);
+            request.Content.Headers.TryAddWithoutValidation("Content-Type", accepted);
+            using var response = await http.SendAsync(request);
+            ((int)response.StatusCode).Should().Be(200, $"'{accepted}' is UTF-8 JSON: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        await runner.CheckAliveAsync("after the media types", HttpCorpusMode.Session);
+        runner.Failures.Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// Issue 13: over HTTP a string that is not text (an escaped lone surrogate) got a 500 or -32603. It gets 400 and a
+    /// JSON-RPC error with the request's id, naming the place.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"t\",\"method\":\"tools/call\",\"params\":{\"name\":\"time_now\",\"arguments\":{\"timeZone\":\"\\ud800\"}}}", "\"t\"", -32602, "params.arguments.timeZone")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"\\ud800\":1}", "3", -32600, "member name")]
+    [InlineData("{\"\\ud800\":1}", "null", -32600, "member name")]
+    public async Task Http_StringThatIsNotText_IsAJsonRpcErrorNamingThePlace(string body, string id, int code, string named)
+    {
+        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
+        using var http = new HttpClient();
+        var runner = new HttpCorpusRunner(host.McpEndpoint, http);
+        await runner.OpenSessionAsync();
+
+        using var response = await runner.PostAsync(Encoding.UTF8.GetBytes(body), HttpCorpusMode.Session, CancellationToken.None);
+        var reply = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        ((int)response.StatusCode).Should().Be(400);
+        (reply["id"]?.ToJsonString() ?? "null").Should().Be(id);
+        reply["error"]!["code"]!.GetValue<int>().Should().Be(code);
+        reply["error"]!["message"]!.GetValue<string>().Should().Contain(named).And.Contain("not text");
+        await runner.CheckAliveAsync("after the frame", HttpCorpusMode.Session);
+        runner.Failures.Should().BeEmpty();
     }
 
     /// <summary>The harness itself: an owed reply that never comes, and a host that dies, are both reported by item.</summary>

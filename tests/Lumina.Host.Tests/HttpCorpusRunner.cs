@@ -35,6 +35,9 @@ internal sealed class HttpCorpusRunner(Uri endpoint, HttpClient http)
 
     public IReadOnlyList<string> Failures => _failures;
 
+    /// <summary>The session opened by <see cref="OpenSessionAsync"/>.</summary>
+    public string SessionId => _session ?? throw new InvalidOperationException("No session: call OpenSessionAsync first.");
+
     public async Task OpenSessionAsync()
     {
         using var response = await PostAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"corpus","version":"1"}}}"""), HttpCorpusMode.NoSession, CancellationToken.None);
@@ -142,7 +145,8 @@ internal sealed class HttpCorpusRunner(Uri endpoint, HttpClient http)
         }
     }
 
-    private async Task<HttpResponseMessage> PostAsync(byte[] body, HttpCorpusMode mode, CancellationToken cancellationToken)
+    /// <summary>Posts one body as a client in <paramref name="mode"/> would.</summary>
+    public async Task<HttpResponseMessage> PostAsync(byte[] body, HttpCorpusMode mode, CancellationToken cancellationToken)
     {
         if (mode == HttpCorpusMode.Stateless)
         {

@@ -41,6 +41,17 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
         return Task.FromResult(runner);
     }
 
+    /// <summary>
+    /// Waits (up to a minute) until the host answers a ping, which it may before initialize: the items sent before
+    /// initialize are then judged by their own reply time, not by how long the host took to start.
+    /// </summary>
+    public async Task WaitReadyAsync()
+    {
+        await SendAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"ready","method":"ping"}"""));
+        var ready = await NextResponseAsync(TimeSpan.FromSeconds(60)) ?? throw new InvalidOperationException("The host did not answer a ping.\n" + StderrTail());
+        ready["result"].Should().NotBeNull();
+    }
+
     public async Task InitializeAsync()
     {
         await SendAsync(Encoding.UTF8.GetBytes("""{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"corpus","version":"1"}}}"""));
@@ -147,7 +158,7 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
         }
     }
 
-    /// <summary>A real tool call: the host must still serve after what it was sent.</summary>
+    /// <summary>A real tool call: the host must still serve after what it was sent (before initialize: refuse it).</summary>
     public async Task CheckAliveAsync(string when, bool initialized)
     {
         var id = $"alive-{++_probes}";
@@ -163,6 +174,18 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
 
             if (reply["id"]?.GetValueKind() == JsonValueKind.String && reply["id"]!.GetValue<string>() == id)
             {
+                if (!initialized)
+                {
+                    // Before initialize a tool call is refused and runs nothing (issue 13); the host answering at all
+                    // is what shows it still serves.
+                    if (reply["error"]?["code"]?.GetValue<int>() != HostileCorpus.InvalidRequest)
+                    {
+                        _failures.Add($"time_now {when}, before initialize, was not refused: {HostileReplies.Shorten(reply.ToJsonString())}");
+                    }
+
+                    return;
+                }
+
                 if (reply["result"]?["isError"]?.GetValue<bool>() == true || reply["result"]?["structuredContent"]?["dateTime"] is null)
                 {
                     _failures.Add($"time_now {when} did not succeed: {HostileReplies.Shorten(reply.ToJsonString())}");
@@ -184,6 +207,10 @@ internal sealed class StdioCorpusRunner : IAsyncDisposable
         if (initialized)
         {
             await InitializeAsync();
+        }
+        else
+        {
+            await WaitReadyAsync();
         }
     }
 

@@ -34,6 +34,128 @@ public sealed class StdioRobustnessTests : IDisposable
         ping["result"].Should().NotBeNull();
     }
 
+    /// <summary>
+    /// Issue 13, item 3: one line with a member name that is an escaped lone surrogate made the stdin guard throw (the
+    /// name lookup cannot decode it), the guard's service died, and the host exited with code 0. Every place a string
+    /// that is not text can hide is answered, and the next request still is.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"\\ud800\":1}", -32600, null, "'\\ud800'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"ping\",\"\\udc00x\":1}", -32600, "5", "member name")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"n\",\"method\":\"tools/call\",\"params\":{\"name\":\"time_now\",\"arguments\":{\"\\ud83d\":\"UTC\"}}}", -32602, "\"n\"", "params.arguments")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"tools/call\",\"params\":{\"name\":\"time_now\",\"arguments\":{\"timeZone\":\"\\ud800\"}}}", -32602, "6", "'params.arguments.timeZone'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"prompts/get\",\"params\":{\"name\":\"p\",\"arguments\":{\"text\":\"a\\udfffb\"}}}", -32602, "7", "'params.arguments.text'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"resources/read\",\"params\":{\"uri\":\"lumina://\\ud800\"}}", -32602, "8", "'params.uri'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"completion/complete\",\"params\":{\"ref\":{\"type\":\"ref/prompt\",\"name\":\"p\"},\"argument\":{\"name\":\"a\",\"value\":\"\\udc00\"}}}", -32602, "9", "'params.argument.value'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"tools/call\",\"params\":{\"name\":\"time_now\",\"_meta\":{\"progressToken\":\"\\ud800\"}}}", -32602, "10", "'params._meta.progressToken'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"no/such\\ud800\"}", -32600, "11", "'method'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"\\ud800\",\"method\":\"ping\"}", -32600, null, "'id'")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"\\ud800\"}}", -32602, null, "'params.requestId'")]
+    public async Task StringThatIsNotText_IsAnsweredNamingItsPlaceAndTheServerKeepsServing(string line, int code, string? id, string named)
+    {
+        await using var raw = await RawStdio.StartAsync(_data.Path);
+
+        await raw.SendAsync(line);
+        var error = await raw.ReadAsync();
+        await raw.SendAsync("""{"jsonrpc":"2.0","id":"after","method":"tools/call","params":{"name":"time_now","arguments":{}}}""");
+        var after = await raw.ReadResponseAsync("after");
+
+        error["error"]!["code"]!.GetValue<int>().Should().Be(code);
+        error["error"]!["message"]!.GetValue<string>().Should().Contain(named).And.Contain("not text");
+        (error["id"]?.ToJsonString() ?? "null").Should().Be(id ?? "null");
+        after["result"]!["structuredContent"]!["dateTime"].Should().NotBeNull("the host still serves after the line");
+        raw.Process.HasExited.Should().BeFalse();
+    }
+
+    /// <summary>Issue 13: stdio ran tools/call before initialize. Only initialize and ping come before the handshake.</summary>
+    [Fact]
+    public async Task RequestBeforeInitialize_IsRefusedAndRunsNothing_AfterInitializeItWorks()
+    {
+        using var process = LuminaProcess.Start(LuminaProcess.IsolatedArguments(_data.Path));
+        var stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            await SendAsync(process, """{"jsonrpc":"2.0","id":"early","method":"tools/call","params":{"name":"memory_set_context","arguments":{"key":"early","value":"ran"}}}""");
+            await SendAsync(process, """{"jsonrpc":"2.0","id":"early-list","method":"tools/list"}""");
+            await SendAsync(process, """{"jsonrpc":"2.0","method":"notifications/unknown"}""");
+            await SendAsync(process, """{"jsonrpc":"2.0","id":"early-ping","method":"ping"}""");
+            var early = await ReadLineAsync(process);
+            var earlyList = await ReadLineAsync(process);
+            var earlyPing = await ReadLineAsync(process);
+            await SendAsync(process, """{"jsonrpc":"2.0","id":"init","method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}""");
+            var init = await ReadLineAsync(process);
+            await SendAsync(process, """{"jsonrpc":"2.0","method":"notifications/initialized"}""");
+            await SendAsync(process, """{"jsonrpc":"2.0","id":"get","method":"tools/call","params":{"name":"memory_get_context","arguments":{"key":"early"}}}""");
+            var get = await ReadLineAsync(process);
+
+            early["id"]!.GetValue<string>().Should().Be("early");
+            early["error"]!["code"]!.GetValue<int>().Should().Be(-32600);
+            early["error"]!["message"]!.GetValue<string>().Should().Contain("not initialized").And.Contain("initialize");
+            earlyList["id"]!.GetValue<string>().Should().Be("early-list");
+            earlyList["error"]!["code"]!.GetValue<int>().Should().Be(-32600);
+            earlyPing["id"]!.GetValue<string>().Should().Be("early-ping", "ping is allowed before initialize, and the notification got no answer");
+            earlyPing["result"].Should().NotBeNull();
+            init["result"]!["serverInfo"]!["name"]!.GetValue<string>().Should().Be("lumina");
+            get["id"]!.GetValue<string>().Should().Be("get");
+            get["result"]!["isError"]!.GetValue<bool>().Should().BeTrue("the early call ran nothing: no context value was set");
+            get["result"]!["content"]![0]!["text"]!.GetValue<string>().Should().Contain("No context value named 'early'");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            _ = await stderr;
+        }
+    }
+
+    /// <summary>
+    /// Issue 13: a host whose background service failed stopped and exited with code 0. Here stdin is open for writing
+    /// only, so the stdin guard's first read fails (EBADF): the host must stop, say why on stderr, and exit non-zero.
+    /// </summary>
+    [Fact]
+    public async Task BackgroundServiceFails_HostExitsNonZeroAndSaysWhy()
+    {
+        var sink = Path.Combine(_data.Path, "stdin-sink");
+        var info = new System.Diagnostics.ProcessStartInfo("/bin/sh")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add("exec dotnet \"$@\" 0>>\"$SINK\"");
+        info.ArgumentList.Add("sh");
+        foreach (var argument in LuminaProcess.IsolatedArguments(_data.Path))
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["SINK"] = sink;
+        info.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        process.ExitCode.Should().NotBe(0, await stderr);
+        (await stderr).Should().Contain("lumina: stopped because a background service failed: StdioMessageGuard");
+        (await stdout).Should().BeEmpty();
+    }
+
+    private static async Task SendAsync(System.Diagnostics.Process process, string line)
+    {
+        await process.StandardInput.WriteAsync(line + "\n");
+        await process.StandardInput.FlushAsync();
+    }
+
+    private static async Task<JsonNode> ReadLineAsync(System.Diagnostics.Process process)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("stdout closed.");
+        return JsonNode.Parse(line)!;
+    }
+
     [Fact]
     public async Task DeeplyNestedLine_IsAParseErrorAndTheServerKeepsServing()
     {

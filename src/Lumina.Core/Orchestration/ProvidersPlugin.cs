@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
+using Lumina.Core.Auth;
 using Lumina.Core.Providers;
 using Lumina.Core.Providers.Budgets;
 using Microsoft.SemanticKernel;
@@ -25,6 +26,10 @@ public sealed class ProvidersPlugin(ProviderRouter router, ILuminaCallContextAcc
     {
         var now = time.GetUtcNow();
         var caller = context.Current.Caller.Id;
+
+        // The provider's words, even cut and with credentials removed, are for callers who may run calls; a read-only
+        // caller (a guest) sees the last failure's class and status only.
+        var errorText = LuminaRoles.Grants(context.Current.Caller.Role, LuminaPermission.Execute);
         var providers = router.Providers.Select(p => new ProviderStatus(
             p.Name,
             p.Options.Kind.ToLowerInvariant(),
@@ -33,7 +38,7 @@ public sealed class ProvidersPlugin(ProviderRouter router, ILuminaCallContextAcc
             p.Options.Weight,
             new ProviderCapabilities(p.Options.SupportsTools, p.Options.SupportsVision, p.Options.SupportsJson, p.Options.ContextWindow == 0 ? null : p.Options.ContextWindow),
             new ProviderPrices(p.Options.InputPricePerMillion, p.Options.OutputPricePerMillion),
-            p.Health.Snapshot(now),
+            errorText ? p.Health.Snapshot(now) : p.Health.Snapshot(now).WithoutErrorText(),
             router.Usage.ForProvider(p.Name))).ToList();
         var budgets = router.Budgets is { } guard ? await guard.StatusAsync(caller, cancellationToken).ConfigureAwait(false) : [];
         return new ProvidersReport(router.Strategy, providers, router.Usage.ForCaller(caller), budgets);

@@ -35,7 +35,7 @@ public enum ProviderErrorKind
 /// <param name="Kind">The error class.</param>
 /// <param name="Status">The HTTP status, when there was one.</param>
 /// <param name="RetryAfter">How long the provider asked to be left alone (429/503 Retry-After).</param>
-/// <param name="Detail">The provider's own message, for logs and the final error.</param>
+/// <param name="Detail">The provider's own message, for logs and the final error: a short excerpt, credentials removed (see <see cref="Classify"/>).</param>
 public sealed record ProviderFailure(ProviderErrorKind Kind, int? Status, TimeSpan? RetryAfter, string Detail)
 {
     /// <summary>Whether the failure says something about the provider's health (it counts towards its circuit breaker).</summary>
@@ -59,7 +59,16 @@ public sealed record ProviderFailure(ProviderErrorKind Kind, int? Status, TimeSp
     /// </summary>
     /// <param name="exception">What the client threw.</param>
     /// <param name="timedOut">Whether the router's own timeout for this attempt had fired.</param>
-    public static ProviderFailure? Classify(Exception exception, bool timedOut)
+    /// <param name="secret">The provider's configured API key, removed from the detail wherever it appears.</param>
+    /// <remarks>
+    /// The detail is never the provider's raw body: it is a short excerpt with anything that looks like a key or a
+    /// token removed (some providers echo the key they were sent), since it reaches callers, logs and the providers
+    /// report.
+    /// </remarks>
+    public static ProviderFailure? Classify(Exception exception, bool timedOut, string? secret = null) =>
+        ClassifyRaw(exception, timedOut) is { } failure ? failure with { Detail = ProviderErrorText.Redact(failure.Detail, secret) } : null;
+
+    private static ProviderFailure? ClassifyRaw(Exception exception, bool timedOut)
     {
         ArgumentNullException.ThrowIfNull(exception);
         if (timedOut && exception is OperationCanceledException or TimeoutException or TaskCanceledException)
@@ -85,7 +94,7 @@ public sealed record ProviderFailure(ProviderErrorKind Kind, int? Status, TimeSp
                 }
 
             case ClientResultException { InnerException: { } inner }:
-                return Classify(inner, timedOut) ?? new(ProviderErrorKind.Unreachable, null, null, inner.Message);
+                return ClassifyRaw(inner, timedOut) ?? new(ProviderErrorKind.Unreachable, null, null, inner.Message);
             case HttpRequestException { StatusCode: { } code } http:
                 return FromStatus((int)code, null, http.Message);
             case HttpRequestException http:

@@ -28,6 +28,8 @@ public sealed class ProviderHealth(RoutingOptions options)
     private long _calls;
     private long _failures;
     private string? _lastError;
+    private ProviderErrorKind? _lastErrorKind;
+    private int? _lastErrorStatus;
     private DateTimeOffset? _lastErrorAt;
 
     /// <summary>Takes a slot for one attempt, or says why the provider cannot take one now.</summary>
@@ -95,6 +97,8 @@ public sealed class ProviderHealth(RoutingOptions options)
             _calls++;
             _failures++;
             _lastError = failure.Describe();
+            _lastErrorKind = failure.Kind;
+            _lastErrorStatus = failure.Status;
             _lastErrorAt = now;
             if (failure.Kind == ProviderErrorKind.RateLimited)
             {
@@ -155,6 +159,8 @@ public sealed class ProviderHealth(RoutingOptions options)
                 _calls,
                 _failures,
                 _lastError,
+                _lastErrorKind,
+                _lastErrorStatus,
                 _lastErrorAt);
         }
     }
@@ -167,6 +173,17 @@ public sealed class ProviderHealth(RoutingOptions options)
 }
 
 /// <summary>A provider's health at one moment.</summary>
+/// <param name="Circuit">The circuit breaker's state.</param>
+/// <param name="OpenUntil">When an open circuit lets a trial request through.</param>
+/// <param name="RateLimitedUntil">When a rate-limit cooldown ends.</param>
+/// <param name="ConsecutiveFailures">Failures in a row that count against the provider.</param>
+/// <param name="AverageLatencyMs">The average latency of the recent successful calls.</param>
+/// <param name="Attempts">Calls attempted since the host started.</param>
+/// <param name="Failures">Calls failed since the host started.</param>
+/// <param name="LastError">The last failure described: its class, status and a short excerpt of the provider's words with credentials removed.</param>
+/// <param name="LastErrorKind">The last failure's class.</param>
+/// <param name="LastErrorStatus">The last failure's HTTP status, when there was one.</param>
+/// <param name="LastErrorAt">When the last failure happened.</param>
 public sealed record ProviderHealthSnapshot(
     CircuitState Circuit,
     DateTimeOffset? OpenUntil,
@@ -176,4 +193,10 @@ public sealed record ProviderHealthSnapshot(
     long Attempts,
     long Failures,
     string? LastError,
-    DateTimeOffset? LastErrorAt);
+    ProviderErrorKind? LastErrorKind,
+    int? LastErrorStatus,
+    DateTimeOffset? LastErrorAt)
+{
+    /// <summary>The snapshot without the provider's words: the last failure's class and status only, for read-only callers.</summary>
+    public ProviderHealthSnapshot WithoutErrorText() => this with { LastError = null };
+}

@@ -184,7 +184,7 @@ public sealed partial class ProviderRouter : IChatClient
                         update = stream.Current;
                         finished |= update.FinishReason is not null;
                     }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested) is { } failure)
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } failure)
                     {
                         provider.Health.OnFailure(failure, _time.GetUtcNow());
                         cost = Charge(activity, caller, provider, request, received, attempts);
@@ -341,7 +341,7 @@ public sealed partial class ProviderRouter : IChatClient
                         RecordAttempt(provider, "ok", elapsed);
                         return (provider, result, attempts, timeout);
                     }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested) is { } classified)
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } classified)
                     {
                         timeout.Dispose();
                         failure = classified;

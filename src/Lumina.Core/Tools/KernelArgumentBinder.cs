@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Lumina.Abstractions;
 using Microsoft.SemanticKernel;
@@ -58,6 +59,13 @@ internal static class KernelArgumentBinder
 
     private static object? Convert(KernelParameterMetadata parameter, JsonElement value, string displayName)
     {
+        if (JsonText.HasUnpairedSurrogate(JsonMarshal.GetRawUtf8Value(value)))
+        {
+            // Reading it would throw deep in the kernel ("An error occurred"); the caller learns which argument it is.
+            throw new LuminaArgumentException(
+                $"The argument '{parameter.Name}' of '{displayName}' is not text: it has an escaped UTF-16 surrogate (\\uD800-\\uDFFF) without its pair{Hint(parameter)}.");
+        }
+
         var type = parameter.ParameterType;
         if (type is null || type == typeof(string))
         {
