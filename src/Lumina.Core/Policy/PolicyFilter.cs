@@ -78,7 +78,7 @@ internal sealed partial class PolicyFilter(
 
         if (settings.MaxResultBytes > 0 && function.UnderlyingMethod?.DeclaringType != typeof(PolicyPlugin))
         {
-            CapResult(invocation, settings, call.Caller.Id, keep: settings.KeepsOversizeResults && !inner);
+            CapResult(invocation, settings, call.Caller.Id, keep: settings.KeepsOversizeResults && !inner && !ServedAsContent(function));
         }
     }
 
@@ -166,6 +166,14 @@ internal sealed partial class PolicyFilter(
         metadata[CappedResult.MetadataKey] = cap;
         return new FunctionResult(invocation.Function, value, invocation.Result.Culture, metadata);
     }
+
+    /// <summary>
+    /// Whether the function is served as a prompt or a resource: what it returns becomes prompt messages or resource
+    /// contents, which a note with a link is not, so its oversize result is always truncated (text every reader takes).
+    /// </summary>
+    private static bool ServedAsContent(KernelFunction function) =>
+        function.UnderlyingMethod is { } method
+        && (method.IsDefined(typeof(LuminaPromptAttribute), inherit: false) || method.IsDefined(typeof(LuminaResourceAttribute), inherit: false));
 
     private LuminaPolicyException Refuse(string reason, LuminaCaller caller, string tool, string message)
     {

@@ -187,6 +187,51 @@ public sealed class PolicyFilterTests
         result.GetValue<object>().Should().BeOfType<VaultDump>();
     }
 
+    [Fact]
+    public async Task OversizeResult_Truncated_CarriesItsCapForTypedReaders()
+    {
+        using var services = Build(new() { ["Lumina:Policy:MaxResultBytes"] = "1024" });
+        var kernel = services.GetRequiredService<Kernel>();
+
+        var result = await kernel.InvokeAsync("vault", "dump", new() { ["count"] = 200 });
+
+        var cap = CappedResult.Of(result);
+        cap.Should().NotBeNull("the result is no longer a VaultDump, and its readers must be able to tell");
+        cap!.Action.Should().Be("truncate");
+        cap.MaxBytes.Should().Be(1024);
+        cap.Bytes.Should().BeGreaterThan(1024);
+        cap.Uri.Should().BeNull();
+        result.GetValue<object>().Should().Be(cap.Text);
+        cap.Text.Should().Contain("[truncated: ");
+        CappedResult.Of(await kernel.InvokeAsync("vault", "dump", new() { ["count"] = 2 })).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task OversizeResult_Kept_CarriesItsLink_ButPromptsAndResourcesAreTruncated()
+    {
+        using var services = Build(new() { ["Lumina:Policy:MaxResultBytes"] = "1024", ["Lumina:Policy:OversizeResults"] = "resource" });
+        var kernel = services.GetRequiredService<Kernel>();
+
+        FunctionResult tool, prompt, resource;
+        using (services.GetRequiredService<ILuminaCallContextAccessor>().Push(new LuminaCallContext(s_http)))
+        {
+            tool = await kernel.InvokeAsync("vault", "dump", new() { ["count"] = 200 });
+            prompt = await kernel.InvokeAsync("vault", "brief", new() { ["count"] = 200 });
+            resource = await kernel.InvokeAsync("vault", "page", new() { ["count"] = 200 });
+        }
+
+        var kept = CappedResult.Of(tool)!;
+        kept.Action.Should().Be("resource");
+        kept.Retention.Should().Be(TimeSpan.FromMinutes(5));
+        services.GetRequiredService<PolicyResultStore>().Find(s_http.Id, kept.Id!).Should().Contain("item 199");
+        tool.GetValue<object>().Should().BeOfType<LuminaResult>();
+        foreach (var content in new[] { prompt, resource })
+        {
+            CappedResult.Of(content)!.Action.Should().Be("truncate", "a prompt's messages and a resource's contents cannot be a link");
+            content.GetValue<object>().Should().BeOfType<string>().Which.Should().Contain("[truncated: ");
+        }
+    }
+
     [Theory]
     [InlineData("Lumina:Policy:Risk:files.delete", "harmless", "Lumina:Policy:Risk:files.delete 'harmless' is not a risk")]
     [InlineData("Lumina:Policy:RateLimit:PermitsPerMinute", "-1", "Lumina:Policy:RateLimit:PermitsPerMinute must be 0")]
@@ -287,6 +332,14 @@ public sealed class VaultPlugin(VaultState state)
 
     [KernelFunction("dump"), Description("Many items.")]
     public VaultDump Dump(int count) => new([.. Enumerable.Range(0, count).Select(i => $"item {i}")]);
+
+    [KernelFunction("brief"), Description("A long prompt.")]
+    [LuminaPrompt]
+    public string Brief(int count) => string.Join('\n', Enumerable.Range(0, count).Select(i => $"line {i}"));
+
+    [KernelFunction("page"), Description("A long resource.")]
+    [LuminaResource("vault://page/{count}")]
+    public string Page(int count) => string.Join('\n', Enumerable.Range(0, count).Select(i => $"line {i}"));
 
     [KernelFunction("tour"), Description("Peeks three times.")]
     [LuminaTool(ReadOnly = true)]
