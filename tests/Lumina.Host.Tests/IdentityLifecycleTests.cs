@@ -150,6 +150,31 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
         reopened.Status.Should().Be(HttpStatusCode.OK, "a closed session frees its place");
     }
 
+    [Fact]
+    public async Task AUserStoredWithAReservedName_IsNamedInTheLogAtStart_AndCannotSignIn()
+    {
+        // A store from before names were reserved, holding a user named 'local' (whose memory would be the stdio caller's).
+        using var data = new TempDirectory();
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={data.Combine("auth.db")};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE users(username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);"
+                + "INSERT INTO users VALUES('local', 'admin', $h, 0);";
+            command.Parameters.AddWithValue("$h", Lumina.Core.Auth.PasswordHasher.Hash(HttpAuth.Password, 1_000));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, $"--Lumina:DataDirectory={data.Path}");
+        _hosts.Add(host);
+        var warning = await host.WaitForLogLineAsync(l => l.Contains("The user 'local' has a reserved name", StringComparison.Ordinal)).WaitAsync(s_bound);
+        using var token = await HttpAuth.PostTokenAsync(_http, host, [new("grant_type", "password"), new("username", "local"), new("password", HttpAuth.Password)]);
+
+        warning.Should().Contain("cannot sign in").And.Contain("lumina users remove local");
+        token.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await token.Content.ReadAsStringAsync()).Should().Contain("reserved name");
+    }
+
     private async Task<(HttpHost Issuing, HttpHost Checking, string[] Cli)> StartAsync(string store, params string[] more)
     {
         string[] common = [HttpAuth.SigningKeyArgument, "--Lumina:Auth:IdentityCacheDuration=00:00:01", .. more];

@@ -37,7 +37,14 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         {
             // A store made before users had ids: its users keep their names as ids (NULL reads as the name).
             command.CommandText = "ALTER TABLE users ADD COLUMN id TEXT";
-            command.ExecuteNonQuery();
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process (the CLI, a second host) added it first.
+            }
         }
     }
 

@@ -28,6 +28,7 @@ internal static class HttpAuthentication
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<CallerCheck>();
         services.AddSingleton<SessionQuota>();
+        services.AddHostedService<ReservedUsersWarning>();
         services.AddSingleton<TokenEndpoint>();
 
         services.AddAuthentication(SelectorScheme)
