@@ -19,9 +19,11 @@ internal static class AdminCommands
         Users and API keys (the same configuration as the server, e.g. --Lumina:DataDirectory=/srv/lumina):
           lumina users add <name> --role <admin|user|guest> [--password-stdin]
                                         add a user; the password is read from stdin with --password-stdin,
-                                        otherwise asked for without echo (never give it as an argument)
+                                        otherwise asked for without echo (never give it as an argument);
+                                        'local' and 'anonymous' are reserved
           lumina users list             list users and their roles
-          lumina users remove <name>    remove a user (their API keys are revoked)
+          lumina users remove <name>    remove a user (their API keys are revoked, their tokens refused; a new
+                                        user of the same name starts with empty memory)
           lumina users set-role <name> <role>
           lumina keys create <owner> [--role <role>] [--expires 30d|12h|2w|2026-12-31]
                                         create an API key; it is printed once, on stdout, and never again
@@ -91,7 +93,8 @@ internal static class AdminCommands
             {
                 var name = call.Argument(0, "users add <name> --role <role>");
                 var role = call.Option("--role") ?? throw new UsageException("users add needs --role <admin|user|guest>.");
-                // The role is checked before the password is asked for, so a typo does not cost a prompt.
+                // The name and role are checked before the password is asked for, so a typo does not cost a prompt.
+                ReservedUserNames.ThrowIfReserved(name);
                 LuminaRoles.Normalize(role);
                 var password = await ReadPasswordAsync(call, input, error).ConfigureAwait(false);
                 var user = await store.AddUserAsync(name, password, role, cancellationToken).ConfigureAwait(false);

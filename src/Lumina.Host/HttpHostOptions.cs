@@ -24,6 +24,14 @@ public sealed class HttpHostOptions
     /// <value>The default value is 10 minutes.</value>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How many sessions one caller may have open at once; a new session past it gets 429. A caller is an authenticated
+    /// user (by id), or — without credentials — a client address. This keeps one caller from filling
+    /// <see cref="MaxIdleSessions"/> and so pushing out other callers' idle sessions.
+    /// </summary>
+    /// <value>The default value is 32.</value>
+    public int MaxSessionsPerIdentity { get; set; } = 32;
+
     /// <summary>How many idle sessions are kept at most; the oldest go first.</summary>
     /// <value>The default value is 1000.</value>
     public int MaxIdleSessions { get; set; } = 1000;

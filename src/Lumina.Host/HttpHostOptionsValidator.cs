@@ -22,6 +22,11 @@ internal sealed class HttpHostOptionsValidator : IValidateOptions<HttpHostOption
             errors.Add("Lumina:Http:MaxIdleSessions must be at least 1.");
         }
 
+        if (options.MaxSessionsPerIdentity < 1)
+        {
+            errors.Add("Lumina:Http:MaxSessionsPerIdentity must be at least 1.");
+        }
+
         if (options.EventRetention <= TimeSpan.Zero || options.MaxEventStoreBytes < 1024 * 1024)
         {
             errors.Add("Lumina:Http:EventRetention must be positive and Lumina:Http:MaxEventStoreBytes at least 1 MiB.");

@@ -184,6 +184,7 @@ internal static partial class LuminaProgram
         app.UseMiddleware<ProtocolVersionMiddleware>(new PathString("/mcp"));
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<SessionQuota.Middleware>(new PathString("/mcp"));
         app.MapLuminaHttpAuth();
         app.MapMcp("/mcp").RequireAuthorization(HttpAuthentication.Policy);
         app.MapLuminaHttpApi();
@@ -210,7 +211,7 @@ internal static partial class LuminaProgram
     private static partial void LogExternalAuth(ILogger logger, string authority, string audience);
 
     private static Task RunSessionAsync(HttpContext context, ModelContextProtocol.Server.McpServer server, CancellationToken cancellationToken) =>
-        LuminaMcpSessions.RunAsync(server, context.RequestServices, cancellationToken);
+        context.RequestServices.GetRequiredService<SessionQuota>().RunAsync(context, server, cancellationToken);
 
     internal static void ConfigureLogging(ILoggingBuilder logging)
     {

@@ -47,6 +47,8 @@ public sealed partial class AuthCommandTests : IDisposable
     [InlineData(null, new[] { "users", "add", "bob", "--role", "user", "--password", Password }, "never given as an argument")]
     [InlineData(null, new[] { "users", "add", "bob", "--role", "user", "--password=" + Password }, "never given as an argument")]
     [InlineData(null, new[] { "users", "add", "bob" }, "--role")]
+    [InlineData(Password, new[] { "users", "add", "local", "--role", "user", "--password-stdin" }, "'local' is a reserved name")]
+    [InlineData(Password, new[] { "users", "add", "Anonymous", "--role", "admin", "--password-stdin" }, "'anonymous' is a reserved name")]
     [InlineData(null, new[] { "users", "remove", "nobody" }, "There is no user 'nobody'.")]
     [InlineData(null, new[] { "users", "set-role", "nobody", "user" }, "There is no user 'nobody'.")]
     [InlineData(null, new[] { "users", "frobnicate" }, "unknown command 'users frobnicate'")]

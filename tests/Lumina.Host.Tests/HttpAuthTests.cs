@@ -13,12 +13,14 @@ public sealed class HttpAuthTests : IAsyncLifetime
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
     private readonly HttpClient _http = new();
     private HttpHost _host = null!;
+    private string _aliceId = null!;
 
     public async Task InitializeAsync()
     {
         // Failures from this test's many refusals all come from 127.0.0.1: the per-client lockout has its own test.
         _host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, "--Lumina:Auth:Lockout:MaxFailuresPerClient=1000");
         await HttpAuth.AddUserAsync(_host.DataDirectory, "alice", "user");
+        _aliceId = HttpAuth.Payload(await HttpAuth.PasswordTokenAsync(_http, _host, "alice"))["sub"]!.GetValue<string>();
     }
 
     public async Task DisposeAsync()
@@ -43,7 +45,8 @@ public sealed class HttpAuthTests : IAsyncLifetime
         var claims = HttpAuth.Payload(token);
         claims["aud"]!.GetValue<string>().Should().Be(_host.McpEndpoint.AbsoluteUri);
         claims["iss"]!.GetValue<string>().Should().Be(_host.BaseAddress.GetLeftPart(UriPartial.Authority));
-        claims["sub"]!.GetValue<string>().Should().Be("alice");
+        claims["sub"]!.GetValue<string>().Should().MatchRegex("^alice~[0-9a-f]{12}$", "the subject is the user's id, new for each user of the name");
+        claims["name"]!.GetValue<string>().Should().Be("alice");
         claims["role"]!.GetValue<string>().Should().Be("user");
         (claims["exp"]!.GetValue<long>() - claims["iat"]!.GetValue<long>()).Should().Be(900);
         result.IsError.Should().NotBe(true, "a user may write");
@@ -62,7 +65,7 @@ public sealed class HttpAuthTests : IAsyncLifetime
         form.StatusCode.Should().Be(HttpStatusCode.OK);
         basic.StatusCode.Should().Be(HttpStatusCode.OK);
         var claims = HttpAuth.Payload(JsonNode.Parse(await basic.Content.ReadAsStringAsync())!["access_token"]!.GetValue<string>());
-        claims["sub"]!.GetValue<string>().Should().Be("alice");
+        claims["sub"]!.GetValue<string>().Should().Be(_aliceId);
         claims["role"]!.GetValue<string>().Should().Be("guest");
         claims["key_id"]!.GetValue<string>().Should().Be(id);
         wrongId.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
@@ -101,13 +104,13 @@ public sealed class HttpAuthTests : IAsyncLifetime
     public async Task BadBearerTokens_Get401_WithInvalidTokenAndTheResourceMetadata(string defect, string description)
     {
         var now = DateTimeOffset.UtcNow;
-        var claims = HttpAuth.Claims(_host, now, now.AddMinutes(5));
+        var claims = AliceClaims(now, now.AddMinutes(5));
         var key = HttpAuth.SigningKey;
         switch (defect)
         {
             case "expired":
                 // Past the 30-second clock skew.
-                claims = HttpAuth.Claims(_host, now.AddMinutes(-20), now.AddMinutes(-5));
+                claims = AliceClaims(now.AddMinutes(-20), now.AddMinutes(-5));
                 break;
             case "audience":
                 claims["aud"] = "http://127.0.0.1:1/mcp";
@@ -124,7 +127,7 @@ public sealed class HttpAuthTests : IAsyncLifetime
         }
 
         var token = defect == "garbage" ? "not.a.jwt" : HttpAuth.Sign(claims, key);
-        var control = HttpAuth.Sign(HttpAuth.Claims(_host, now, now.AddMinutes(5)), HttpAuth.SigningKey);
+        var control = HttpAuth.Sign(AliceClaims(now, now.AddMinutes(5)), HttpAuth.SigningKey);
 
         using var refused = await PostMcpAsync(token);
         using var accepted = await PostMcpAsync(control);
@@ -217,6 +220,48 @@ public sealed class HttpAuthTests : IAsyncLifetime
 
         rebound.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         direct.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData("mallory", null, "no longer exists")]
+    [InlineData("alice", "alice", "no longer exists")]
+    [InlineData("local", "local", "reserved name")]
+    [InlineData("anonymous", "anonymous", "reserved name")]
+    public async Task WellSignedTokens_ForNoCurrentUserOrAReservedName_Get401(string name, string? subject, string description)
+    {
+        // Signed with the host's own key, so only the check against the store can refuse them: a user who does not
+        // exist, a subject that is not the current user of the name (alice's id is alice~…), a reserved identity.
+        var now = DateTimeOffset.UtcNow;
+        var claims = HttpAuth.Claims(_host, now, now.AddMinutes(5), role: "admin");
+        claims["name"] = name;
+        claims["sub"] = subject ?? name;
+
+        using var refused = await PostMcpAsync(HttpAuth.Sign(claims, HttpAuth.SigningKey));
+
+        refused.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        refused.Headers.WwwAuthenticate.ToString().Should().Contain("error=\"invalid_token\"").And.Contain(description);
+    }
+
+    [Theory]
+    [InlineData("local")]
+    [InlineData("ANONYMOUS")]
+    public async Task PasswordGrant_ForAReservedName_IsRefusedBeforeAnyCheck(string name)
+    {
+        using var response = await HttpAuth.PostTokenAsync(_http, _host, [new("grant_type", "password"), new("username", name), new("password", HttpAuth.Password)]);
+        var line = await _host.WaitForLogLineAsync(l => l.Contains($"Refused a caller named '{name.ToLowerInvariant()}'", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("invalid_grant").And.Contain("reserved name");
+        line.Should().Contain("reserved");
+    }
+
+    /// <summary>The claims of a token the host would issue to alice (her id as the subject).</summary>
+    private JsonObject AliceClaims(DateTimeOffset issuedAt, DateTimeOffset expires)
+    {
+        var claims = HttpAuth.Claims(_host, issuedAt, expires);
+        claims["sub"] = _aliceId;
+        claims["name"] = "alice";
+        return claims;
     }
 
     private async Task<HttpResponseMessage> PostMcpAsync(string? token, string? host = null)

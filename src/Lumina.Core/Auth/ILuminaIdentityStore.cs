@@ -1,9 +1,15 @@
 namespace Lumina.Core.Auth;
 
-/// <summary>A user: a name, a role and (never shown) a password hash.</summary>
+/// <summary>A user: a name, a role, a stable id and (never shown) a password hash.</summary>
 /// <param name="Username">The name, lower-case.</param>
 /// <param name="Role">One of <see cref="LuminaRoles.All"/>.</param>
-public sealed record LuminaUser(string Username, string Role, DateTimeOffset CreatedAt);
+/// <param name="Id">
+/// What the user's calls are known by (<c>LuminaCaller.Id</c>, which keys memory, conversations, budgets and audit):
+/// <c>name~</c> and 12 random hex digits, new each time a user of the name is added, so a removed user's state is never
+/// inherited by a later user of the same name, and never equal to a name. A user stored before ids existed keeps the
+/// name as its id (and so keeps its memory).
+/// </param>
+public sealed record LuminaUser(string Username, string Role, DateTimeOffset CreatedAt, string Id);
 
 /// <summary>An API key as stored: everything but the key itself, which only its SHA-256 hash represents.</summary>
 /// <param name="Id">A short public identifier, used to list and revoke the key.</param>
@@ -55,6 +61,9 @@ public interface ILuminaIdentityStore
     /// <exception cref="LuminaIdentityException">There is no such user, the role is unknown, or the expiry is not in the future.</exception>
     Task<CreatedApiKey> CreateKeyAsync(string owner, string? role = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The key with the id <paramref name="id"/> (revoked and expired keys too), or <see langword="null"/>.</summary>
+    Task<LuminaApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default);
+
     /// <summary>Every key (never the key itself), oldest first.</summary>
     Task<IReadOnlyList<LuminaApiKey>> ListKeysAsync(CancellationToken cancellationToken = default);
 
@@ -65,4 +74,18 @@ public interface ILuminaIdentityStore
     /// <summary>The key <paramref name="secret"/> is, when it is valid.</summary>
     /// <exception cref="LuminaIdentityException">The key is unknown, revoked or expired.</exception>
     Task<LuminaApiKey> VerifyKeyAsync(string secret, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reserves one sign-in attempt for <paramref name="key"/> (a user name or a client address) before its password or
+    /// key is checked, atomically across every host sharing the store: at most <see cref="SignInLimit.MaxAttempts"/>
+    /// attempts are granted per window however many arrive at once, and reaching the limit locks the key out for
+    /// <see cref="SignInLimit.Duration"/>. An attempt that is not given back with <see cref="ReleaseSignInAsync"/> counts as a failure.
+    /// </summary>
+    Task<SignInAttempt> ReserveSignInAsync(string key, SignInLimit limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gives back an attempt reserved with <see cref="ReserveSignInAsync"/> that did not fail (lifting a lockout it
+    /// caused), or — with <paramref name="forget"/> — forgets every attempt of <paramref name="key"/> (a user's successful sign-in).
+    /// </summary>
+    Task ReleaseSignInAsync(string key, SignInLimit limit, bool forget, CancellationToken cancellationToken = default);
 }

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Lumina.Core.Auth;
 
 /// <summary>The checks both identity stores apply, so they refuse the same things with the same words.</summary>
@@ -17,6 +19,47 @@ internal static class IdentityRules
         }
 
         return name;
+    }
+
+    /// <summary>The name of a user being added: a valid name that is not reserved.</summary>
+    public static string NewUsername(string? username)
+    {
+        var name = Username(username);
+        ReservedUserNames.ThrowIfReserved(name);
+        return name;
+    }
+
+    /// <summary>A new id for a user being added (see <see cref="LuminaUser.Id"/>).</summary>
+    public static string NewUserId(string name) => name + "~" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    /// <summary>
+    /// The next state of a sign-in record when an attempt is reserved at <paramref name="now"/> (Unix milliseconds): both
+    /// stores apply this, the SQLite one in a transaction; the Redis script mirrors it.
+    /// </summary>
+    public static (SignInAttempt Attempt, SignInState State) Reserve(SignInState? current, SignInLimit limit, long now)
+    {
+        var state = current ?? new SignInState(0, now, 0);
+        if (state.LockedUntil > now)
+        {
+            return (new SignInAttempt(false, state.Attempts, TimeSpan.FromMilliseconds(state.LockedUntil - now)), state);
+        }
+
+        if (state.LockedUntil > 0 || now - state.FirstAt > (long)limit.Window.TotalMilliseconds)
+        {
+            // A lockout that ended, or a window that passed: counting starts again.
+            state = new SignInState(0, now, 0);
+        }
+
+        var attempts = state.Attempts + 1;
+        var lockedUntil = attempts >= limit.MaxAttempts ? now + (long)limit.Duration.TotalMilliseconds : 0;
+        return (new SignInAttempt(true, attempts, TimeSpan.Zero), new SignInState(attempts, state.FirstAt, lockedUntil));
+    }
+
+    /// <summary>The next state when a reserved attempt is given back: one fewer, and no lockout below the limit.</summary>
+    public static SignInState Release(SignInState state, SignInLimit limit)
+    {
+        var attempts = Math.Max(0, state.Attempts - 1);
+        return new SignInState(attempts, state.FirstAt, attempts < limit.MaxAttempts ? 0 : state.LockedUntil);
     }
 
     public static void Password(string? password, string username, LuminaAuthOptions options)
@@ -61,4 +104,11 @@ internal static class IdentityRules
     public static LuminaIdentityException DuplicateUser(string username) => new($"A user named '{username}' already exists.");
 
     public static LuminaIdentityException UnknownKey(string id) => new($"There is no API key '{id}'.");
+}
+
+/// <summary>A sign-in record as the stores keep it (times in Unix milliseconds; <paramref name="LockedUntil"/> 0 when not locked).</summary>
+internal sealed record SignInState(int Attempts, long FirstAt, long LockedUntil)
+{
+    /// <summary>When the record may be dropped (Unix milliseconds).</summary>
+    public long ExpiresAt(SignInLimit limit) => Math.Max(FirstAt + (long)limit.Window.TotalMilliseconds, LockedUntil);
 }

@@ -40,6 +40,28 @@ public static class LuminaRoles
     public static string Normalize(string? role) =>
         IsKnown(role) ? role!.ToLowerInvariant() : throw new LuminaIdentityException($"Unknown role '{role}': use one of {string.Join(", ", All)}.");
 
+    /// <summary>
+    /// The weaker of two roles, e.g. an API key's role capped by its owner's current role. An unknown role is weaker
+    /// than any known one (it grants nothing).
+    /// </summary>
+    public static string Weaker(string first, string second)
+    {
+        static int Rank(string role)
+        {
+            for (var i = 0; i < All.Count; i++)
+            {
+                if (string.Equals(All[i], role, StringComparison.OrdinalIgnoreCase))
+                {
+                    return i;
+                }
+            }
+
+            return int.MaxValue;
+        }
+
+        return Rank(first) >= Rank(second) ? first : second;
+    }
+
     /// <summary>The lower-case name of a permission, as configuration and messages spell it.</summary>
     public static string Name(LuminaPermission permission) => permission switch
     {

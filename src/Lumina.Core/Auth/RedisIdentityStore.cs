@@ -48,6 +48,7 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
     private readonly RedisKey _users;
     private readonly RedisKey _keys;
     private readonly RedisKey _keyHashes;
+    private readonly string _signIns;
 
     public RedisIdentityStore(IConnectionMultiplexer redis, string keyPrefix, LuminaAuthOptions options, TimeProvider time)
     {
@@ -58,16 +59,17 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
         _users = $"{keyPrefix}:{{auth}}:users";
         _keys = $"{keyPrefix}:{{auth}}:keys";
         _keyHashes = $"{keyPrefix}:{{auth}}:key-hashes";
+        _signIns = $"{keyPrefix}:{{auth}}:sign-in:";
     }
 
     private IDatabase Db => _redis.GetDatabase();
 
     public async Task<LuminaUser> AddUserAsync(string username, string password, string role, CancellationToken cancellationToken = default)
     {
-        var name = IdentityRules.Username(username);
+        var name = IdentityRules.NewUsername(username);
         var canonicalRole = LuminaRoles.Normalize(role);
         IdentityRules.Password(password, name, _options);
-        var stored = new StoredUser(canonicalRole, PasswordHasher.Hash(password, _options.PasswordIterations), Now());
+        var stored = new StoredUser(canonicalRole, PasswordHasher.Hash(password, _options.PasswordIterations), Now(), IdentityRules.NewUserId(name));
         if (!await Db.HashSetAsync(_users, name, JsonSerializer.Serialize(stored, s_json), When.NotExists).ConfigureAwait(false))
         {
             throw IdentityRules.DuplicateUser(name);
@@ -145,6 +147,13 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
         return created == 0 ? throw IdentityRules.UnknownUser(name) : new CreatedApiKey(stored.ToKey(id), secret);
     }
 
+    public async Task<LuminaApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var keyId = IdentityRules.KeyId(id);
+        var value = await Db.HashGetAsync(_keys, keyId).ConfigureAwait(false);
+        return value.IsNull ? null : Parse<StoredKey>(value).ToKey(keyId);
+    }
+
     public async Task<IReadOnlyList<LuminaApiKey>> ListKeysAsync(CancellationToken cancellationToken = default)
     {
         var entries = await Db.HashGetAllAsync(_keys).ConfigureAwait(false);
@@ -183,6 +192,69 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
         return IdentityRules.Usable(key, Now());
     }
 
+    public async Task<SignInAttempt> ReserveSignInAsync(string key, SignInLimit limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(limit);
+        SignInAttempt? attempt = null;
+        await UpdateSignInAsync(key, limit, current =>
+        {
+            var (granted, next) = IdentityRules.Reserve(current, limit, _time.GetUtcNow().ToUnixTimeMilliseconds());
+            attempt = granted;
+            return granted.Granted ? next : null;
+        }, cancellationToken).ConfigureAwait(false);
+        return attempt!;
+    }
+
+    public Task ReleaseSignInAsync(string key, SignInLimit limit, bool forget, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(limit);
+        return forget
+            ? Db.KeyDeleteAsync(_signIns + key)
+            : UpdateSignInAsync(key, limit, current => current is null ? null : IdentityRules.Release(current, limit), cancellationToken);
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to a sign-in record atomically: the write happens only if the record is still
+    /// the one read (a transaction conditioned on its value), else it is read again and the change re-applied.
+    /// <paramref name="change"/> returns <see langword="null"/> to leave the record as it is.
+    /// </summary>
+    private async Task UpdateSignInAsync(string key, SignInLimit limit, Func<SignInState?, SignInState?> change, CancellationToken cancellationToken)
+    {
+        RedisKey redisKey = _signIns + key;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var value = await Db.StringGetAsync(redisKey).ConfigureAwait(false);
+            var current = value.IsNull ? null : ParseSignIn(value!);
+            if (change(current) is not { } next)
+            {
+                return;
+            }
+
+            var transaction = Db.CreateTransaction();
+            transaction.AddCondition(value.IsNull ? Condition.KeyNotExists(redisKey) : Condition.StringEqual(redisKey, value));
+            var ttl = TimeSpan.FromMilliseconds(Math.Max(1, next.ExpiresAt(limit) - _time.GetUtcNow().ToUnixTimeMilliseconds()));
+            _ = transaction.StringSetAsync(redisKey, FormattableString.Invariant($"{next.Attempts}:{next.FirstAt}:{next.LockedUntil}"), ttl);
+            if (await transaction.ExecuteAsync().ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    private static SignInState ParseSignIn(string value)
+    {
+        var parts = value.Split(':');
+        return parts.Length == 3
+            && int.TryParse(parts[0], System.Globalization.CultureInfo.InvariantCulture, out var attempts)
+            && long.TryParse(parts[1], System.Globalization.CultureInfo.InvariantCulture, out var first)
+            && long.TryParse(parts[2], System.Globalization.CultureInfo.InvariantCulture, out var locked)
+            ? new SignInState(attempts, first, locked)
+            : throw new InvalidDataException("A sign-in record in Redis is malformed.");
+    }
+
     private async Task<StoredUser?> ReadUserAsync(string name)
     {
         var value = await Db.HashGetAsync(_users, name).ConfigureAwait(false);
@@ -200,9 +272,10 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
     private static T Parse<T>(RedisValue value) =>
         JsonSerializer.Deserialize<T>((string)value!, s_json) ?? throw new InvalidDataException("An identity record in Redis is empty.");
 
-    private sealed record StoredUser(string Role, string PasswordHash, DateTimeOffset CreatedAt)
+    /// <param name="Id">Absent from users stored before ids existed: they keep their names as ids.</param>
+    private sealed record StoredUser(string Role, string PasswordHash, DateTimeOffset CreatedAt, string? Id = null)
     {
-        public LuminaUser ToUser(string name) => new(name, Role, CreatedAt);
+        public LuminaUser ToUser(string name) => new(name, Role, CreatedAt, Id ?? name);
     }
 
     private sealed record StoredKey(string Owner, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string Hash)

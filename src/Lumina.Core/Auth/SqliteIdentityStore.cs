@@ -8,8 +8,10 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
 {
     private const string Schema = """
         PRAGMA journal_mode=WAL;
-        CREATE TABLE IF NOT EXISTS users(username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS users(username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, id TEXT);
         CREATE TABLE IF NOT EXISTS api_keys(id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE, owner TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0);
+        CREATE TABLE IF NOT EXISTS sign_ins(key TEXT PRIMARY KEY, attempts INTEGER NOT NULL, first_at INTEGER NOT NULL, locked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+        CREATE INDEX IF NOT EXISTS sign_ins_expiry ON sign_ins(expires_at);
         """;
 
     private const string KeyColumns = "id, owner, role, created_at, expires_at, revoked";
@@ -30,20 +32,34 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         using var command = connection.CreateCommand();
         command.CommandText = Schema;
         command.ExecuteNonQuery();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name='id'";
+        if ((long)command.ExecuteScalar()! == 0)
+        {
+            // A store made before users had ids: its users keep their names as ids (NULL reads as the name).
+            command.CommandText = "ALTER TABLE users ADD COLUMN id TEXT";
+            try
+            {
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
+            {
+                // Another process (the CLI, a second host) added it first.
+            }
+        }
     }
 
     public async Task<LuminaUser> AddUserAsync(string username, string password, string role, CancellationToken cancellationToken = default)
     {
-        var name = IdentityRules.Username(username);
+        var name = IdentityRules.NewUsername(username);
         var canonicalRole = LuminaRoles.Normalize(role);
         IdentityRules.Password(password, name, _options);
-        var user = new LuminaUser(name, canonicalRole, Now());
+        var user = new LuminaUser(name, canonicalRole, Now(), IdentityRules.NewUserId(name));
         var hash = PasswordHasher.Hash(password, _options.PasswordIterations);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await ExecuteAsync(connection, "INSERT INTO users(username, role, password_hash, created_at) VALUES($u, $r, $h, $c)", cancellationToken,
-                ("$u", name), ("$r", canonicalRole), ("$h", hash), ("$c", user.CreatedAt.ToUnixTimeMilliseconds())).ConfigureAwait(false);
+            await ExecuteAsync(connection, "INSERT INTO users(username, role, password_hash, created_at, id) VALUES($u, $r, $h, $c, $id)", cancellationToken,
+                ("$u", name), ("$r", canonicalRole), ("$h", hash), ("$c", user.CreatedAt.ToUnixTimeMilliseconds()), ("$id", user.Id)).ConfigureAwait(false);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
         {
@@ -138,6 +154,13 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         return new CreatedApiKey(key, secret);
     }
 
+    public async Task<LuminaApiKey?> GetKeyAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var keyId = IdentityRules.KeyId(id);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        return (await ReadKeysAsync(connection, "WHERE id=$id", cancellationToken, ("$id", keyId)).ConfigureAwait(false)).FirstOrDefault()?.Key;
+    }
+
     public async Task<IReadOnlyList<LuminaApiKey>> ListKeysAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -169,6 +192,56 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         return IdentityRules.Usable(key, Now());
     }
 
+    public async Task<SignInAttempt> ReserveSignInAsync(string key, SignInLimit limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(limit);
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        // BEGIN IMMEDIATE: the write lock is taken before the read, so concurrent reservations (from any process) queue.
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await ExecuteAsync(connection, "DELETE FROM sign_ins WHERE expires_at <= $now", cancellationToken, ("$now", now)).ConfigureAwait(false);
+        var (attempt, state) = IdentityRules.Reserve(await ReadSignInAsync(connection, key, cancellationToken).ConfigureAwait(false), limit, now);
+        if (attempt.Granted)
+        {
+            await WriteSignInAsync(connection, key, state, limit, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return attempt;
+    }
+
+    public async Task ReleaseSignInAsync(string key, SignInLimit limit, bool forget, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(limit);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        if (forget)
+        {
+            await ExecuteAsync(connection, "DELETE FROM sign_ins WHERE key=$k", cancellationToken, ("$k", key)).ConfigureAwait(false);
+        }
+        else if (await ReadSignInAsync(connection, key, cancellationToken).ConfigureAwait(false) is { } state)
+        {
+            await WriteSignInAsync(connection, key, IdentityRules.Release(state, limit), limit, cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<SignInState?> ReadSignInAsync(SqliteConnection connection, string key, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, "SELECT attempts, first_at, locked_until FROM sign_ins WHERE key=$k", [("$k", key)]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new SignInState(reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2))
+            : null;
+    }
+
+    private static Task<int> WriteSignInAsync(SqliteConnection connection, string key, SignInState state, SignInLimit limit, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, "INSERT OR REPLACE INTO sign_ins(key, attempts, first_at, locked_until, expires_at) VALUES($k, $a, $f, $l, $e)", cancellationToken,
+            ("$k", key), ("$a", state.Attempts), ("$f", state.FirstAt), ("$l", state.LockedUntil), ("$e", state.ExpiresAt(limit)));
+
     private DateTimeOffset Now()
     {
         // Stored to the millisecond: what a caller gets back equals what a later read returns.
@@ -191,12 +264,14 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
 
     private static async Task<List<StoredUser>> ReadUsersAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await using var command = Command(connection, "SELECT username, role, created_at, password_hash FROM users " + tail, parameters);
+        await using var command = Command(connection, "SELECT username, role, created_at, password_hash, id FROM users " + tail, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var users = new List<StoredUser>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            users.Add(new StoredUser(new LuminaUser(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))), reader.GetString(3)));
+            var name = reader.GetString(0);
+            var id = reader.IsDBNull(4) ? name : reader.GetString(4);
+            users.Add(new StoredUser(new LuminaUser(name, reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), id), reader.GetString(3)));
         }
 
         return users;

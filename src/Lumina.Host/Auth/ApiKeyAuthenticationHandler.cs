@@ -8,13 +8,15 @@ namespace Lumina.Host.Auth;
 
 /// <summary>
 /// Accepts an API key sent directly as <c>Authorization: Bearer lum_…</c>, checked against the identity store on every
-/// request, so revoking a key takes effect at once.
+/// request, so revoking a key takes effect at once; the caller is the key's owner (by the owner's id), with the key's
+/// role capped by the owner's current role.
 /// </summary>
 internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     ILuminaIdentityStore store,
+    CallerCheck callers,
     TokenAuthority authority)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
@@ -38,16 +40,22 @@ internal sealed class ApiKeyAuthenticationHandler(
 
         var secret = Request.Headers.Authorization.ToString()[7..].Trim();
         LuminaApiKey key;
+        (LuminaUser Owner, string Role) caller;
         try
         {
             key = await store.VerifyKeyAsync(secret, Context.RequestAborted).ConfigureAwait(false);
+            caller = await callers.KeyOwnerAsync(key, Context.RequestAborted).ConfigureAwait(false);
         }
         catch (LuminaIdentityException ex)
         {
-            return AuthenticateResult.Fail(new ApiKeyRejectedException(ex.Message));
+            return AuthenticateResult.Fail(new CredentialRejectedException(ex.Message));
+        }
+        catch (CredentialRejectedException ex)
+        {
+            return AuthenticateResult.Fail(ex);
         }
 
-        var identity = new ClaimsIdentity(LuminaTokenClaims.For(key.Owner, key.Role, key.Id), SchemeName, LuminaTokenClaims.Name, LuminaTokenClaims.Role);
+        var identity = new ClaimsIdentity(LuminaTokenClaims.For(caller.Owner.Id, caller.Owner.Username, caller.Role, key.Id), SchemeName, LuminaTokenClaims.Name, LuminaTokenClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -48,10 +48,13 @@ internal static class BearerChallenge
         SecurityTokenInvalidIssuerException => "The token was issued by an issuer this server does not trust.",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException => "The token's signature is invalid.",
         SecurityTokenInvalidAlgorithmException => "The token is signed with an algorithm this server does not accept.",
-        ApiKeyRejectedException rejected => rejected.Message,
+        CredentialRejectedException rejected => rejected.Message,
         _ => "The token is malformed or invalid.",
     };
 }
 
-/// <summary>An API key sent as a bearer token was refused (unknown, revoked or expired).</summary>
-internal sealed class ApiKeyRejectedException(string message) : Exception(message);
+/// <summary>
+/// A credential was refused for a reason the identity store gave, in words safe to send back: an API key unknown, revoked
+/// or expired; a token whose user was removed (or replaced by a new user of the name) or whose key was revoked; a reserved name.
+/// </summary>
+internal sealed class CredentialRejectedException(string message) : Exception(message);

@@ -51,11 +51,23 @@ public sealed class HttpAuthOptions
     /// <value>The default value is <c>role</c>.</value>
     public string RoleClaim { get; set; } = "role";
 
+    /// <summary>
+    /// How long a user's or an API key's record, read from the identity store to check a request's token or key, is
+    /// reused. Every request is checked against the store: a removed user, a changed role or a revoked key takes effect
+    /// on every host sharing the store within this time. Zero reads the store on every request.
+    /// </summary>
+    /// <value>The default value is 5 seconds.</value>
+    public TimeSpan IdentityCacheDuration { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Brute-force protection of <c>POST /token</c>.</summary>
     public SignInLockoutOptions Lockout { get; set; } = new();
 }
 
-/// <summary>Settings of <c>Lumina:Auth:Lockout</c>: failed sign-ins are slowed, then locked out for a while.</summary>
+/// <summary>
+/// Settings of <c>Lumina:Auth:Lockout</c>: failed sign-ins are slowed, then locked out for a while. Attempts are counted
+/// in the identity store (shared by every host on Redis) and reserved before a password or key is checked, so however
+/// many guesses arrive at once, at most <see cref="MaxFailures"/> passwords of a user name are checked per window.
+/// </summary>
 public sealed class SignInLockoutOptions
 {
     /// <summary>Failures for one user name after which it is locked out.</summary>

@@ -31,6 +31,11 @@ internal sealed class HttpAuthOptionsValidator : IValidateOptions<HttpAuthOption
             errors.Add("Lumina:Auth:RoleClaim must not be empty.");
         }
 
+        if (options.IdentityCacheDuration < TimeSpan.Zero || options.IdentityCacheDuration > TimeSpan.FromMinutes(1))
+        {
+            errors.Add("Lumina:Auth:IdentityCacheDuration must be between 00:00:00 and 00:01:00.");
+        }
+
         var lockout = options.Lockout;
         if (lockout.MaxFailures < 1 || lockout.MaxFailuresPerClient < 1)
         {

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Lumina.Core.Auth;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -25,6 +26,9 @@ internal static class HttpAuthentication
         services.AddSingleton<IValidateOptions<HttpAuthOptions>, HttpAuthOptionsValidator>();
         services.AddSingleton<TokenAuthority>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<CallerCheck>();
+        services.AddSingleton<SessionQuota>();
+        services.AddHostedService<ReservedUsersWarning>();
         services.AddSingleton<TokenEndpoint>();
 
         services.AddAuthentication(SelectorScheme)
@@ -65,7 +69,7 @@ internal static class HttpAuthentication
     /// Lumina's JwtBearer settings, read on first use (a request), when the server's address — the default issuer and
     /// audience — is known.
     /// </summary>
-    private sealed class ConfigureJwtBearer(TokenAuthority authority, IOptions<HttpAuthOptions> options) : IConfigureNamedOptions<JwtBearerOptions>
+    private sealed class ConfigureJwtBearer(TokenAuthority authority, CallerCheck callers, IOptions<HttpAuthOptions> options) : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
@@ -105,10 +109,21 @@ internal static class HttpAuthentication
 
             jwt.Events = new JwtBearerEvents
             {
-                OnTokenValidated = context =>
+                OnTokenValidated = async context =>
                 {
                     RoleClaims.Normalize(context.Principal, settings.RoleClaim);
-                    return Task.CompletedTask;
+                    if (context.Principal?.Identity is ClaimsIdentity identity)
+                    {
+                        try
+                        {
+                            // A signature proves who the token was issued to, not that they are still a user with that role.
+                            await callers.ConfirmTokenAsync(identity, authority.IsExternal, context.HttpContext.RequestAborted).ConfigureAwait(false);
+                        }
+                        catch (CredentialRejectedException ex)
+                        {
+                            context.Fail(ex);
+                        }
+                    }
                 },
                 OnChallenge = async context =>
                 {

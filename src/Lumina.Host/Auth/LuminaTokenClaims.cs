@@ -12,9 +12,13 @@ internal static class LuminaTokenClaims
     public const string Role = "role";
     public const string KeyId = "key_id";
 
-    public static List<Claim> For(string username, string role, string? keyId = null)
+    /// <summary>
+    /// The claims of a caller: <c>sub</c> is the user's id (<see cref="LuminaUser.Id"/>), which keys the caller's state
+    /// and tells a user from a later user of the same name; <c>name</c> is the user name.
+    /// </summary>
+    public static List<Claim> For(string userId, string username, string role, string? keyId = null)
     {
-        List<Claim> claims = [new(Subject, username), new(Name, username), new(Role, role)];
+        List<Claim> claims = [new(Subject, userId), new(Name, username), new(Role, role)];
         if (keyId is not null)
         {
             claims.Add(new(KeyId, keyId));

@@ -18,6 +18,7 @@ internal sealed partial class TokenEndpoint(
     ILuminaIdentityStore store,
     TokenAuthority authority,
     SignInThrottle throttle,
+    CallerCheck callers,
     IOptions<HttpAuthOptions> options,
     TimeProvider time,
     ILogger<TokenEndpoint> logger)
@@ -55,7 +56,18 @@ internal sealed partial class TokenEndpoint(
             return Error(400, "invalid_request", "The password grant needs 'username' and 'password'.");
         }
 
-        if (throttle.LockedFor(username, client) is { } locked)
+        try
+        {
+            // A name that is not a user's (the stdio caller's, anonymous callers'): refused before anything is counted or checked.
+            callers.RefuseReserved(username);
+        }
+        catch (CredentialRejectedException ex)
+        {
+            return Error(400, "invalid_grant", ex.Message);
+        }
+
+        var attempt = await throttle.ReserveAsync(username, client, cancellationToken).ConfigureAwait(false);
+        if (attempt.LockedFor is { } locked)
         {
             return LockedOut(locked);
         }
@@ -64,12 +76,12 @@ internal sealed partial class TokenEndpoint(
         if (user is null)
         {
             LogFailed("password", Truncate(username), client);
-            await Task.Delay(throttle.Failed(username, client), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(attempt.Failed(), time, cancellationToken).ConfigureAwait(false);
             return Error(400, "invalid_grant", "The user name or password is wrong.");
         }
 
-        throttle.Succeeded(username);
-        return Issue(user.Username, user.Role, keyId: null, notAfter: null);
+        await attempt.SucceededAsync(cancellationToken).ConfigureAwait(false);
+        return Issue(user.Id, user.Username, user.Role, keyId: null, notAfter: null);
     }
 
     private async Task<IResult> ClientCredentialsAsync(HttpRequest request, IFormCollection form, string client, CancellationToken cancellationToken)
@@ -92,12 +104,14 @@ internal sealed partial class TokenEndpoint(
             return ClientError(basic, "The client-credentials grant needs the API key as client_secret (or HTTP Basic).");
         }
 
-        if (throttle.LockedFor(null, client) is { } locked)
+        var attempt = await throttle.ReserveAsync(null, client, cancellationToken).ConfigureAwait(false);
+        if (attempt.LockedFor is { } locked)
         {
             return LockedOut(locked);
         }
 
         LuminaApiKey key;
+        (LuminaUser Owner, string Role) caller;
         try
         {
             key = await store.VerifyKeyAsync(secret, cancellationToken).ConfigureAwait(false);
@@ -105,18 +119,21 @@ internal sealed partial class TokenEndpoint(
             {
                 throw new LuminaIdentityException("client_id does not name this key.");
             }
+
+            caller = await callers.KeyOwnerAsync(key, cancellationToken).ConfigureAwait(false);
         }
-        catch (LuminaIdentityException ex)
+        catch (Exception ex) when (ex is LuminaIdentityException or CredentialRejectedException)
         {
             LogFailed("client_credentials", Truncate(clientId), client);
-            await Task.Delay(throttle.Failed(null, client), time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(attempt.Failed(), time, cancellationToken).ConfigureAwait(false);
             return ClientError(basic, ex.Message);
         }
 
-        return Issue(key.Owner, key.Role, key.Id, key.ExpiresAt);
+        await attempt.SucceededAsync(cancellationToken).ConfigureAwait(false);
+        return Issue(caller.Owner.Id, caller.Owner.Username, caller.Role, key.Id, key.ExpiresAt);
     }
 
-    private IResult Issue(string username, string role, string? keyId, DateTimeOffset? notAfter)
+    private IResult Issue(string userId, string username, string role, string? keyId, DateTimeOffset? notAfter)
     {
         var now = time.GetUtcNow();
         var expires = now + options.Value.TokenLifetime;
@@ -126,7 +143,7 @@ internal sealed partial class TokenEndpoint(
             expires = keyExpiry;
         }
 
-        var claims = LuminaTokenClaims.For(username, role, keyId);
+        var claims = LuminaTokenClaims.For(userId, username, role, keyId);
         claims.Add(new Claim(JwtRegisteredClaimNames.Jti, Guid.NewGuid().ToString("N")));
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {

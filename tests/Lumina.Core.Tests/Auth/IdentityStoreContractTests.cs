@@ -38,7 +38,8 @@ public abstract class IdentityStoreContractTests : IAsyncLifetime
         var added = await Store.AddUserAsync("Alice", Password, "User");
         await Store.AddUserAsync("bob", Password, "admin");
 
-        added.Should().Be(new LuminaUser("alice", "user", Time.GetUtcNow()));
+        added.Should().Be(new LuminaUser("alice", "user", Time.GetUtcNow(), added.Id));
+        added.Id.Should().MatchRegex("^alice~[0-9a-f]{12}$");
         (await Store.GetUserAsync("ALICE")).Should().Be(added);
         (await Store.GetUserAsync("carol")).Should().BeNull();
         (await Store.ListUsersAsync()).Select(u => (u.Username, u.Role)).Should().Equal(("alice", "user"), ("bob", "admin"));
@@ -209,5 +210,83 @@ public abstract class IdentityStoreContractTests : IAsyncLifetime
         var revoke = async () => await Store.RevokeKeyAsync("key_0000");
 
         (await revoke.Should().ThrowAsync<LuminaIdentityException>()).WithMessage("There is no API key 'key_0000'.");
+    }
+
+    [Theory]
+    [InlineData("local")]
+    [InlineData("anonymous")]
+    [InlineData(" LOCAL ")]
+    public async Task AddUser_ReservedName_IsRefused(string name)
+    {
+        var add = async () => await Store.AddUserAsync(name, Password, "user");
+
+        (await add.Should().ThrowAsync<LuminaIdentityException>()).WithMessage("*is a reserved name*");
+        (await Store.ListUsersAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task RemoveThenAddAgain_TheNameGetsANewId_SoNothingOfTheFormerUserIsInherited()
+    {
+        var first = await Store.AddUserAsync("alice", Password, "user");
+        var other = await Store.AddUserAsync("bob", Password, "user");
+        await Store.RemoveUserAsync("alice");
+
+        var second = await Store.AddUserAsync("alice", Password, "user");
+
+        second.Id.Should().NotBe(first.Id).And.StartWith("alice~");
+        other.Id.Should().NotBe(first.Id);
+        (await Store.GetUserAsync("alice"))!.Id.Should().Be(second.Id);
+        (await Store.VerifyPasswordAsync("alice", Password))!.Id.Should().Be(second.Id);
+        (await Store.SetRoleAsync("alice", "guest")).Id.Should().Be(second.Id, "a role change keeps the id");
+    }
+
+    [Fact]
+    public async Task GetKey_ReturnsTheKeyByIdWhateverItsState_OrNull()
+    {
+        await Store.AddUserAsync("alice", Password, "user");
+        var key = await Store.CreateKeyAsync("alice", "guest");
+        await Store.RevokeKeyAsync(key.Key.Id);
+
+        (await Store.GetKeyAsync(key.Key.Id)).Should().Be(key.Key with { Revoked = true });
+        (await Store.GetKeyAsync("key_0000")).Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ReserveSignIn_SixtyAtOnceFromTwoStores_GrantsOnlyTheLimit_ThenLocksOut()
+    {
+        var limit = new SignInLimit(5, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5));
+        var other = await CreateAsync(FastOptions(), Time);
+
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 60).Select(i =>
+            Task.Run(() => (i % 2 == 0 ? Store : other).ReserveSignInAsync("u:alice", limit))));
+        var after = await Store.ReserveSignInAsync("u:alice", limit);
+        var elsewhere = await Store.ReserveSignInAsync("u:bob", limit);
+        Time.Advance(TimeSpan.FromMinutes(5));
+        var later = await Store.ReserveSignInAsync("u:alice", limit);
+
+        attempts.Count(a => a.Granted).Should().Be(5, "every attempt is reserved atomically before anything is checked");
+        attempts.Where(a => a.Granted).Select(a => a.Attempts).Should().BeEquivalentTo([1, 2, 3, 4, 5]);
+        attempts.Where(a => !a.Granted).Should().OnlyContain(a => a.RetryAfter > TimeSpan.Zero && a.RetryAfter <= limit.Duration);
+        after.Granted.Should().BeFalse();
+        elsewhere.Should().Be(new SignInAttempt(true, 1, TimeSpan.Zero), "each key counts on its own");
+        later.Should().Be(new SignInAttempt(true, 1, TimeSpan.Zero), "the lockout ended and counting starts again");
+    }
+
+    [Fact]
+    public async Task ReleaseSignIn_GivesAnAttemptBack_OrForgetsThemAll()
+    {
+        var limit = new SignInLimit(3, TimeSpan.FromMinutes(15), TimeSpan.FromMinutes(5));
+        await Store.ReserveSignInAsync("c:10.0.0.1", limit);
+        await Store.ReserveSignInAsync("c:10.0.0.1", limit);
+        (await Store.ReserveSignInAsync("c:10.0.0.1", limit)).Attempts.Should().Be(3, "the third reaches the limit and locks");
+
+        await Store.ReleaseSignInAsync("c:10.0.0.1", limit, forget: false);
+        var afterRelease = await Store.ReserveSignInAsync("c:10.0.0.1", limit);
+        await Store.ReleaseSignInAsync("c:10.0.0.1", limit, forget: true);
+        var afterForget = await Store.ReserveSignInAsync("c:10.0.0.1", limit);
+        await Store.ReleaseSignInAsync("c:unknown", limit, forget: false);
+
+        afterRelease.Should().Be(new SignInAttempt(true, 3, TimeSpan.Zero), "an attempt given back lifts the lockout it caused");
+        afterForget.Should().Be(new SignInAttempt(true, 1, TimeSpan.Zero));
     }
 }

@@ -49,4 +49,15 @@ public sealed class RedisIdentityStoreTests : IdentityStoreContractTests
         var json = (string)(await _redis.GetDatabase().HashGetAsync("lumina:{auth}:users", username))!;
         return System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("passwordHash").GetString()!;
     }
+
+    [Fact]
+    public async Task AUserStoredBeforeUsersHadIds_KeepsTheNameAsItsId()
+    {
+        var json = $$"""{"role":"user","passwordHash":"{{PasswordHasher.Hash(Password, 1_000)}}","createdAt":"2026-01-01T00:00:00+00:00"}""";
+        await _redis.GetDatabase().HashSetAsync("lumina:{auth}:users", "carol", json);
+
+        (await Store.GetUserAsync("carol"))!.Id.Should().Be("carol");
+        (await Store.SetRoleAsync("carol", "guest")).Id.Should().Be("carol");
+        (await Store.VerifyPasswordAsync("carol", Password))!.Id.Should().Be("carol");
+    }
 }

@@ -48,4 +48,26 @@ public sealed class SqliteIdentityStoreTests : IdentityStoreContractTests
         command.Parameters.AddWithValue("$u", username);
         return (string)(await command.ExecuteScalarAsync())!;
     }
+
+    [Fact]
+    public async Task AStoreMadeBeforeUsersHadIds_KeepsItsUsers_WithTheirNamesAsIds()
+    {
+        var path = Path.Combine(TestData.NewDirectory(), "auth.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "CREATE TABLE users(username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL);"
+                + "INSERT INTO users VALUES('carol', 'user', $h, 0);";
+            command.Parameters.AddWithValue("$h", PasswordHasher.Hash(Password, 1_000));
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var store = new SqliteIdentityStore(path, FastOptions(), Time);
+        var added = await store.AddUserAsync("dave", Password, "user");
+
+        (await store.GetUserAsync("carol"))!.Id.Should().Be("carol", "a user from before ids keeps the state keyed by its name");
+        (await store.VerifyPasswordAsync("carol", Password))!.Id.Should().Be("carol");
+        added.Id.Should().StartWith("dave~");
+    }
 }

@@ -342,4 +342,6 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
     public override DateTimeOffset GetUtcNow() => _now;
 
     public void Advance() => _now = _now.AddSeconds(1);
+
+    public void Advance(TimeSpan by) => _now += by;
 }

@@ -10,12 +10,14 @@ public sealed class BudgetOptions
     /// <value>The default value is <c>day</c>.</value>
     public string Period { get; set; } = "day";
 
-    /// <summary>The callers (ids) the budget applies to, each counted on their own; empty or <c>*</c> for every caller.</summary>
+    /// <summary>
+    /// The callers the budget applies to (ids; a user also by name), each counted on their own; empty or <c>*</c> for every caller.
+    /// </summary>
     public List<string> Callers { get; set; } = [];
 
     internal static readonly string[] Periods = ["hour", "day", "week", "month", "total"];
 
-    internal bool AppliesTo(string callerId) => Callers.Count == 0 || Callers.Contains("*") || Callers.Contains(callerId, StringComparer.Ordinal);
+    internal bool AppliesTo(string callerId) => Callers.Count == 0 || Callers.Contains("*") || Callers.Exists(c => Auth.CallerIds.Matches(callerId, c));
 
     /// <summary>The period that contains <paramref name="now"/>: its start (the key of the spending) and its end.</summary>
     internal (DateTimeOffset Start, DateTimeOffset? End) PeriodAt(DateTimeOffset now)

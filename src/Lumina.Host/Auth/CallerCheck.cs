@@ -1,0 +1,160 @@
+using System.Security.Claims;
+using Lumina.Core.Auth;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Lumina.Host.Auth;
+
+/// <summary>
+/// Checks the caller a token or API key stands for against the identity store, on every request: the user must still
+/// exist and be the same user (its id, the token's <c>sub</c>, changes when the name is removed and added again), a
+/// key named by the token must still be usable, and the role is the store's — the user's, or a key's capped by its
+/// owner's — never the one the token was issued with. Reserved names (<see cref="ReservedUserNames"/>) are refused.
+/// </summary>
+/// <remarks>
+/// Records are reused for <see cref="HttpAuthOptions.IdentityCacheDuration"/> (at most <see cref="MaxEntries"/> of them),
+/// so a change made on any host sharing the store takes effect everywhere within that time.
+/// </remarks>
+internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<HttpAuthOptions> options, TimeProvider time, ILogger<CallerCheck> logger) : IDisposable
+{
+    /// <summary>The most user and key records kept at once.</summary>
+    public const int MaxEntries = 10_000;
+
+    private readonly TimeSpan _duration = options.Value.IdentityCacheDuration;
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = MaxEntries });
+
+    /// <summary>
+    /// Confirms a validated Lumina token's caller and sets its role claim to the role the store gives now; an external
+    /// authority's token (whose users Lumina does not store) is only refused when it names a reserved identity.
+    /// </summary>
+    /// <exception cref="CredentialRejectedException">The caller is no longer valid.</exception>
+    public async Task ConfirmTokenAsync(ClaimsIdentity identity, bool external, CancellationToken cancellationToken)
+    {
+        var subject = identity.FindFirst(LuminaTokenClaims.Subject)?.Value;
+        var name = identity.FindFirst(LuminaTokenClaims.Name)?.Value;
+        RefuseReserved(subject);
+        RefuseReserved(name);
+        if (external)
+        {
+            return;
+        }
+
+        var user = await UserAsync(name, cancellationToken).ConfigureAwait(false);
+        if (user is null || !string.Equals(user.Id, subject, StringComparison.Ordinal))
+        {
+            // Absent, or a later user of the same name: the token's user was removed.
+            throw new CredentialRejectedException($"The token's user '{name}' no longer exists.");
+        }
+
+        var role = user.Role;
+        if (identity.FindFirst(LuminaTokenClaims.KeyId)?.Value is { } keyId)
+        {
+            var key = await KeyAsync(keyId, cancellationToken).ConfigureAwait(false);
+            role = KeyRole(key, keyId, user);
+        }
+
+        foreach (var claim in identity.FindAll(LuminaTokenClaims.Role).ToList())
+        {
+            identity.RemoveClaim(claim);
+        }
+
+        identity.AddClaim(new Claim(LuminaTokenClaims.Role, role));
+    }
+
+    /// <summary>The owner of a key the store just verified, and the role the key gives now (capped by the owner's).</summary>
+    /// <exception cref="CredentialRejectedException">The owner is gone or has a reserved name.</exception>
+    public async Task<(LuminaUser Owner, string Role)> KeyOwnerAsync(LuminaApiKey key, CancellationToken cancellationToken)
+    {
+        RefuseReserved(key.Owner);
+        var owner = await UserAsync(key.Owner, cancellationToken).ConfigureAwait(false)
+            ?? throw new CredentialRejectedException($"The API key {key.Id}'s owner '{key.Owner}' no longer exists.");
+        return (owner, KeyRole(key, key.Id, owner));
+    }
+
+    /// <summary>Refuses a reserved name (a user stored with one before names were reserved cannot sign in), saying so in the log.</summary>
+    /// <exception cref="CredentialRejectedException"><paramref name="name"/> is reserved.</exception>
+    public void RefuseReserved(string? name)
+    {
+        if (ReservedUserNames.Contains(name))
+        {
+            var reserved = name!.Trim().ToLowerInvariant();
+            LogReserved(reserved);
+            throw new CredentialRejectedException(
+                $"'{reserved}' is a reserved name (the identity of callers who are not users): it cannot sign in over HTTP.");
+        }
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private string KeyRole(LuminaApiKey? key, string keyId, LuminaUser owner)
+    {
+        if (key is null || !string.Equals(key.Owner, owner.Username, StringComparison.Ordinal))
+        {
+            throw new CredentialRejectedException($"The API key {keyId} is not valid.");
+        }
+
+        if (key.Revoked)
+        {
+            throw new CredentialRejectedException($"The API key {keyId} was revoked.");
+        }
+
+        if (key.IsExpired(time.GetUtcNow()))
+        {
+            throw new CredentialRejectedException($"The API key {keyId} expired at {key.ExpiresAt:u}.");
+        }
+
+        // A key acts for its owner: never with more than the owner has now (a demoted owner's keys are demoted too).
+        return LuminaRoles.Weaker(key.Role, owner.Role);
+    }
+
+    private Task<LuminaUser?> UserAsync(string? name, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return Task.FromResult<LuminaUser?>(null);
+        }
+
+        return CachedAsync("u:" + name, async () =>
+        {
+            try
+            {
+                return await store.GetUserAsync(name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LuminaIdentityException)
+            {
+                // Not a valid user name: no such user.
+                return null;
+            }
+        });
+    }
+
+    private Task<LuminaApiKey?> KeyAsync(string id, CancellationToken cancellationToken) =>
+        CachedAsync("k:" + id, () => store.GetKeyAsync(id, cancellationToken));
+
+    private async Task<T?> CachedAsync<T>(string key, Func<Task<T?>> read)
+        where T : class
+    {
+        if (_duration <= TimeSpan.Zero)
+        {
+            return await read().ConfigureAwait(false);
+        }
+
+        if (_cache.TryGetValue(key, out T? cached))
+        {
+            return cached;
+        }
+
+        var value = await read().ConfigureAwait(false);
+        using (var entry = _cache.CreateEntry(key))
+        {
+            entry.Value = value;
+            entry.Size = 1;
+            entry.AbsoluteExpirationRelativeToNow = _duration;
+        }
+
+        return value;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a caller named '{Name}': the name is reserved (the stdio caller is 'local', callers without credentials 'anonymous'), so a user of that name cannot sign in. Remove it with 'lumina users remove'.")]
+    private partial void LogReserved(string name);
+}
