@@ -50,7 +50,8 @@ internal sealed class LoopbackOidcAuthority : IAsyncDisposable
         {
         }
 
-        _listener.Close();
+        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
+        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
         _key.Dispose();
     }
 

@@ -85,7 +85,8 @@ public abstract class ScriptedHttpServer : IAsyncDisposable
         {
         }
 
-        _listener.Close();
+        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
+        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
         _stopping.Dispose();
         GC.SuppressFinalize(this);
     }

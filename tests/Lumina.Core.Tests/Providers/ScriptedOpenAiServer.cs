@@ -109,7 +109,8 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         {
         }
 
-        _listener.Close();
+        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
+        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
     }
 
     /// <summary>A port nothing listens on: connecting to it is refused.</summary>
