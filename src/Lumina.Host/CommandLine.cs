@@ -24,7 +24,8 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
         Usage:
           lumina [options] [--Section:Key=value ...]
           lumina audit verify | tail [-n COUNT]   check the audit ledger's hash chain (exit 1 naming the first bad
-                                                  record) or print its last records (default 20)
+                                                  record, 3 when records may be missing) or print its last records
+                                                  (default 20)
 
         Options:
           (none)            Serve MCP over stdio (stdout carries only protocol frames; logs go to stderr).
@@ -38,7 +39,8 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
           Lumina:Plugins:Directories    folders of plugin assemblies to load (each in its own load context)
           Lumina:Plugins:Disabled       plugin names not to load (e.g. files)
           Lumina:Prompts:Directories    extra prompt folders (<plugin>/<function>/skprompt.txt + config.json)
-          Lumina:Files:Roots            folders the files plugin may touch (plus the client's MCP roots)
+          Lumina:Files:Roots            folders the files plugin may touch (a stdio client's MCP roots add to them,
+                                an HTTP client's only narrow them; none: no files access over HTTP)
           Lumina:Memory:Store           sqlite (default, a file in the data directory) or redis (shared by hosts)
           ConnectionStrings:redis       the Redis server for Lumina:Memory:Store=redis, e.g. localhost:6379
           Lumina:Audit:Enabled          record every call in the hash-chained audit ledger (default true)
@@ -46,6 +48,8 @@ internal sealed record CommandLine(CommandLine.Kind Command, string[] Rest, stri
           Lumina:Http:AllowedHosts      host names HTTP requests may address (default localhost, 127.0.0.1, [::1])
           Lumina:Http:AllowedOrigins    extra browser origins allowed to call
           Lumina:Http:MaxRequestBodyBytes  largest request body (default 4194304)
+          Lumina:Http:MaxSessionsPerIdentity  open MCP sessions per caller (default 32)
+          Lumina:Mcp:MaxSubscriptionsPerSession  resource subscriptions per session (default 100)
 
         Users, keys and roles: run 'lumina users' or 'lumina keys' for their commands.
           lumina users add alice --role user --password-stdin < password.txt
