@@ -26,7 +26,7 @@ public enum AuditOutcome
 /// <param name="Function">The function, <c>plugin_function</c>.</param>
 /// <param name="ArgumentsDigest">SHA-256 (hex) of the canonical JSON of the arguments — never the arguments themselves.</param>
 /// <param name="Outcome">How it ended.</param>
-/// <param name="ErrorKind">For a failure, the exception's type name (never its message, which may quote arguments).</param>
+/// <param name="ErrorKind">For a failure, the exception's type name (never its message, which may quote arguments); for a refusal, <c>Forbidden:</c> and what was refused (<c>tools/call</c>, <c>prompts/get</c>, <c>resources/read</c>, <c>resources/subscribe</c>, <c>completion/complete</c>, <c>invoke</c>).</param>
 /// <param name="DurationMs">How long it ran, in milliseconds.</param>
 public sealed record AuditEntry(
     DateTimeOffset Time,
