@@ -21,8 +21,14 @@ public enum LuminaTransport
 /// <param name="IsAuthenticated">Whether the identity was proven (a token or key) rather than assumed (the local user on stdio).</param>
 public sealed record LuminaCaller(string Id, string Name, string Role, LuminaTransport Transport, bool IsAuthenticated)
 {
+    /// <summary>The id of the local user: the stdio caller, and a .NET program that does not say who calls. No user may take it.</summary>
+    public const string LocalId = "local";
+
+    /// <summary>The id of an HTTP caller without credentials (when anonymous access is on). No user may take it.</summary>
+    public const string AnonymousId = "anonymous";
+
     /// <summary>The caller of a .NET program that invokes the kernel without saying who it is.</summary>
-    public static LuminaCaller InProcess { get; } = new("local", "local", "user", LuminaTransport.InProcess, IsAuthenticated: false);
+    public static LuminaCaller InProcess { get; } = new(LocalId, LocalId, "user", LuminaTransport.InProcess, IsAuthenticated: false);
 
     /// <summary>
     /// Whether folders or paths the caller's client declares (its MCP roots) may widen what a plugin opens beyond what

@@ -24,8 +24,8 @@ internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, 
     /// <summary>A role that is none of <see cref="LuminaRoles.All"/>, so it grants no permission.</summary>
     private const string NoRole = "none";
 
-    private readonly LuminaCaller _local = new("local", Environment.UserName, options.Value.LocalRole ?? auth.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false);
-    private readonly LuminaCaller _anonymous = new("anonymous", "anonymous", auth.Value.AnonymousRole ?? NoRole, LuminaTransport.Http, IsAuthenticated: false);
+    private readonly LuminaCaller _local = new(LuminaCaller.LocalId, Environment.UserName, options.Value.LocalRole ?? auth.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false);
+    private readonly LuminaCaller _anonymous = new(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? NoRole, LuminaTransport.Http, IsAuthenticated: false);
 
     public LuminaCaller Resolve(McpServer server, JsonRpcRequest request)
     {

@@ -1,3 +1,5 @@
+using Lumina.Abstractions;
+
 namespace Lumina.Core.Auth;
 
 /// <summary>How many sign-in attempts a key (a user name, a client address) gets, and for how long it is then locked out.</summary>
@@ -19,7 +21,7 @@ public sealed record SignInAttempt(bool Granted, int Attempts, TimeSpan RetryAft
 public static class ReservedUserNames
 {
     /// <summary>The reserved names.</summary>
-    public static IReadOnlyList<string> All { get; } = ["local", "anonymous"];
+    public static IReadOnlyList<string> All { get; } = [LuminaCaller.LocalId, LuminaCaller.AnonymousId];
 
     /// <summary>Whether <paramref name="name"/> is reserved (compared as user names are: trimmed, case-insensitive).</summary>
     public static bool Contains(string? name) =>

@@ -114,7 +114,7 @@ internal static partial class LuminaHttpApi
 
         // Only an authenticated caller or, when it is allowed, an anonymous one gets here (the endpoint's policy).
         var caller = LuminaTokenClaims.Caller(context.User)
-            ?? new LuminaCaller("anonymous", "anonymous", auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
+            ?? new LuminaCaller(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
         var call = new LuminaCallContext(caller, new LuminaClientInfo("http-api", null, CanSample: false, CanElicit: false, CanListRoots: false));
         try
         {
