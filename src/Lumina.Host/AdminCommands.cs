@@ -175,7 +175,7 @@ internal static class AdminCommands
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.Services.AddLumina(builder.Configuration);
+        builder.Services.AddLuminaServer(builder.Configuration);
         return builder.Build();
     }
 

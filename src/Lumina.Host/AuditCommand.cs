@@ -136,7 +136,7 @@ internal static class AuditCommand
             ContentRootPath = AppContext.BaseDirectory,
         });
         LuminaProgram.ConfigureLogging(builder.Logging);
-        builder.Services.AddLumina(builder.Configuration);
+        builder.Services.AddLuminaServer(builder.Configuration);
         return builder.Build();
     }
 

@@ -111,7 +111,7 @@ internal static partial class LuminaProgram
             ContentRootPath = AppContext.BaseDirectory,
         });
         ConfigureLogging(builder.Logging);
-        builder.Services.AddLumina(builder.Configuration);
+        builder.Services.AddLuminaServer(builder.Configuration);
         builder.Services.AddLuminaOpenTelemetry(builder.Configuration, http: false);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddMcpServer()
@@ -145,7 +145,7 @@ internal static partial class LuminaProgram
             k.AddServerHeader = false;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddLumina(builder.Configuration);
+        builder.Services.AddLuminaServer(builder.Configuration);
         builder.Services.AddLuminaOpenTelemetry(builder.Configuration, http: true);
         // MCP9006: sessions and resumable streams are the SDK's back-compat path for 2025-11-25 clients, which are
         // every IDE today; Lumina serves them beside stateless 2026-07-28 clients. Idle sessions expire (clients often
