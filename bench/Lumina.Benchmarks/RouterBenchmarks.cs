@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Lumina.Abstractions;
 using Lumina.Core.Providers;
+using Lumina.Core.Budgets;
 using Lumina.Core.Providers.Budgets;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;

@@ -4,10 +4,9 @@ using Lumina.Core.Auth;
 using Lumina.Core.Audit;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
-using Lumina.Core.Orchestration;
 using Lumina.Core.Policy;
 using Lumina.Core.Telemetry;
-using Lumina.Core.Providers;
+using Lumina.Core.Budgets;
 using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
@@ -58,10 +57,9 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
         services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
 
-        // The router is the chat service, in front of the configured providers or, when there are none, the MCP
-        // client's own model (sampling).
-        services.TryAddSingleton<SamplingChatClient>();
-        services.AddLuminaProviders(configuration);
+        services.TryAddSingleton<IBudgetStore>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memory
+            ? RedisConnection.Budgets(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
+            : new SqliteBudgetStore(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "usage.db")));
 
         // Each resolution gets a kernel of its own over the current plugins: a caller may change it freely.
         services.TryAddTransient(sp => sp.GetRequiredService<LuminaPluginRegistry>().CreateKernel());
@@ -79,8 +77,6 @@ public static class LuminaServiceCollectionExtensions
             .AddPlugin<TimePlugin>(source: "builtin")
             .AddPlugin<SystemPlugin>(source: "builtin")
             .AddPlugin<MemoryPlugin>(source: "builtin")
-            .AddPlugin<OrchestrationPlugin>(source: "builtin")
-            .AddPlugin<ProvidersPlugin>(source: "builtin")
             .AddPlugin<AuditPlugin>(source: "builtin")
             .AddPlugin<PolicyPlugin>(source: "builtin");
         return builder;

@@ -5,7 +5,7 @@ using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Memory;
 using Lumina.Core.Policy;
-using Lumina.Core.Providers.Budgets;
+using Lumina.Core.Budgets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -10,5 +10,6 @@ internal static class LuminaComposition
 {
     /// <summary>Adds Lumina's kernel as the <c>lumina</c> program serves it.</summary>
     public static ILuminaBuilder AddLuminaServer(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddLumina(configuration);
+        services.AddLumina(configuration)
+            .AddProviders(configuration);
 }

@@ -39,7 +39,7 @@ public sealed class PromptDirectoryTests : IDisposable
             ["Lumina:DataDirectory"] = TestData.NewDirectory(),
         }).Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration);
+        services.AddLumina(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

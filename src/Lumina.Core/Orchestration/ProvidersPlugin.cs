@@ -1,3 +1,4 @@
+using Lumina.Core.Budgets;
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;

@@ -1,3 +1,4 @@
+using Lumina.Core.Budgets;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;

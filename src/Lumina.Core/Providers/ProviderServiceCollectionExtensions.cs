@@ -1,31 +1,46 @@
+using Lumina.Core.Budgets;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
 using Lumina.Core.Configuration;
-using Lumina.Core.Memory;
+using Lumina.Core.Orchestration;
 using Lumina.Core.Providers.Budgets;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using Lumina.Core;
+using Lumina.Core.Providers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using OpenAI;
 
-namespace Lumina.Core.Providers;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the providers of <c>Lumina:Providers</c>, the budgets of <c>Lumina:Budgets</c> and the router in front of them.</summary>
-internal static class ProviderServiceCollectionExtensions
+public static class ProviderServiceCollectionExtensions
 {
     public const string GeminiEndpoint = "https://generativelanguage.googleapis.com/v1beta/openai/";
 
     private static readonly string[] s_kinds = ["openai", "gemini", "anthropic", "ollama", "sampling"];
 
-    public static void AddLuminaProviders(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// Adds the providers of <c>Lumina:Providers</c> (or, with none, the MCP client's own model through sampling), the
+    /// budgets of <c>Lumina:Budgets</c>, the router in front of them as the kernel's chat service, and the plugins that
+    /// use them (<c>ask</c>, <c>providers</c>). Calling it again adds nothing twice.
+    /// </summary>
+    public static ILuminaBuilder AddProviders(this ILuminaBuilder builder, IConfiguration configuration)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var services = builder.Services;
+        if (services.Any(d => d.ServiceType == typeof(ProviderRouter)))
+        {
+            return builder;
+        }
+
         var providers = configuration.GetSection("Lumina:Providers").GetChildren()
             .Select(child => (Name: child.Key, Options: Bind(child)))
             .ToList();
@@ -79,9 +94,6 @@ internal static class ProviderServiceCollectionExtensions
 
         services.AddSingleton(routing);
         services.AddSingleton<UsageMeter>();
-        services.AddSingleton<IBudgetStore>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memory
-            ? RedisConnection.Budgets(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
-            : new SqliteBudgetStore(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "usage.db")));
         services.AddSingleton(sp => new BudgetGuard(budgets, sp.GetRequiredService<IBudgetStore>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new ProviderRouter(
             providers.Select(p => new RoutedProvider(
@@ -103,6 +115,9 @@ internal static class ProviderServiceCollectionExtensions
             .AsBuilder()
             .UseKernelFunctionInvocation(sp.GetService<ILoggerFactory>())
             .Build(sp));
+        services.TryAddSingleton<SamplingChatClient>();
+        return builder.AddPlugin<OrchestrationPlugin>(source: "builtin")
+            .AddPlugin<ProvidersPlugin>(source: "builtin");
     }
 
     private static ProviderOptions Bind(IConfigurationSection section)

@@ -1,3 +1,4 @@
+using Lumina.Core.Budgets;
 using System.Collections.Concurrent;
 using Lumina.Core.Providers.Budgets;
 using Microsoft.Extensions.AI;

@@ -489,7 +489,7 @@ public sealed class AuditFilterTests : IDisposable
             services.AddSingleton(tuning);
         }
 
-        services.AddLumina(configuration).AddPlugin(_probe, "probe");
+        services.AddLumina(configuration).AddProviders(configuration).AddPlugin(_probe, "probe");
         return services.BuildServiceProvider();
     }
 

@@ -21,7 +21,7 @@ public sealed class PolicyFilterTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration).AddPlugin<VaultPlugin>();
+        services.AddLumina(configuration).AddProviders(configuration).AddPlugin<VaultPlugin>();
         services.AddSingleton<VaultState>();
         if (time is not null)
         {

@@ -1,3 +1,4 @@
+using Lumina.Core.Budgets;
 using Lumina.Abstractions;
 using Lumina.Core.Providers;
 using Lumina.Core.Providers.Budgets;

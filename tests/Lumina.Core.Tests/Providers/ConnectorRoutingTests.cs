@@ -117,7 +117,7 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
             ["Lumina:Providers:claude:Model"] = "claude-sonnet-4-5",
         }).Build();
 
-        var add = () => new ServiceCollection().AddLumina(configuration);
+        var add = () => new ServiceCollection().AddLumina(configuration).AddProviders(configuration);
 
         add.Should().Throw<LuminaStartupException>().WithMessage("*Lumina:Providers:claude:ApiKey*");
     }
@@ -158,7 +158,8 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
             ["Lumina:Providers:local:Timeout"] = "00:00:30",
         };
         var services = new ServiceCollection();
-        services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddLumina(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

@@ -51,7 +51,8 @@ internal static class ProviderHost
         }
 
         configure?.Invoke(services);
-        services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddLumina(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 }

@@ -114,7 +114,7 @@ public sealed class ProviderRouterTests : IDisposable
             ["Lumina:Providers:other:Kind"] = "openai",
         }).Build();
 
-        var add = () => new ServiceCollection().AddLumina(configuration);
+        var add = () => new ServiceCollection().AddLumina(configuration).AddProviders(configuration);
 
         add.Should().Throw<LuminaStartupException>()
             .WithMessage("*Lumina:Providers:main:Kind*").And.Message.Should().Contain("Lumina:Providers:other:Model");
@@ -142,7 +142,8 @@ public sealed class ProviderRouterTests : IDisposable
         settings["Lumina:Routing:RetryDelay"] = "00:00:00.010";
 
         var services = new ServiceCollection();
-        services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        services.AddLumina(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 }

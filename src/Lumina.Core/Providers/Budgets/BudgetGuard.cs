@@ -1,3 +1,4 @@
+using Lumina.Core.Budgets;
 using System.Globalization;
 using Lumina.Abstractions;
 

@@ -1,7 +1,7 @@
 using Lumina.Abstractions;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Providers.Budgets;
+namespace Lumina.Core.Budgets;
 
 /// <summary>
 /// Budget spending in Redis, shared by every host: a Lua script checks every budget of the call and adds to all of

@@ -1,7 +1,7 @@
 using Lumina.Abstractions;
 using Microsoft.Data.Sqlite;
 
-namespace Lumina.Core.Providers.Budgets;
+namespace Lumina.Core.Budgets;
 
 /// <summary>Budget spending in a SQLite file: one immediate transaction per reservation, so concurrent reservations queue.</summary>
 public sealed class SqliteBudgetStore : IBudgetStore
