@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
 using Microsoft.Extensions.Options;
@@ -29,11 +28,9 @@ internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, 
 
     public LuminaCaller Resolve(McpServer server, JsonRpcRequest request)
     {
-        if (request.Context?.User is { Identity.IsAuthenticated: true } user)
+        if (LuminaClaims.Caller(request.Context?.User) is { } caller)
         {
-            var id = user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? user.Identity.Name ?? "unknown";
-            var role = user.FindFirst(ClaimTypes.Role)?.Value ?? user.FindFirst("role")?.Value ?? LuminaRoles.Guest;
-            return new LuminaCaller(id, user.Identity.Name ?? id, role, LuminaTransport.Http, IsAuthenticated: true);
+            return caller;
         }
 
         return options.Value.Transport == LuminaTransport.Stdio ? _local : _anonymous;

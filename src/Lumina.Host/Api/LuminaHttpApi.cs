@@ -8,6 +8,7 @@ using Lumina.Core.Orchestration;
 using Lumina.Core.Policy;
 using Lumina.Core.Providers;
 using Lumina.Host.Auth;
+using Lumina.Mcp;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
@@ -113,7 +114,7 @@ internal static partial class LuminaHttpApi
         }
 
         // Only an authenticated caller or, when it is allowed, an anonymous one gets here (the endpoint's policy).
-        var caller = LuminaTokenClaims.Caller(context.User)
+        var caller = LuminaClaims.Caller(context.User)
             ?? new LuminaCaller(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
         var call = new LuminaCallContext(caller, new LuminaClientInfo("http-api", null, CanSample: false, CanElicit: false, CanListRoots: false));
         try

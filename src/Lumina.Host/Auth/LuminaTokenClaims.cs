@@ -1,15 +1,15 @@
 using System.Security.Claims;
-using Lumina.Abstractions;
 using Lumina.Core.Auth;
+using Lumina.Mcp;
 
 namespace Lumina.Host.Auth;
 
-/// <summary>The claims of a Lumina caller, and the caller a principal stands for.</summary>
+/// <summary>The claims of the tokens Lumina issues; <see cref="LuminaClaims.Caller"/> reads the caller back from them.</summary>
 internal static class LuminaTokenClaims
 {
-    public const string Subject = "sub";
+    public const string Subject = LuminaClaims.Subject;
     public const string Name = "name";
-    public const string Role = "role";
+    public const string Role = LuminaClaims.Role;
     public const string KeyId = "key_id";
 
     /// <summary>
@@ -25,18 +25,5 @@ internal static class LuminaTokenClaims
         }
 
         return claims;
-    }
-
-    /// <summary>The caller an authenticated principal is; <see langword="null"/> when it is not authenticated.</summary>
-    public static LuminaCaller? Caller(ClaimsPrincipal user)
-    {
-        if (user.Identity is not { IsAuthenticated: true } identity)
-        {
-            return null;
-        }
-
-        var id = user.FindFirst(Subject)?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? identity.Name ?? "unknown";
-        var role = user.FindFirst(Role)?.Value ?? user.FindFirst(ClaimTypes.Role)?.Value ?? LuminaRoles.Guest;
-        return new LuminaCaller(id, identity.Name ?? id, role, LuminaTransport.Http, IsAuthenticated: true);
     }
 }

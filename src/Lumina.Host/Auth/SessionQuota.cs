@@ -24,7 +24,7 @@ internal sealed partial class SessionQuota(IOptions<HttpHostOptions> options, IL
 
     /// <summary>The identity whose sessions a request counts against.</summary>
     public static string IdentityOf(HttpContext context) =>
-        LuminaTokenClaims.Caller(context.User) is { } caller
+        LuminaClaims.Caller(context.User) is { } caller
             ? "user:" + caller.Id
             : "anonymous:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 
