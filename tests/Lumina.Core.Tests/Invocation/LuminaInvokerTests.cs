@@ -19,6 +19,7 @@ public sealed class LuminaInvokerTests : IDisposable
     private readonly string _data = TestData.NewDirectory();
     private readonly string _prompts;
     private readonly ErrorLog _errors = new();
+    private readonly ProbePlugin _probe = new();
 
     public LuminaInvokerTests()
     {
@@ -79,14 +80,13 @@ public sealed class LuminaInvokerTests : IDisposable
     public async Task InvokeAsync_RoleLacksThePermission_IsRefusedForbidden_BeforeTheArgumentsAreLookedAt()
     {
         using var services = Build();
-        var probe = services.GetRequiredService<ProbePlugin>();
 
         var outcome = await Invoker(services).InvokeAsync(Call(s_guest), Function(services, "write"), LuminaAccess.ToolCall, Json("""{"nonsense":1}"""), CancellationToken.None);
 
         var refused = outcome.Should().BeOfType<InvocationRefused>().Which;
         refused.Kind.Should().Be(LuminaRefusalKind.Forbidden);
         refused.Message.Should().Be("Forbidden: probe_write needs the 'write' permission; Gus has the role 'guest'.");
-        probe.Writes.Should().Be(0);
+        _probe.Writes.Should().Be(0);
         var records = await services.GetRequiredService<IAuditLedger>().ReadRecentAsync(10);
         records.Select(r => (r.Function, r.Outcome, r.ErrorKind)).Should().Equal(("probe_write", AuditOutcome.Denied, "Forbidden:tools/call"));
     }
@@ -134,14 +134,13 @@ public sealed class LuminaInvokerTests : IDisposable
     public async Task InvokeAsync_DestructiveWithoutAWayToAsk_IsRefusedAsConfirmationDeclined()
     {
         using var services = Build();
-        var probe = services.GetRequiredService<ProbePlugin>();
 
         var outcome = await Invoker(services).InvokeAsync(Call(s_user), Function(services, "write"), LuminaAccess.Invoke, new KernelArguments { ["text"] = "x" }, CancellationToken.None);
 
         var refused = outcome.Should().BeOfType<InvocationRefused>().Which;
         refused.Kind.Should().Be(LuminaRefusalKind.ConfirmationDeclined);
         refused.Message.Should().StartWith("Declined: probe_write is destructive");
-        probe.Writes.Should().Be(0);
+        _probe.Writes.Should().Be(0);
     }
 
     [Fact]
@@ -175,11 +174,10 @@ public sealed class LuminaInvokerTests : IDisposable
     public async Task InvokeAsync_CallerCancels_ThrowsRatherThanAnOutcome()
     {
         using var services = Build();
-        var probe = services.GetRequiredService<ProbePlugin>();
         using var cancel = new CancellationTokenSource();
 
         var call = Invoker(services).InvokeAsync(Call(s_user), Function(services, "wait"), LuminaAccess.Invoke, new KernelArguments(), cancel.Token);
-        await probe.Waiting.Task;
+        await _probe.Waiting.Task;
         await cancel.CancelAsync();
 
         await FluentActions.Awaiting(() => call).Should().ThrowAsync<OperationCanceledException>();
@@ -228,8 +226,7 @@ public sealed class LuminaInvokerTests : IDisposable
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddProvider(_errors));
-        services.AddSingleton<ProbePlugin>();
-        services.AddLumina(configuration).AddPlugin<ProbePlugin>("probe");
+        services.AddLumina(configuration).AddPlugin(_probe, "probe");
         return services.BuildServiceProvider();
     }
 
