@@ -178,8 +178,8 @@ internal sealed class AllowedRoots
 
         // Lexically inside but really outside: a link on the way leads out. Say so, so the caller does not retry.
         return IsInside(full)
-            ? new LuminaException($"Path '{path}' goes through a symbolic link that leads outside the allowed roots: {allowed}.")
-            : new LuminaException($"Path '{path}' is outside the allowed roots: {allowed}.");
+            ? new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Path '{path}' goes through a symbolic link that leads outside the allowed roots: {allowed}.")
+            : new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Path '{path}' is outside the allowed roots: {allowed}.");
     }
 
     private static string Trim(string path) => Path.TrimEndingDirectorySeparator(path);

@@ -149,7 +149,7 @@ public sealed partial class FilesPlugin
         var fromFolder = !fromLink && Directory.Exists(from);
         if (!fromLink && !fromFolder && !File.Exists(from))
         {
-            throw new LuminaException($"'{source}' does not exist.");
+            throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"'{source}' does not exist.");
         }
 
         if (Directory.Exists(to))

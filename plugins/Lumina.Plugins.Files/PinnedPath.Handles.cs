@@ -10,7 +10,7 @@ internal static partial class PinnedPath
     /// <summary>Walks from the root holding <paramref name="folder"/> down to it, refusing links; creates missing folders when asked.</summary>
     private static SafeFileHandle Walk(AllowedRoots roots, string folder, bool create, string display)
     {
-        var root = roots.RootOf(folder) ?? throw new LuminaException($"'{display}' is outside the allowed roots.");
+        var root = roots.RootOf(folder) ?? throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"'{display}' is outside the allowed roots.");
         var handle = Native.Open(root, Native.ReadOnly | Native.Directory);
         if (handle.IsInvalid)
         {
@@ -170,5 +170,5 @@ internal static partial class PinnedPath
 
 
     /// <summary>A path that does not exist (or was removed during the call).</summary>
-    private sealed class MissingException(string display) : LuminaException($"'{display}' does not exist (or was removed during the call).");
+    private sealed class MissingException(string display) : LuminaRefusalException(LuminaRefusalKind.NotFound, $"'{display}' does not exist (or was removed during the call).");
 }

@@ -87,7 +87,7 @@ public sealed class TimePlugin(TimeProvider time)
         }
         catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
         {
-            throw new LuminaException($"Unknown time zone '{id}'. Use an IANA time zone id such as Europe/Paris, America/New_York or UTC.", ex);
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Unknown time zone '{id}'. Use an IANA time zone id such as Europe/Paris, America/New_York or UTC.", ex);
         }
     }
 
@@ -95,7 +95,7 @@ public sealed class TimePlugin(TimeProvider time)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new LuminaException($"A date and time is required ({Formats}).");
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"A date and time is required ({Formats}).");
         }
 
         text = text.Trim();
@@ -110,7 +110,7 @@ public sealed class TimePlugin(TimeProvider time)
             return new DateTimeOffset(unspecified, zone.GetUtcOffset(unspecified));
         }
 
-        throw new LuminaException($"'{text}' is not a date and time I can read. Use {Formats}.");
+        throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"'{text}' is not a date and time I can read. Use {Formats}.");
     }
 
     private static bool HasOffset(string text) =>
@@ -125,7 +125,7 @@ public sealed class TimePlugin(TimeProvider time)
             TimeSpan.FromMilliseconds(50));
         if (!match.Success || text!.Trim().TrimStart('-').Length <= 1 || text.Trim().EndsWith('T'))
         {
-            throw new LuminaException($"'{text}' is not an ISO-8601 duration. Examples: P1D (one day), PT90M (90 minutes), P1Y2M, P2W, -PT30M.");
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"'{text}' is not an ISO-8601 duration. Examples: P1D (one day), PT90M (90 minutes), P1Y2M, P2W, -PT30M.");
         }
 
         int Int(string group) => match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
@@ -137,7 +137,7 @@ public sealed class TimePlugin(TimeProvider time)
         }
         catch (OverflowException ex)
         {
-            throw new LuminaException($"The duration '{text}' is too large.", ex);
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"The duration '{text}' is too large.", ex);
         }
     }
 }

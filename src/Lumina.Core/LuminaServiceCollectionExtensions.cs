@@ -54,6 +54,7 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<LuminaResourceChangeHub>();
         services.TryAddSingleton<ILuminaHostInfo, LuminaHostInfo>();
         services.TryAddSingleton<LuminaPluginRegistry>();
+        services.TryAddSingleton<Lumina.Core.Invocation.LuminaInvoker>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
         services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
 

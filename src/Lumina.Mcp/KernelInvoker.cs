@@ -1,66 +1,53 @@
-using System.Text.Json;
+using System.Diagnostics;
 using Lumina.Abstractions;
-using Lumina.Core;
-using Lumina.Core.Auth;
+using Lumina.Core.Invocation;
 using Microsoft.SemanticKernel;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Lumina.Mcp;
 
 /// <summary>
-/// Runs a kernel function for an MCP request through <see cref="Kernel.InvokeAsync(KernelFunction, KernelArguments?, CancellationToken)"/>,
-/// so every kernel filter (authorization, memory, audit, policy, telemetry) sees the call, with the request's call context current.
+/// MCP's side of <see cref="LuminaInvoker"/>: the call context of an MCP request, and the one translation of an
+/// <see cref="InvocationOutcome"/> into what MCP answers — a tool error result for a tool, a protocol error for a
+/// prompt or a resource (which have no error result).
 /// </summary>
 /// <remarks>
 /// Never serve a function through <c>KernelFunction.WithKernel(...)</c>/<c>AsAIFunction</c>: that path skips the filters
-/// (see shared/notes/sk-mcp-pitfalls.md).
+/// (see shared/notes/sk-mcp-pitfalls.md); <see cref="LuminaInvoker"/> runs every call through the kernel.
 /// </remarks>
-internal sealed class KernelInvoker(LuminaPluginRegistry registry, ILuminaCallContextAccessor accessor, ILuminaCallerResolver callers, ILuminaAuthorizer authorizer)
+internal sealed class KernelInvoker(LuminaInvoker invoker, ILuminaCallerResolver callers)
 {
+    /// <summary>The invoker every MCP request runs its function through.</summary>
+    public LuminaInvoker Core => invoker;
+
     public ILuminaCallContext CreateContext<TParams>(RequestContext<TParams> request, ProgressToken? progressToken, string name) =>
         new McpCallContext(request.Server, request.JsonRpcRequest, progressToken, callers.Resolve(request.Server, request.JsonRpcRequest), name, request.EnablePollingAsync);
 
     /// <summary>
-    /// Refuses a caller who may not use <paramref name="function"/> as <paramref name="access"/> says, before its
-    /// arguments are even looked at, so a hidden function answers "forbidden" and nothing else. The authorizer records
-    /// the refusal in the audit ledger with its kind; the kernel's filter checks again when the function runs.
+    /// A tool's answer: <paramref name="success"/> of the result, or an error result with the refusal's message, or with
+    /// the generic message and reference of a failure.
     /// </summary>
-    /// <exception cref="LuminaForbiddenException">The caller's role lacks the permission.</exception>
-    public ValueTask AuthorizeAsync(ILuminaCallContext context, LuminaFunction function, LuminaAccess access, KernelArguments? arguments, CancellationToken cancellationToken) =>
-        authorizer.DemandAsync(context.Caller, function.Function, access, arguments, cancellationToken);
-
-    /// <summary>The arguments of an MCP request as the audit ledger digests them, before they are bound to parameters.</summary>
-    public static KernelArguments? Asked(IDictionary<string, JsonElement>? arguments)
+    public static CallToolResult ToolResult(InvocationOutcome outcome, Func<FunctionResult, CallToolResult> success) => outcome switch
     {
-        if (arguments is not { Count: > 0 })
-        {
-            return null;
-        }
-
-        var asked = new KernelArguments();
-        foreach (var (name, value) in arguments)
-        {
-            asked[name] = value;
-        }
-
-        return asked;
-    }
-
-    public async Task<FunctionResult> InvokeAsync(ILuminaCallContext context, LuminaFunction function, KernelArguments arguments, CancellationToken cancellationToken)
-    {
-        using var scope = accessor.Push(context);
-        return await registry.Kernel.InvokeAsync(function.Function, arguments, cancellationToken).ConfigureAwait(false);
-    }
+        InvocationSucceeded succeeded => success(succeeded.Result),
+        InvocationRefused refused => McpContent.Error(refused.Message),
+        InvocationFailed failed => McpContent.Error(failed.Message),
+        _ => throw new UnreachableException(),
+    };
 
     /// <summary>
-    /// Renders a prompt template for prompts/get. No function runs, so no kernel filter sees it: the caller must have
-    /// passed <see cref="AuthorizeAsync"/> (as <see cref="LuminaAccess.PromptGet"/>) first.
+    /// A prompt's or a resource's result, or the protocol error its client gets: a forbidden caller an invalid request
+    /// (as a refused tool call, in the same words), any other refusal invalid parameters (the message says which), a
+    /// failure an internal error naming its reference.
     /// </summary>
-    public async Task<string> RenderAsync(ILuminaCallContext context, PromptTemplateConfig template, KernelArguments arguments, CancellationToken cancellationToken)
+    /// <exception cref="McpProtocolException">The call did not succeed.</exception>
+    public static FunctionResult Result(InvocationOutcome outcome) => outcome switch
     {
-        using var scope = accessor.Push(context);
-        var prompt = new KernelPromptTemplateFactory().Create(template);
-        return await prompt.RenderAsync(registry.Kernel, arguments, cancellationToken).ConfigureAwait(false);
-    }
+        InvocationSucceeded succeeded => succeeded.Result,
+        InvocationRefused refused => throw new McpProtocolException(refused.Message, refused.Kind == LuminaRefusalKind.Forbidden ? McpErrorCode.InvalidRequest : McpErrorCode.InvalidParams),
+        InvocationFailed failed => throw new McpProtocolException(failed.Message, McpErrorCode.InternalError),
+        _ => throw new UnreachableException(),
+    };
 }

@@ -2,8 +2,8 @@ using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
+using Lumina.Core.Invocation;
 using Microsoft.SemanticKernel;
-using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -21,7 +21,7 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
         _invoker = invoker;
         ProtocolPrompt = new Prompt
         {
-            Name = function.Prompt?.Name is { } declared ? McpNames.Declared(declared) : McpNames.For(function.PluginName, function.Function.Name),
+            Name = McpNames.Declared(FunctionNames.Served(function.Function)),
             Title = function.Prompt?.Title,
             Description = function.Description,
             Arguments = [.. function.Function.Metadata.Parameters.Select(p => new PromptArgument
@@ -42,18 +42,27 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
 
     public override async ValueTask<GetPromptResult> GetAsync(RequestContext<GetPromptRequestParams> request, CancellationToken cancellationToken = default)
     {
-        var name = ProtocolPrompt.Name;
-        var context = _invoker.CreateContext(request, request.Params?.ProgressToken, name);
+        var context = _invoker.CreateContext(request, request.Params?.ProgressToken, ProtocolPrompt.Name);
         var given = request.Params?.Arguments;
-        try
+        var asked = LuminaInvoker.Asked(given);
+        if (_function.Template is not null)
         {
-            await _invoker.AuthorizeAsync(context, _function, LuminaAccess.PromptGet, KernelInvoker.Asked(given), cancellationToken).ConfigureAwait(false);
-        }
-        catch (LuminaForbiddenException ex)
-        {
-            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
+            var rendered = KernelInvoker.Result(await _invoker.Core.RenderAsync(context, _function, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
+            return new GetPromptResult
+            {
+                Description = ProtocolPrompt.Description,
+                Messages = [new PromptMessage { Role = Role.User, Content = new TextContentBlock { Text = rendered.ToString() } }],
+            };
         }
 
+        var result = KernelInvoker.Result(await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.PromptGet, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
+        return new GetPromptResult { Description = ProtocolPrompt.Description, Messages = McpContent.PromptMessages(result.GetValue<object>()) };
+    }
+
+    /// <summary>The prompt's arguments, as text (prompt arguments are strings), with the defaults of those not given.</summary>
+    /// <exception cref="LuminaRefusalException">A required argument is missing (<see cref="LuminaRefusalKind.InvalidArgument"/>).</exception>
+    private KernelArguments Bind(IDictionary<string, JsonElement>? given)
+    {
         var arguments = new KernelArguments();
         foreach (var parameter in _function.Function.Metadata.Parameters)
         {
@@ -63,7 +72,7 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
             }
             else if (parameter.IsRequired)
             {
-                throw new McpProtocolException($"The prompt '{name}' needs the argument '{parameter.Name}'.", McpErrorCode.InvalidParams);
+                throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"The prompt '{ProtocolPrompt.Name}' needs the argument '{parameter.Name}'.");
             }
             else if (parameter.DefaultValue is { } defaultValue)
             {
@@ -71,30 +80,6 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
             }
         }
 
-        try
-        {
-            return await RenderOrInvokeAsync(context, arguments, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LuminaForbiddenException ex)
-        {
-            // The same words a refused tool call gets, as a protocol error (prompts have no error result).
-            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
-        }
-    }
-
-    private async ValueTask<GetPromptResult> RenderOrInvokeAsync(ILuminaCallContext context, KernelArguments arguments, CancellationToken cancellationToken)
-    {
-        if (_function.Template is { } template)
-        {
-            var text = await _invoker.RenderAsync(context, template, arguments, cancellationToken).ConfigureAwait(false);
-            return new GetPromptResult
-            {
-                Description = ProtocolPrompt.Description,
-                Messages = [new PromptMessage { Role = Role.User, Content = new TextContentBlock { Text = text } }],
-            };
-        }
-
-        var result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
-        return new GetPromptResult { Description = ProtocolPrompt.Description, Messages = McpContent.PromptMessages(result.GetValue<object>()) };
+        return arguments;
     }
 }

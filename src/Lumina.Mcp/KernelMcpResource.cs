@@ -3,7 +3,6 @@ using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
 using Microsoft.SemanticKernel;
-using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -59,23 +58,8 @@ internal sealed class KernelMcpResource : McpServerResource
         }
 
         var context = _invoker.CreateContext(request, request.Params?.ProgressToken, ProtocolResourceTemplate.Name);
-        FunctionResult result;
-        try
-        {
-            // Refused (and recorded as a refused resources/read) before the function runs; the kernel's filter checks again.
-            await _invoker.AuthorizeAsync(context, _function, LuminaAccess.ResourceRead, arguments, cancellationToken).ConfigureAwait(false);
-            result = await _invoker.InvokeAsync(context, _function, arguments, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LuminaForbiddenException ex)
-        {
-            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidRequest);
-        }
-        catch (LuminaException ex)
-        {
-            // A resource's own refusal (not found, not allowed, a limit) is meant for the client, as a tool's is.
-            throw new McpProtocolException(ex.Message, McpErrorCode.InvalidParams);
-        }
-
+        // Refused (and recorded as a refused resources/read) before the function runs; the kernel's filter checks again.
+        var result = KernelInvoker.Result(await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.ResourceRead, arguments, cancellationToken).ConfigureAwait(false));
         return new ReadResourceResult { Contents = McpContent.ResourceContents(result.GetValue<object>(), uri, ProtocolResourceTemplate.MimeType) };
     }
 

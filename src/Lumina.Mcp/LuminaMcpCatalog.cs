@@ -12,14 +12,12 @@ internal sealed class LuminaMcpCatalog : IDisposable
 {
     private readonly LuminaPluginRegistry _registry;
     private readonly KernelInvoker _invoker;
-    private readonly ILogger _toolLogger;
     private readonly Lock _gate = new();
 
-    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, ILoggerFactory loggerFactory)
+    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker)
     {
         _registry = registry;
         _invoker = invoker;
-        _toolLogger = loggerFactory.CreateLogger("Lumina.Mcp.Tools");
         Sync();
         _registry.Changed += OnRegistryChanged;
     }
@@ -46,7 +44,7 @@ internal sealed class LuminaMcpCatalog : IDisposable
         lock (_gate)
         {
             var functions = _registry.Plugins.SelectMany(p => p.Functions).ToList();
-            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker, _toolLogger)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function);
+            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function);
             Replace(Prompts, functions.Where(f => f.Kind is LuminaFunctionKind.Prompt or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerPrompt)new KernelMcpPrompt(f, _invoker)), p => p.ProtocolPrompt.Name, p => ((KernelMcpPrompt)p).Function);
             Replace(Resources, functions.Where(f => f.Kind == LuminaFunctionKind.Resource).Select(f => (McpServerResource)new KernelMcpResource(f, _invoker)), r => r.ProtocolResourceTemplate.UriTemplate, r => ((KernelMcpResource)r).Function);
         }

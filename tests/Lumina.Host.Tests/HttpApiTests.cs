@@ -134,7 +134,7 @@ public sealed class HttpApiTests : IDisposable
         using var anonymous = await PostMessageAsync(host, null, """{"message":"hi"}""");
 
         guest.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        (await guest.Content.ReadAsStringAsync()).Should().Contain("Forbidden: orchestration_ask needs the 'execute' permission; gus has the role 'guest'.");
+        (await guest.Content.ReadAsStringAsync()).Should().Contain("Forbidden: ask needs the 'execute' permission; gus has the role 'guest'.");
         requestsAfterGuest.Should().Be(0, "a refused call costs nothing");
         failing.StatusCode.Should().Be(HttpStatusCode.BadGateway);
         (await failing.Content.ReadAsStringAsync()).Should().Contain("No provider could answer");
@@ -142,6 +142,42 @@ public sealed class HttpApiTests : IDisposable
         (await spent.Content.ReadAsStringAsync()).Should().Contain("Budget 'tight' is spent");
         anonymous.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         anonymous.Headers.WwwAuthenticate.ToString().Should().Contain("resource_metadata=");
+    }
+
+    [Fact]
+    public async Task Refusals_GetTheirMappedStatuses_RateLimitWithRetryAfter_TooLarge_NotConfirmed_NotServed()
+    {
+        await using var host = await StartAsync(new Dictionary<string, string>
+        {
+            ["Lumina__Policy__RateLimit__PermitsPerMinute"] = "1",
+            ["Lumina__Policy__RateLimit__Burst"] = "1",
+            ["Lumina__Policy__MaxArgumentBytes"] = "300",
+            ["Lumina__Policy__Risk__orchestration.ask"] = "destructive",
+            ["Lumina__Plugins__Disabled__0"] = "providers",
+        });
+        await HttpAuth.AddUserAsync(host.DataDirectory, "alice", "user");
+        await HttpAuth.AddUserAsync(host.DataDirectory, "bob", "user");
+        await HttpAuth.AddUserAsync(host.DataDirectory, "carol", "user");
+        var alice = await HttpAuth.PasswordTokenAsync(_http, host, "alice");
+
+        using var first = await PostMessageAsync(host, alice, """{"message":"hi"}""");
+        using var limited = await PostMessageAsync(host, alice, """{"message":"hi"}""");
+        using var large = await PostMessageAsync(host, await HttpAuth.PasswordTokenAsync(_http, host, "bob"), "{\"message\":\"" + new string('x', 1000) + "\"}");
+        using var declined = await PostMessageAsync(host, await HttpAuth.PasswordTokenAsync(_http, host, "carol"), """{"message":"hi"}""");
+        using var missing = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/v1/providers"), await HttpAuth.PasswordTokenAsync(_http, host, "carol"));
+
+        first.StatusCode.Should().Be(HttpStatusCode.Forbidden, "ask is destructive here, and the HTTP API cannot ask its user");
+        (await first.Content.ReadAsStringAsync()).Should().Contain("Declined: ask is destructive and needs the user's confirmation");
+        limited.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        limited.Content.Headers.ContentType!.MediaType.Should().Be("application/problem+json");
+        (await limited.Content.ReadAsStringAsync()).Should().Contain("Forbidden: rate limit reached for");
+        limited.Headers.RetryAfter!.Delta.Should().BeGreaterThan(TimeSpan.Zero);
+        large.StatusCode.Should().Be(HttpStatusCode.RequestEntityTooLarge);
+        (await large.Content.ReadAsStringAsync()).Should().Contain("Forbidden: the arguments of ask are larger than 300 bytes");
+        declined.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await declined.Content.ReadAsStringAsync()).Should().Contain("Not confirmed");
+        missing.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await missing.Content.ReadAsStringAsync()).Should().Contain("providers.providers is not served by this host");
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class OtlpExportTests
             (await stdio.ReadResponseAsync("t"))["result"]!["isError"]?.GetValue<bool>().Should().NotBe(true);
 
             // The kernel function's span ends before the MCP request's, so the two may leave in different exports.
-            var function = await collector.WaitForAsync("/v1/traces", body => Has(body, "lumina.function time.now"));
+            var function = await collector.WaitForAsync("/v1/traces", body => Has(body, "lumina.function time_now"));
             var request = await collector.WaitForAsync("/v1/traces", body => Has(body, "tools/call time_now"));
 
             foreach (var (contentType, body) in new[] { function, request })

@@ -60,18 +60,18 @@ public sealed class TelemetryTests
         var ours = spans.Where(s => s.TraceId == client.TraceId).ToList();
         var request = ours.Single(s => s.Kind == ActivityKind.Server && s.DisplayName == "tools/call ask");
         request.ParentSpanId.Should().Be(client.SpanId, "the request continues the client's trace from _meta.traceparent");
-        var ask = ours.Single(s => s.DisplayName == "lumina.function orchestration.ask");
+        var ask = ours.Single(s => s.DisplayName == "lumina.function ask");
         IsBelow(ask, request, ours).Should().BeTrue();
         var chats = ours.Where(s => s.DisplayName == "lumina.chat").ToList();
         chats.Should().HaveCount(2).And.OnlyContain(c => IsBelow(c, ask, ours));
         ours.Where(s => s.DisplayName == "lumina.provider.attempt main").Should().HaveCount(2).And.OnlyContain(a => chats.Any(c => a.ParentSpanId == c.SpanId));
-        var tool = ours.Single(s => s.DisplayName == "lumina.function time.now");
+        var tool = ours.Single(s => s.DisplayName == "lumina.function time_now");
         IsBelow(tool, ask, ours).Should().BeTrue("the model's tool call runs inside ask, through the kernel filters");
         ours.Should().Contain(s => s.DisplayName == "lumina.filter memory" && IsBelow(s, tool, ours));
         ours.Should().Contain(s => s.DisplayName.StartsWith("lumina.store ", StringComparison.Ordinal) && IsBelow(s, ask, ours));
         chats[0].GetTagItem("gen_ai.usage.input_tokens").Should().Be(11L);
 
-        Points(metrics, "lumina.function.calls").Should().Contain(p => Tag(p, "lumina.function") == "orchestration.ask" && Tag(p, "lumina.outcome") == "ok");
+        Points(metrics, "lumina.function.calls").Should().Contain(p => Tag(p, "lumina.function") == "ask" && Tag(p, "lumina.outcome") == "ok");
         Points(metrics, "lumina.provider.tokens").Should().Contain(p => Tag(p, "gen_ai.token.type") == "input" && p.GetSumLong() >= 22);
         Points(metrics, "lumina.store.duration").Should().NotBeEmpty();
         Points(metrics, "lumina.provider.circuit_state").Should().Contain(p => Tag(p, "lumina.provider") == "main" && p.GetGaugeLastValueLong() == 0);

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
+using Lumina.Core.Invocation;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
@@ -37,7 +38,7 @@ internal sealed class AuditFilter(
         }
 
         var buffered = settings.Durability == AuditDurability.Buffered;
-        var function = FunctionNames.Underscored(invocation.Function);
+        var function = FunctionNames.Served(invocation.Function);
         if (buffered && settings.FailClosed)
         {
             recorder.RefuseWhileUnrecordable(function);
@@ -76,12 +77,15 @@ internal sealed class AuditFilter(
         }
     }
 
-    /// <summary>The outcome, and for a failure the exception's type name — never its message, which may quote arguments.</summary>
+    /// <summary>
+    /// The outcome, by the failure's type and refusal kind (<see cref="Refusals"/>), and for a failure that is no denial
+    /// the exception's type name — never its message, which may quote arguments.
+    /// </summary>
     private static (AuditOutcome Outcome, string? Kind) Classify(Exception? failure) => failure switch
     {
         null => (AuditOutcome.Ok, null),
         OperationCanceledException => (AuditOutcome.Cancelled, failure.GetType().Name),
-        LuminaException when failure.Message.StartsWith("Forbidden", StringComparison.Ordinal) => (AuditOutcome.Denied, s_deniedKind),
+        _ when Refusals.IsDenial(failure) => (AuditOutcome.Denied, s_deniedKind),
         _ => (AuditOutcome.Error, failure.GetType().Name),
     };
 }

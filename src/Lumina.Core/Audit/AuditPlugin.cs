@@ -26,7 +26,7 @@ public sealed class AuditPlugin(IAuditLedger ledger, ILuminaCallContextAccessor 
         var caller = context.Current.Caller;
         if (!string.Equals(caller.Role, "admin", StringComparison.OrdinalIgnoreCase))
         {
-            throw new LuminaException($"Forbidden: the audit ledger is for administrators; '{caller.Id}' has the role '{caller.Role}'.");
+            throw new LuminaForbiddenException($"Forbidden: the audit ledger is for administrators; '{caller.Id}' has the role '{caller.Role}'.");
         }
 
         return await ledger.ReadRecentAsync(RecentCount, cancellationToken).ConfigureAwait(false);

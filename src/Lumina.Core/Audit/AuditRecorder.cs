@@ -47,7 +47,7 @@ internal sealed partial class AuditRecorder(
             return;
         }
 
-        var entry = new AuditEntry(time.GetUtcNow(), caller.Id, caller.Role, caller.Transport, FunctionNames.Underscored(function), AuditChain.DigestArguments(arguments), AuditOutcome.Denied, kind, 0);
+        var entry = new AuditEntry(time.GetUtcNow(), caller.Id, caller.Role, caller.Transport, FunctionNames.Served(function), AuditChain.DigestArguments(arguments), AuditOutcome.Denied, kind, 0);
         await RecordAsync(entry, options.Value.FailClosed).ConfigureAwait(false);
         s_recorded.AddOrUpdate(refusal, function);
     }
@@ -69,14 +69,16 @@ internal sealed partial class AuditRecorder(
     {
         if (writer.Failure is { } failure)
         {
-            throw new LuminaException(
+            throw new LuminaRefusalException(
+                LuminaRefusalKind.Unavailable,
                 $"The audit ledger is unavailable, so the call to {function} was refused before it ran: every call must be recorded (Lumina:Audit:FailClosed). {writer.Pending} records wait to be written and are retried; the host's log has the details.",
                 failure);
         }
 
         if (writer.IsFull)
         {
-            throw new LuminaException(
+            throw new LuminaRefusalException(
+                LuminaRefusalKind.Unavailable,
                 $"The audit queue is full ({writer.MaxPending} records wait to be written, Lumina:Audit:MaxPending), so the call to {function} was refused before it ran: every call must be recorded (Lumina:Audit:FailClosed).");
         }
     }
@@ -92,7 +94,8 @@ internal sealed partial class AuditRecorder(
         if (failClosed)
         {
             LogQueueFull(entry.Function, entry.Outcome, writer.MaxPending);
-            throw new LuminaException(
+            throw new LuminaRefusalException(
+                LuminaRefusalKind.Unavailable,
                 $"The audit queue is full ({writer.MaxPending} records wait to be written, Lumina:Audit:MaxPending), so the call to {entry.Function} failed: every call must be recorded (Lumina:Audit:FailClosed).");
         }
 
@@ -117,7 +120,8 @@ internal sealed partial class AuditRecorder(
             LogAppendFailed(entry.Function, entry.Outcome, ex);
             if (failClosed)
             {
-                throw new LuminaException(
+                throw new LuminaRefusalException(
+                    LuminaRefusalKind.Unavailable,
                     $"The audit ledger is unavailable, so the call to {entry.Function} failed: every call must be recorded (Lumina:Audit:FailClosed). The host's log has the details.",
                     ex);
             }

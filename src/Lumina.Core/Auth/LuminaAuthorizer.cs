@@ -47,10 +47,10 @@ internal sealed partial class LuminaAuthorizer(
     private async ValueTask RefuseAsync(LuminaCaller caller, KernelFunction kernelFunction, LuminaPermission needed, LuminaAccess access, KernelArguments? arguments)
     {
         var refusal = new LuminaForbiddenException(
-            $"Forbidden: {FunctionNames.Underscored(kernelFunction)} needs the '{LuminaRoles.Name(needed)}' permission; {caller.Name} has the role '{caller.Role}'.");
+            $"Forbidden: {FunctionNames.Served(kernelFunction)} needs the '{LuminaRoles.Name(needed)}' permission; {caller.Name} has the role '{caller.Role}'.");
         var kind = LuminaAccessNames.Name(access);
-        LogDenied(caller.Id, caller.Role, kind, FunctionNames.Dotted(kernelFunction));
-        telemetry.AuthorizationDenials.Add(1, new("lumina.function", FunctionNames.Dotted(kernelFunction)), new("lumina.caller.role", caller.Role), new("lumina.access", kind));
+        LogDenied(caller.Id, caller.Role, kind, FunctionNames.Served(kernelFunction));
+        telemetry.AuthorizationDenials.Add(1, new("lumina.function", FunctionNames.Served(kernelFunction)), new("lumina.caller.role", caller.Role), new("lumina.access", kind));
         if (recorder is not null)
         {
             // Recorded before the refusal is thrown; failing closed, a refusal that cannot be recorded fails as such.

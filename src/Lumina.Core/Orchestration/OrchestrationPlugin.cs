@@ -52,12 +52,12 @@ public sealed class OrchestrationPlugin(
         ArgumentNullException.ThrowIfNull(kernel);
         if (string.IsNullOrWhiteSpace(message))
         {
-            throw new LuminaException("The message is empty: say what to ask.");
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, "The message is empty: say what to ask.");
         }
 
         if (maxSteps is < 1 or > 32)
         {
-            throw new LuminaException($"maxSteps must be between 1 and 32, not {maxSteps}.");
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"maxSteps must be between 1 and 32, not {maxSteps}.");
         }
 
         var call = context.Current;
@@ -142,16 +142,16 @@ public sealed class OrchestrationPlugin(
     {
         if (string.IsNullOrWhiteSpace(question))
         {
-            throw new LuminaException("The question is empty.");
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, "The question is empty.");
         }
 
         var chosen = providers is { Length: > 0 }
             ? [.. providers.Distinct(StringComparer.OrdinalIgnoreCase).Select(name => router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new LuminaException($"There is no provider named '{name}'. Configured: {string.Join(", ", router.Providers.Select(p => p.Name))}."))]
+                ?? throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"There is no provider named '{name}'. Configured: {string.Join(", ", router.Providers.Select(p => p.Name))}."))]
             : router.Providers.ToList();
         if (chosen.Count < 2)
         {
-            throw new LuminaException($"synthesize needs at least two providers to compare; {(providers is { Length: > 0 } ? "name two or more" : "configure two or more under Lumina:Providers")} (now: {string.Join(", ", chosen.Select(p => p.Name))}).");
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"synthesize needs at least two providers to compare; {(providers is { Length: > 0 } ? "name two or more" : "configure two or more under Lumina:Providers")} (now: {string.Join(", ", chosen.Select(p => p.Name))}).");
         }
 
         var call = context.Current;
@@ -184,7 +184,7 @@ public sealed class OrchestrationPlugin(
         var answered = answers.Where(a => a.Answer is not null).ToList();
         if (answered.Count == 0)
         {
-            throw new LuminaException($"No provider answered. {string.Join("; ", answers.Select(a => $"{a.Provider}: {a.Error}"))}");
+            throw new LuminaRefusalException(LuminaRefusalKind.Unavailable, $"No provider answered. {string.Join("; ", answers.Select(a => $"{a.Provider}: {a.Error}"))}");
         }
 
         if (answered.Count == 1)

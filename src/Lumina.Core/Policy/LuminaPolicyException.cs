@@ -3,11 +3,11 @@ using Lumina.Abstractions;
 namespace Lumina.Core.Policy;
 
 /// <summary>
-/// The policy guard refused a call. The message starts with <c>Forbidden:</c> when the guard's own rules refused it (a
-/// rate limit, an argument cap; the audit ledger records it as denied) and with <c>Declined:</c> when a destructive
-/// call was not confirmed (the user said no, or could not be asked).
+/// The policy guard refused a call: its own rules (a rate limit, <see cref="LuminaRefusalKind.Limit"/>; an argument cap,
+/// <see cref="LuminaRefusalKind.TooLarge"/>) or a destructive call that was not confirmed (the user said no, or could
+/// not be asked: <see cref="LuminaRefusalKind.ConfirmationDeclined"/>).
 /// </summary>
-public sealed class LuminaPolicyException : LuminaException
+public sealed class LuminaPolicyException : LuminaRefusalException
 {
     public LuminaPolicyException()
     {
@@ -23,9 +23,9 @@ public sealed class LuminaPolicyException : LuminaException
     {
     }
 
-    internal LuminaPolicyException(string reason, string message)
-        : base(message) => Reason = reason;
+    internal LuminaPolicyException(string reason, LuminaRefusalKind kind, string message)
+        : base(kind, message) => Reason = reason;
 
-    /// <summary>A short, bounded reason: <c>rate_limited</c>, <c>argument_too_large</c>, <c>declined</c>, <c>cannot_confirm</c>.</summary>
+    /// <summary>A short, bounded reason for logs and metrics: <c>rate_limited</c>, <c>argument_too_large</c>, <c>declined</c>, <c>cannot_confirm</c>.</summary>
     public string Reason { get; } = "refused";
 }

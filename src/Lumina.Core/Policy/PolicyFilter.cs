@@ -41,11 +41,11 @@ internal sealed partial class PolicyFilter(
         var call = context.Current;
         var function = invocation.Function;
         var inner = s_inCall.Value;
-        var tool = FunctionNames.Underscored(function);
+        var tool = FunctionNames.Served(function);
 
         if (settings.MaxArgumentBytes > 0 && ArgumentBytes(invocation.Arguments, settings.MaxArgumentBytes) is { } size)
         {
-            throw Refuse("argument_too_large", call.Caller, tool,
+            throw Refuse("argument_too_large", LuminaRefusalKind.TooLarge, call.Caller, tool,
                 $"Forbidden: the arguments of {tool} are larger than {Size(settings.MaxArgumentBytes)} ({Size(size)} or more; Lumina:Policy:MaxArgumentBytes). Nothing was done.");
         }
 
@@ -56,8 +56,9 @@ internal sealed partial class PolicyFilter(
             if (wait > TimeSpan.Zero)
             {
                 var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-                throw Refuse("rate_limited", call.Caller, tool,
-                    $"Forbidden: rate limit reached for '{call.Caller.Id}' ({settings.RateLimit.PermitsPerMinute} calls a minute, bursts of {settings.RateLimit.Burst}); retry in {seconds} s.");
+                throw Refuse("rate_limited", LuminaRefusalKind.Limit, call.Caller, tool,
+                    $"Forbidden: rate limit reached for '{call.Caller.Id}' ({settings.RateLimit.PermitsPerMinute} calls a minute, bursts of {settings.RateLimit.Burst}); retry in {seconds} s.",
+                    TimeSpan.FromSeconds(seconds));
             }
         }
 
@@ -87,7 +88,7 @@ internal sealed partial class PolicyFilter(
         var cannot = $"Declined: {tool} is destructive and needs the user's confirmation, but this client cannot ask its user (no elicitation support). Nothing was done. An administrator can allow destructive calls without confirmation with Lumina:Policy:AllowDestructiveWithoutConfirmation=true.";
         if (!call.Client.CanElicit)
         {
-            throw Refuse("cannot_confirm", call.Caller, tool, cannot);
+            throw Refuse("cannot_confirm", LuminaRefusalKind.ConfirmationDeclined, call.Caller, tool, cannot);
         }
 
         var title = invocation.Function.UnderlyingMethod?.GetCustomAttributes(typeof(LuminaToolAttribute), inherit: false).OfType<LuminaToolAttribute>().FirstOrDefault()?.Title;
@@ -101,7 +102,7 @@ internal sealed partial class PolicyFilter(
         }
         catch (LuminaClientCapabilityException)
         {
-            throw Refuse("cannot_confirm", call.Caller, tool, cannot);
+            throw Refuse("cannot_confirm", LuminaRefusalKind.ConfirmationDeclined, call.Caller, tool, cannot);
         }
 
         var confirmed = answer.IsAccepted
@@ -111,7 +112,7 @@ internal sealed partial class PolicyFilter(
         if (!confirmed)
         {
             var what = answer.Action == ElicitationAction.Cancel ? "cancelled" : "declined";
-            throw Refuse("declined", call.Caller, tool, $"Declined: the user {what} {tool}; nothing was done.");
+            throw Refuse("declined", LuminaRefusalKind.ConfirmationDeclined, call.Caller, tool, $"Declined: the user {what} {tool}; nothing was done.");
         }
     }
 
@@ -137,7 +138,7 @@ internal sealed partial class PolicyFilter(
             return;
         }
 
-        var tool = FunctionNames.Underscored(invocation.Function);
+        var tool = FunctionNames.Served(invocation.Function);
         telemetry.PolicyOversizeResults.Add(1, new KeyValuePair<string, object?>("lumina.policy.action", keep ? "resource" : "truncate"));
         if (keep)
         {
@@ -175,11 +176,11 @@ internal sealed partial class PolicyFilter(
         function.UnderlyingMethod is { } method
         && (method.IsDefined(typeof(LuminaPromptAttribute), inherit: false) || method.IsDefined(typeof(LuminaResourceAttribute), inherit: false));
 
-    private LuminaPolicyException Refuse(string reason, LuminaCaller caller, string tool, string message)
+    private LuminaPolicyException Refuse(string reason, LuminaRefusalKind kind, LuminaCaller caller, string tool, string message, TimeSpan? retryAfter = null)
     {
         LogRefused(caller.Id, tool, reason);
         telemetry.PolicyRefusals.Add(1, new("reason", reason), new("lumina.function", tool));
-        return new LuminaPolicyException(reason, message);
+        return new LuminaPolicyException(reason, kind, message) { RetryAfter = retryAfter };
     }
 
     /// <summary>The JSON size of the arguments, counted only as far as <paramref name="max"/>: null when within it.</summary>

@@ -2,20 +2,21 @@ using Lumina.Abstractions;
 
 namespace Lumina.Core.Providers;
 
-/// <summary>No provider could answer the request: every candidate failed or none can take it (HTTP 502).</summary>
-public sealed class ProviderUnavailableException : LuminaException
+/// <summary>No provider could answer the request: every candidate failed or none can take it (<see cref="LuminaRefusalKind.Unavailable"/>, HTTP 502).</summary>
+public sealed class ProviderUnavailableException : LuminaRefusalException
 {
     public ProviderUnavailableException()
+        : base(LuminaRefusalKind.Unavailable, string.Empty)
     {
     }
 
     public ProviderUnavailableException(string message)
-        : base(message)
+        : base(LuminaRefusalKind.Unavailable, message)
     {
     }
 
     public ProviderUnavailableException(string message, Exception? innerException)
-        : base(message, innerException)
+        : base(LuminaRefusalKind.Unavailable, message, innerException)
     {
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lumina.Abstractions;
+using Lumina.Core.Invocation;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Telemetry;
@@ -13,7 +14,7 @@ internal sealed class TelemetryFilter(LuminaTelemetry telemetry, ILuminaCallCont
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
     {
         var names = FunctionNames.Of(invocation.Function);
-        var function = names.Dotted;
+        var function = names.Served;
         using var activity = LuminaTelemetry.Source.StartActivity(names.Span);
         var caller = context.Current.Caller;
         activity?.SetTag("lumina.function", function);
@@ -42,12 +43,11 @@ internal sealed class TelemetryFilter(LuminaTelemetry telemetry, ILuminaCallCont
         }
     }
 
-    /// <summary>A short, bounded outcome name (metric tags must not carry free text).</summary>
+    /// <summary>A short, bounded outcome name (metric tags must not carry free text), by type and refusal kind.</summary>
     internal static string Outcome(Exception exception) => exception switch
     {
         OperationCanceledException => "cancelled",
-        LuminaException lumina when lumina.Message.StartsWith("Forbidden", StringComparison.Ordinal) => "denied",
-        LuminaException => "refused",
+        _ when Refusals.KindOf(exception) is { } kind => Refusals.IsDenial(kind) ? "denied" : "refused",
         _ => "error",
     };
 }

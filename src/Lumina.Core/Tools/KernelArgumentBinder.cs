@@ -186,5 +186,5 @@ internal static class KernelArgumentBinder
         string.IsNullOrWhiteSpace(parameter.Description) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" ({parameter.Description})");
 }
 
-/// <summary>A call whose arguments are wrong; its message tells the model how to fix the call.</summary>
-internal sealed class LuminaArgumentException(string message, Exception? inner = null) : LuminaException(message, inner);
+/// <summary>A call whose arguments are wrong (<see cref="LuminaRefusalKind.InvalidArgument"/>); its message tells the model how to fix the call.</summary>
+internal sealed class LuminaArgumentException(string message, Exception? inner = null) : LuminaRefusalException(LuminaRefusalKind.InvalidArgument, message, inner);

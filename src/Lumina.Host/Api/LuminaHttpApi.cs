@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
+using Lumina.Core.Invocation;
 using Lumina.Core.Orchestration;
 using Lumina.Core.Policy;
 using Lumina.Core.Providers;
@@ -38,7 +39,7 @@ internal static partial class LuminaHttpApi
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
     }
 
-    private static async Task<IResult> MessageAsync(HttpContext context, LuminaPluginRegistry registry, ProviderRouter router, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers)
+    private static async Task<IResult> MessageAsync(HttpContext context, LuminaInvoker invoker, ProviderRouter router, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers)
     {
         MessageRequest? request;
         try
@@ -82,25 +83,24 @@ internal static partial class LuminaHttpApi
             arguments["maxSteps"] = steps;
         }
 
-        return await InvokeAsync<AskResult>(context, registry, accessor, auth, loggers, OrchestrationPlugin.PluginName, "ask", arguments).ConfigureAwait(false);
+        return await InvokeAsync<AskResult>(context, invoker, auth, loggers, OrchestrationPlugin.PluginName, "ask", arguments).ConfigureAwait(false);
     }
 
-    private static Task<IResult> ProvidersAsync(HttpContext context, LuminaPluginRegistry registry, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
-        InvokeAsync<ProvidersReport>(context, registry, accessor, auth, loggers, "providers", "providers", []);
+    private static Task<IResult> ProvidersAsync(HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
+        InvokeAsync<ProvidersReport>(context, invoker, auth, loggers, "providers", "providers", []);
 
-    private static Task<IResult> KeptResultAsync(string id, HttpContext context, LuminaPluginRegistry registry, ILuminaCallContextAccessor accessor, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
-        InvokeAsync<string>(context, registry, accessor, auth, loggers, "policy", "result", new KernelArguments { ["id"] = id }, text => Results.Text(text, "text/plain; charset=utf-8"));
+    private static Task<IResult> KeptResultAsync(string id, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
+        InvokeAsync<string>(context, invoker, auth, loggers, "policy", "result", new KernelArguments { ["id"] = id }, text => Results.Text(text, "text/plain; charset=utf-8"));
 
     private static async Task<IResult> ReadyAsync(HttpContext context, StoreReadiness readiness) =>
         await readiness.CheckAsync(context.RequestAborted).ConfigureAwait(false) is { } reason
             ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
             : Results.Json(new { status = "ready" });
 
-    /// <summary>Runs a kernel function for the HTTP caller, with the caller's context current, and maps Lumina's errors to statuses.</summary>
+    /// <summary>Runs a kernel function for the HTTP caller through the invoker, and answers its outcome.</summary>
     private static async Task<IResult> InvokeAsync<T>(
         HttpContext context,
-        LuminaPluginRegistry registry,
-        ILuminaCallContextAccessor accessor,
+        LuminaInvoker invoker,
         IOptions<LuminaAuthOptions> auth,
         ILoggerFactory loggers,
         string plugin,
@@ -108,71 +108,58 @@ internal static partial class LuminaHttpApi
         KernelArguments arguments,
         Func<T, IResult>? answer = null)
     {
-        if (registry.Find(plugin, name) is not { } function)
-        {
-            return Problem(404, "Not served", $"{plugin}.{name} is not served by this host (is the plugin disabled?).");
-        }
-
         // Only an authenticated caller or, when it is allowed, an anonymous one gets here (the endpoint's policy).
         var caller = LuminaClaims.Caller(context.User)
             ?? new LuminaCaller(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
         var call = new LuminaCallContext(caller, new LuminaClientInfo("http-api", null, CanSample: false, CanElicit: false, CanListRoots: false));
-        try
+        var outcome = await invoker.InvokeAsync(call, plugin, name, arguments, context.RequestAborted).ConfigureAwait(false);
+        if (outcome is not InvocationSucceeded { Result: var result })
         {
-            FunctionResult result;
-            using (accessor.Push(call))
-            {
-                result = await registry.Kernel.InvokeAsync(function.Function, arguments, context.RequestAborted).ConfigureAwait(false);
-            }
+            return Answer(context, outcome);
+        }
 
-            if (CappedResult.Of(result) is { } cap)
-            {
-                return Capped(context, cap);
-            }
+        if (CappedResult.Of(result) is { } cap)
+        {
+            return Capped(context, cap);
+        }
 
-            if (result.GetValue<object>() is not T value)
-            {
-                LogUnexpectedResult(loggers.CreateLogger(typeof(LuminaHttpApi)), plugin, name, result.ValueType?.FullName ?? "null", typeof(T).FullName!);
-                return Problem(500, "Internal error", $"{plugin}.{name} returned something other than its result; the details are in the server's log.");
-            }
+        if (result.GetValue<object>() is not T value)
+        {
+            LogUnexpectedResult(loggers.CreateLogger(typeof(LuminaHttpApi)), outcome.Name, result.ValueType?.FullName ?? "null", typeof(T).FullName!);
+            return Problem(500, "Internal error", $"{outcome.Name} returned something other than its result; the details are in the server's log.");
+        }
 
-            return answer is null ? Results.Json(value, s_json) : answer(value);
-        }
-        catch (LuminaPolicyException ex)
-        {
-            return ex.Reason switch
-            {
-                "rate_limited" => Problem(429, "Too many requests", ex.Message),
-                "argument_too_large" => Problem(413, "Arguments too large", ex.Message),
-                _ => Problem(403, "Not confirmed", ex.Message),
-            };
-        }
-        catch (LuminaForbiddenException ex)
-        {
-            return Problem(403, "Forbidden", ex.Message);
-        }
-        catch (LuminaLimitException ex)
-        {
-            if (ex.RetryAfter is { } wait && wait > TimeSpan.Zero)
-            {
-                context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            }
+        return answer is null ? Results.Json(value, s_json) : answer(value);
+    }
 
-            return Problem(429, "Too many requests", ex.Message);
-        }
-        catch (Exception ex) when (ex is ProviderUnavailableException or LuminaClientCapabilityException)
+    /// <summary>
+    /// The one translation of a call that did not succeed into an HTTP problem. A spent budget is 429, as a rate limit:
+    /// both pass with time (the Retry-After says when, where known), and 402 has no agreed meaning for clients.
+    /// A declined confirmation is 403: the HTTP API cannot ask its user, so the refusal is final for this request.
+    /// </summary>
+    private static IResult Answer(HttpContext context, InvocationOutcome outcome)
+    {
+        if (outcome is InvocationFailed failed)
         {
-            return Problem(502, "No provider could answer", ex.Message);
+            return Results.Problem(failed.Message, statusCode: 500, title: "Internal error", extensions: new Dictionary<string, object?> { ["reference"] = failed.ReferenceId });
         }
-        catch (LuminaException ex)
+
+        var refused = (InvocationRefused)outcome;
+        if (refused.RetryAfter is { } wait && wait > TimeSpan.Zero && refused.Kind is LuminaRefusalKind.Limit or LuminaRefusalKind.Budget)
         {
-            return Problem(400, "Bad request", ex.Message);
+            context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+
+        return refused.Kind switch
         {
-            LogFailed(loggers.CreateLogger(typeof(LuminaHttpApi)), plugin, name, ex);
-            return Problem(500, "Internal error", $"{plugin}.{name} failed; the details are in the server's log.");
-        }
+            LuminaRefusalKind.Forbidden => Problem(403, "Forbidden", refused.Message),
+            LuminaRefusalKind.ConfirmationDeclined => Problem(403, "Not confirmed", refused.Message),
+            LuminaRefusalKind.Limit or LuminaRefusalKind.Budget => Problem(429, "Too many requests", refused.Message),
+            LuminaRefusalKind.NotFound => Problem(404, "Not found", refused.Message),
+            LuminaRefusalKind.TooLarge => Problem(413, "Arguments too large", refused.Message),
+            LuminaRefusalKind.Unavailable => Problem(502, "Unavailable", refused.Message),
+            _ => Problem(400, "Bad request", refused.Message),
+        };
     }
 
     /// <summary>
@@ -191,11 +178,8 @@ internal static partial class LuminaHttpApi
 
     private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Plugin}.{Function} failed.")]
-    private static partial void LogFailed(ILogger logger, string plugin, string function, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Plugin}.{Function} returned a {Type}, not a {Expected}.")]
-    private static partial void LogUnexpectedResult(ILogger logger, string plugin, string function, string type, string expected);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Function} returned a {Type}, not a {Expected}.")]
+    private static partial void LogUnexpectedResult(ILogger logger, string function, string type, string expected);
 
     /// <summary>The answer for a capped result.</summary>
     private sealed record CappedAnswer(

@@ -511,7 +511,7 @@ public sealed class AuditFilterTests : IDisposable
         }
 
         [KernelFunction("deny"), Description("Refuses.")]
-        public string Deny() => throw Remember(new LuminaException("Forbidden: probes are not for you."));
+        public string Deny() => throw Remember(new LuminaForbiddenException("Forbidden: probes are not for you."));
 
         [KernelFunction("fail"), Description("Fails, quoting its argument.")]
         public string Fail([Description("A secret.")] string secret) => throw Remember(new InvalidOperationException($"boom {secret}"));

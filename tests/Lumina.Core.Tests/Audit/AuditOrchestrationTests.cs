@@ -34,7 +34,7 @@ public sealed class AuditOrchestrationTests : IDisposable
         records.Select(r => (r.Function, r.Outcome)).Should().Equal(
             ("files_read", AuditOutcome.Ok),
             ("files_read", AuditOutcome.Error),
-            ("orchestration_ask", AuditOutcome.Ok));
+            ("ask", AuditOutcome.Ok));
         records[0].ArgumentsDigest.Should().NotBe(records[1].ArgumentsDigest);
         (await ledger.VerifyAsync()).Should().Match<AuditVerification>(v => v.IsIntact && v.Count == 3);
     }

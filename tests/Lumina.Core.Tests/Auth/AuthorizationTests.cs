@@ -134,7 +134,7 @@ public sealed class AuthorizationTests
 
             if (refusal is not null)
             {
-                refusal.Message.Should().Be($"Forbidden: {function.PluginName}_{function.Function.Name} needs the '{LuminaRoles.Name(needed)}' permission; tester has the role '{role}'.");
+                refusal.Message.Should().Be($"Forbidden: {FunctionNames.Served(function.Function)} needs the '{LuminaRoles.Name(needed)}' permission; tester has the role '{role}'.");
             }
         }
 

@@ -30,6 +30,7 @@ public sealed class BudgetGuard(IReadOnlyDictionary<string, BudgetOptions> budge
             throw new LuminaLimitException(
                 $"Budget '{key.Budget}' is spent for caller '{callerId}': {FromMicros(spent).ToString("0.######", CultureInfo.InvariantCulture)} of {FromMicros(key.LimitMicros).ToString("0.######", CultureInfo.InvariantCulture)} this {Budgets[key.Budget].Period}{resets}.")
             {
+                Kind = LuminaRefusalKind.Budget,
                 RetryAfter = key.PeriodEnd is { } reset ? reset - time.GetUtcNow() : null,
             };
         }
