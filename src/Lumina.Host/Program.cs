@@ -1,3 +1,3 @@
-using Lumina.Host;
+using Lumina.Host.Cli;
 
-return await LuminaProgram.RunAsync(args).ConfigureAwait(false);
+return await LuminaCli.RunAsync(args).ConfigureAwait(false);

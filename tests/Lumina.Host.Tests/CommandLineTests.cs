@@ -8,7 +8,7 @@ public sealed class CommandLineTests
         var (exitCode, stdout, _) = await LuminaProcess.RunAsync("--help");
 
         exitCode.Should().Be(0);
-        stdout.Should().Contain("--http").And.Contain("Lumina:Plugins:Directories").And.Contain("Lumina:Files:Roots").And.Contain("Lumina:DataDirectory").And.Contain("Lumina:Memory:Store");
+        stdout.Should().Contain("--http").And.Contain("Lumina:Plugins:Directories").And.Contain("Lumina:Files:Roots").And.Contain("Lumina:DataDirectory").And.Contain("Lumina:Store");
     }
 
     [Fact]

@@ -75,7 +75,7 @@ public sealed class HttpStreamResumptionTests : IDisposable
     [
         $"--Lumina:Plugins:Directories:0={LuminaProcess.ConformancePluginDirectory}",
         "--Lumina:Auth:AnonymousRole=user",
-        "--Logging:LogLevel:Lumina.Host.MemoryEventStreamStore=Debug",
+        "--Logging:LogLevel:Lumina.Host.Http.MemoryEventStreamStore=Debug",
         .. more,
     ]);
 

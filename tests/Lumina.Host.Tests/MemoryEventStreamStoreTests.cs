@@ -1,6 +1,7 @@
 #pragma warning disable MCP9006 // The resumable-stream API Lumina serves on purpose.
 using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
+using Lumina.Host.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;

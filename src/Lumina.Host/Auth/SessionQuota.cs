@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lumina.Host.Http;
 using Lumina.Mcp;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Server;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Lumina.Host.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -59,7 +60,7 @@ internal sealed partial class TokenAuthority
 
     private (string Issuer, string Resource) ResolveNames()
     {
-        var address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? LuminaProgram.DefaultUrl;
+        var address = _server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? HttpServer.DefaultUrl;
         var baseUri = address.TrimEnd('/');
         var issuer = _options.Issuer?.TrimEnd('/') ?? baseUri;
         var resource = _options.Resource ?? baseUri + "/mcp";

@@ -1,8 +1,10 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using Lumina.Core.Audit;
 using Microsoft.Extensions.Options;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Cli;
 
 /// <summary>
 /// <c>lumina audit verify</c> and <c>lumina audit tail [-n N]</c>: the audit ledger from the command line, read from the
@@ -10,53 +12,50 @@ namespace Lumina.Host;
 /// </summary>
 internal static class AuditCommand
 {
+    /// <summary>The one-line usage shown under a usage error.</summary>
     public const string Usage = "usage: lumina audit verify | lumina audit tail [-n COUNT] [--Section:Key=value ...]";
 
     /// <summary>
-    /// Runs the command; exit code 0 when done (verify: the ledger is intact), 1 when the ledger is broken or cannot be
-    /// read (a damaged file, a record with a missing or wrongly typed field, a store that does not answer: the message
-    /// names the record and what is wrong) or went back (its head is behind the head mark kept outside the store),
-    /// 2 on a usage error, 3 when the chain is intact but records may be missing (a host stopped without writing its
-    /// queue, or the ledger notes it went back earlier).
+    /// <c>audit verify</c> and <c>audit tail</c>. Exit codes: 0 when done (verify: the ledger is intact), 1 when the
+    /// ledger is broken or cannot be read (a damaged file, a record with a missing or wrongly typed field, a store that
+    /// does not answer: the message names the record and what is wrong) or went back (its head is behind the head mark
+    /// kept outside the store), 2 on a usage error, 3 when the chain is intact but records may be missing (a host stopped
+    /// without writing its queue, or the ledger notes it went back earlier).
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    public static Command Create(Func<string[]> configuration)
     {
-        var verb = args.Length > 0 ? args[0] : null;
-        var configuration = new List<string>();
-        var count = 20;
-        for (var i = 1; i < args.Length; i++)
+        var verify = new Command("verify", "Check the ledger's hash chain: exit 1 naming the first bad record, 3 when records may be missing.");
+        verify.SetAction((result, cancellationToken) => RunAsync(configuration(), (ledger, services, token) => VerifyAsync(ledger, services, token), cancellationToken));
+
+        var count = new Option<int>("-n", "--count")
         {
-            if (verb == "tail" && args[i] is "-n" or "--count")
+            Description = "How many records (default 20).",
+            HelpName = "COUNT",
+            DefaultValueFactory = _ => 20,
+            CustomParser = result =>
             {
-                if (i + 1 >= args.Length || !int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out count) || count < 1)
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1)
                 {
-                    return await UsageErrorAsync($"{args[i]} needs a positive whole number, e.g. -n 50").ConfigureAwait(false);
+                    return value;
                 }
 
-                i++;
-            }
-            else if (args[i].StartsWith('-') || args[i].Contains('=', StringComparison.Ordinal))
-            {
-                configuration.Add(args[i]);
-            }
-            else
-            {
-                return await UsageErrorAsync($"unknown argument '{args[i]}'").ConfigureAwait(false);
-            }
-        }
+                result.AddError($"{(result.Parent as OptionResult)?.IdentifierToken?.Value ?? "-n"} needs a positive whole number, e.g. -n 50");
+                return 0;
+            },
+        };
+        var tail = new Command("tail", "Print the ledger's last records.") { count };
+        tail.SetAction((result, cancellationToken) => RunAsync(configuration(), (ledger, _, token) => TailAsync(ledger, result.GetValue(count), token), cancellationToken));
 
-        if (verb is not ("verify" or "tail"))
-        {
-            return await UsageErrorAsync(verb is null ? "audit needs a command" : $"unknown audit command '{verb}'").ConfigureAwait(false);
-        }
+        return new Command("audit", "The audit ledger, read from the store the server's configuration names.") { verify, tail };
+    }
 
-        using var host = BuildHost([.. configuration]);
+    private static async Task<int> RunAsync(string[] configuration, Func<IAuditLedger, IServiceProvider, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
+    {
+        using var host = BuildHost(configuration);
         try
         {
-            var ledger = host.Services.GetRequiredService<IAuditLedger>();
-            return verb == "verify"
-                ? await VerifyAsync(ledger, host.Services, cancellationToken).ConfigureAwait(false)
-                : await TailAsync(ledger, count, cancellationToken).ConfigureAwait(false);
+            return await command(host.Services.GetRequiredService<IAuditLedger>(), host.Services, cancellationToken).ConfigureAwait(false);
         }
         catch (AuditUnreadableException ex)
         {
@@ -130,19 +129,9 @@ internal static class AuditCommand
     /// <summary>The server's configuration and services, without starting anything: only the ledger is resolved.</summary>
     private static IHost BuildHost(string[] args)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        LuminaProgram.ConfigureLogging(builder.Logging);
+        var builder = LuminaHosting.CreateBuilder(args);
+        LuminaHosting.ConfigureLogging(builder.Logging);
         builder.Services.AddLuminaServer(builder.Configuration);
         return builder.Build();
-    }
-
-    private static async Task<int> UsageErrorAsync(string message)
-    {
-        await Console.Error.WriteLineAsync($"lumina: {message}\n{Usage}").ConfigureAwait(false);
-        return 2;
     }
 }

@@ -3,7 +3,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ModelContextProtocol.Server;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 /// <summary>Registers the HTTP host's resumable SSE event store.</summary>
 internal static class EventStreamStoreExtensions

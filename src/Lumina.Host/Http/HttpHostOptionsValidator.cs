@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 internal sealed class HttpHostOptionsValidator : IValidateOptions<HttpHostOptions>
 {

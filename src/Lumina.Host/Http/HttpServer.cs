@@ -1,136 +1,43 @@
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
 using Lumina.Core;
-using Lumina.Core.Configuration;
 using Lumina.Host.Api;
 using Lumina.Host.Auth;
 using Lumina.Mcp;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
-/// <summary>The <c>lumina</c> command: parses the command line and runs the stdio or HTTP server.</summary>
-internal static partial class LuminaProgram
+/// <summary><c>lumina --http</c>: the streamable HTTP server at <c>/mcp</c>, with the HTTP API and the token endpoints.</summary>
+internal static partial class HttpServer
 {
     /// <summary>The address served when neither <c>--urls</c> nor <c>urls</c> configuration says otherwise.</summary>
     public const string DefaultUrl = "http://127.0.0.1:5100";
 
+    /// <summary>Builds, starts and runs the server until it is stopped; the exit code says whether it stopped cleanly.</summary>
+    /// <param name="args">The host builder's arguments: configuration overrides and <c>--urls</c>.</param>
+    // Never inlined into the command line's code: a local of ASP.NET Core's types in a caller's state machine made every
+    // stdio start load ASP.NET Core's assemblies.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static async Task<int> RunAsync(string[] args)
     {
-        var options = CommandLine.Parse(args);
-        switch (options.Command)
-        {
-            case CommandLine.Kind.Help:
-                await Console.Out.WriteAsync(CommandLine.Help).ConfigureAwait(false);
-                return 0;
-            case CommandLine.Kind.Version:
-                await Console.Out.WriteLineAsync($"lumina {LuminaVersion.Value}").ConfigureAwait(false);
-                return 0;
-            case CommandLine.Kind.Admin:
-                return await AdminCommands.RunAsync(options.Rest, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
-            case CommandLine.Kind.Error:
-                await Console.Error.WriteLineAsync($"lumina: {options.Error}\nRun 'lumina --help' for usage.").ConfigureAwait(false);
-                return 2;
-        }
-
-        try
-        {
-            if (options.Command == CommandLine.Kind.Audit)
-            {
-                return await AuditCommand.RunAsync(options.Rest).ConfigureAwait(false);
-            }
-
-            return await (options.Command == CommandLine.Kind.Http ? RunHttpAsync(options.Rest) : RunStdioAsync(options.Rest)).ConfigureAwait(false);
-        }
-        catch (OptionsValidationException ex)
-        {
-            foreach (var failure in ex.Failures)
-            {
-                await Console.Error.WriteLineAsync($"lumina: configuration error: {failure}").ConfigureAwait(false);
-            }
-
-            return 2;
-        }
-        catch (LuminaStartupException ex)
-        {
-            await Console.Error.WriteLineAsync($"lumina: cannot start: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException && ex.Message.Contains("address", StringComparison.OrdinalIgnoreCase))
-        {
-            await Console.Error.WriteLineAsync($"lumina: cannot listen: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-    }
-
-    // Each mode runs in a method of its own, never inlined: a local of ASP.NET Core's types in RunAsync's state machine
-    // made every stdio start load ASP.NET Core's assemblies.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<int> RunHttpAsync(string[] args)
-    {
-        await using var app = BuildHttp(args);
+        await using var app = Build(args);
         // Started and awaited rather than run: a run disposes the services, and the exit code is read from them.
         await app.StartAsync().ConfigureAwait(false);
         await app.WaitForShutdownAsync().ConfigureAwait(false);
-        return await ExitCodeAsync(app.Services).ConfigureAwait(false);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<int> RunStdioAsync(string[] args)
-    {
-        using var host = BuildStdio(args);
-        await host.StartAsync().ConfigureAwait(false);
-        await host.WaitForShutdownAsync().ConfigureAwait(false);
-        return await ExitCodeAsync(host.Services).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// 1 when the host stopped because a background service failed, else 0. The host stops the application when one
-    /// fails (<see cref="BackgroundServiceExceptionBehavior.StopHost"/>) but its run returns as after a normal stop, so
-    /// the failure is found here, said on stderr, and not reported as success.
-    /// </summary>
-    internal static async Task<int> ExitCodeAsync(IServiceProvider services)
-    {
-        var failed = services.GetServices<IHostedService>().OfType<BackgroundService>().Where(s => s.ExecuteTask is { IsFaulted: true }).ToList();
-        foreach (var service in failed)
-        {
-            var error = service.ExecuteTask!.Exception!.GetBaseException();
-            await Console.Error.WriteLineAsync($"lumina: stopped because a background service failed: {service.GetType().Name}: {error.GetType().Name}: {error.Message}").ConfigureAwait(false);
-        }
-
-        return failed.Count == 0 ? 0 : 1;
-    }
-
-    /// <summary>The stdio server: stdout carries only MCP frames, every log goes to stderr.</summary>
-    public static IHost BuildStdio(string[] args)
-    {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            Args = args,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        ConfigureLogging(builder.Logging);
-        builder.Services.AddLuminaServer(builder.Configuration);
-        builder.Services.AddLuminaOpenTelemetry(builder.Configuration, http: false);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        builder.Services.AddMcpServer()
-            .WithLuminaStdioTransport(builder.Configuration.GetValue("Lumina:Stdio:MaxMessageBytes", 4L * 1024 * 1024))
-            .WithLumina(o => o.Transport = LuminaTransport.Stdio);
-        var host = builder.Build();
-        PrepareDataDirectory(host.Services);
-        return host;
+        return await LuminaHosting.ExitCodeAsync(app.Services).ConfigureAwait(false);
     }
 
     /// <summary>The streamable HTTP server at <c>/mcp</c>.</summary>
-    public static WebApplication BuildHttp(string[] args)
+    public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        ConfigureLogging(builder.Logging);
+        LuminaHosting.ConfigureLogging(builder.Logging);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -174,7 +81,7 @@ internal static partial class LuminaProgram
         builder.Services.AddSingleton<StoreReadiness>();
 
         var app = builder.Build();
-        PrepareDataDirectory(app.Services);
+        LuminaHosting.PrepareDataDirectory(app.Services);
         // Made now, so a missing signing key is reported at start rather than on the first request.
         var authority = app.Services.GetRequiredService<TokenAuthority>();
         app.Lifetime.ApplicationStarted.Register(() => LogAuth(app.Logger, authority));
@@ -212,22 +119,4 @@ internal static partial class LuminaProgram
 
     private static Task RunSessionAsync(HttpContext context, ModelContextProtocol.Server.McpServer server, CancellationToken cancellationToken) =>
         context.RequestServices.GetRequiredService<SessionQuota>().RunAsync(context, server, cancellationToken);
-
-    internal static void ConfigureLogging(ILoggingBuilder logging)
-    {
-        // stdout is the MCP channel in stdio mode: every log line goes to stderr, in both modes alike.
-        logging.ClearProviders();
-        logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss ";
-        });
-        logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-    }
-
-    private static void PrepareDataDirectory(IServiceProvider services)
-    {
-        var options = services.GetRequiredService<IOptions<LuminaOptions>>().Value;
-        Directory.CreateDirectory(options.DataDirectory);
-    }
 }

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Lumina.Core;
 using Microsoft.Net.Http.Headers;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 /// <summary>
 /// Answers a POST to the MCP endpoint that the MCP SDK could not read with a 4xx and a JSON-RPC error, where the SDK

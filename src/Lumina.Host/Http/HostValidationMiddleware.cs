@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 /// <summary>
 /// Refuses requests whose <c>Host</c> or <c>Origin</c> names a host this server does not answer to, with 403.

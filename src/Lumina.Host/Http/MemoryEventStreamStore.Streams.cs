@@ -7,7 +7,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 // One stream's events in order, and the writer and reader the SDK uses on it.
 internal sealed partial class MemoryEventStreamStore

@@ -1,4 +1,4 @@
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 /// <summary>
 /// Inside an existing session, removes an <c>MCP-Protocol-Version</c> header that names a protocol revision older than

@@ -9,7 +9,7 @@ using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 /// <summary>
 /// The HTTP host's resumable SSE event store: every event the session streams send is kept in this process, for

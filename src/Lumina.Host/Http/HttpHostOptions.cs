@@ -1,4 +1,4 @@
-namespace Lumina.Host;
+namespace Lumina.Host.Http;
 
 /// <summary>Settings of <c>Lumina:Http</c>: the streamable HTTP endpoint.</summary>
 public sealed class HttpHostOptions
