@@ -11,7 +11,7 @@ public enum AuditOutcome
     /// <summary>The function (or a filter inside the audit filter) threw.</summary>
     Error,
 
-    /// <summary>The caller was not allowed to make the call (a <see cref="LuminaException"/> whose message starts with <c>Forbidden</c>).</summary>
+    /// <summary>An access rule or a cap stopped the call: a refusal of kind forbidden, limit or too large (<c>Refusals.IsDenial</c>).</summary>
     Denied,
 
     /// <summary>The call was cancelled.</summary>
