@@ -47,7 +47,7 @@ public sealed class CallerClaimsTests : IDisposable
         exitCode.Should().Be(0, stderr);
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         lines.Should().Contain(l => l.Contains(" subject-7f3a (user, http) time_now ok ", StringComparison.Ordinal), "MCP over HTTP takes the sub");
-        lines.Should().Contain(l => l.Contains(" subject-7f3a (user, http) providers_providers ok ", StringComparison.Ordinal), "the HTTP API takes the sub");
+        lines.Should().Contain(l => l.Contains(" subject-7f3a (user, http) providers ok ", StringComparison.Ordinal), "the HTTP API takes the sub");
         stdout.Should().NotContain("name-id-b219");
     }
 }
