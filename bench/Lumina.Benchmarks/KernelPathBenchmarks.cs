@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Lumina.Bench.EchoPlugin;
-using Lumina.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -2,8 +2,6 @@ using System.ComponentModel;
 using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;
 using Lumina.Bench.EchoPlugin;
-using Lumina.Core;
-using Lumina.Mcp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -117,9 +117,3 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
     public Task<Conversation> ConversationAsync([Description("The conversation's id.")] string id, CancellationToken cancellationToken = default) =>
         GetConversationAsync(id, 200, cancellationToken);
 }
-
-/// <summary>Facts found by <c>recall</c>, best first.</summary>
-public sealed record RecallResult(IReadOnlyList<RecalledFact> Facts);
-
-/// <summary>The caller's conversations, most recent first.</summary>
-public sealed record ConversationList(IReadOnlyList<ConversationInfo> Conversations);

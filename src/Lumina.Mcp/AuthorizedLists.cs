@@ -3,7 +3,6 @@ using Lumina.Core;
 using Lumina.Core.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
-using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
 namespace Lumina.Mcp;

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
 using Microsoft.SemanticKernel;

@@ -1,4 +1,3 @@
-using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
 using ModelContextProtocol.Protocol;

@@ -1,5 +1,4 @@
 using Lumina.Core;
-using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 
 namespace Lumina.Mcp;

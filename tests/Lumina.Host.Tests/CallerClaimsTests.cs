@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Claims;
-using ModelContextProtocol.Client;
 
 namespace Lumina.Host.Tests;
 

@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using ModelContextProtocol.Client;
-using ModelContextProtocol.Protocol;
 
 namespace Lumina.Host.Tests;
 

@@ -3,7 +3,6 @@ using Lumina.Core;
 using Lumina.Core.Auth;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
-using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Lumina.Core.Audit;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
-using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 using OpenTelemetry;
 using OpenTelemetry.Trace;

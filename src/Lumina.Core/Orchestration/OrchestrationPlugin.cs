@@ -10,7 +10,6 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;
-using FunctionResultContent = Microsoft.Extensions.AI.FunctionResultContent;
 
 namespace Lumina.Core.Orchestration;
 

@@ -1,4 +1,3 @@
-using Lumina.Core.Budgets;
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;

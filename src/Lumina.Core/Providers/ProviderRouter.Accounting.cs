@@ -1,4 +1,3 @@
-using Lumina.Core.Budgets;
 using System.Diagnostics;
 using System.Text;
 using Lumina.Abstractions;

@@ -1,8 +1,6 @@
-using Lumina.Core.Budgets;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
-using System.Text;
 using Lumina.Abstractions;
 using Lumina.Core.Providers.Budgets;
 using Lumina.Core.Telemetry;

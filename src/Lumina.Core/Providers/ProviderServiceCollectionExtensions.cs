@@ -3,7 +3,6 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
-using Lumina.Core.Configuration;
 using Lumina.Core.Orchestration;
 using Lumina.Core.Providers.Budgets;
 using Lumina.Core.Telemetry;
@@ -13,7 +12,6 @@ using Lumina.Core;
 using Lumina.Core.Providers;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 using OpenAI;
 

@@ -1,4 +1,3 @@
-using Lumina.Core.Budgets;
 using System.Collections.Concurrent;
 using Lumina.Core.Providers.Budgets;
 using Microsoft.Extensions.AI;

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
 using Lumina.Core.Orchestration;

@@ -1,9 +1,7 @@
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Lumina.Host.Api;
 using Lumina.Host.Auth;
-using Lumina.Mcp;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 

@@ -3,7 +3,6 @@
 
 using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
-using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

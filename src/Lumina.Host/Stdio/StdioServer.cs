@@ -1,7 +1,5 @@
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
-using Lumina.Core;
-using Lumina.Mcp;
 
 namespace Lumina.Host.Stdio;
 

@@ -1,6 +1,5 @@
 using Lumina.Core.Budgets;
 using Lumina.Abstractions;
-using Lumina.Core.Providers;
 using Lumina.Core.Providers.Budgets;
 using Lumina.Core.Tests.Memory;
 using Microsoft.Extensions.AI;

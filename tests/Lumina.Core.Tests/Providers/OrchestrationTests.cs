@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Orchestration;

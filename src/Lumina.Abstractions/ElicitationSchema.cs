@@ -1,36 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Lumina.Abstractions;
-
-/// <summary>A question for the user: a message and the form of the answer.</summary>
-/// <param name="Message">What to ask.</param>
-/// <param name="RequestedSchema">
-/// A flat JSON Schema object (<c>{"type":"object","properties":{…},"required":[…]}</c>) whose properties
-/// are primitives: string (optionally with <c>format</c>, <c>enum</c>, <c>oneOf</c>), number, integer,
-/// boolean, or an array of enum values. <see cref="ElicitationSchema"/> builds one.
-/// </param>
-public sealed record ElicitationRequest(string Message, JsonObject RequestedSchema);
-
-/// <summary>What the user did with an <see cref="ElicitationRequest"/>.</summary>
-public enum ElicitationAction
-{
-    /// <summary>The user answered; <see cref="ElicitationResult.Content"/> holds the answer.</summary>
-    Accept,
-
-    /// <summary>The user said no.</summary>
-    Decline,
-
-    /// <summary>The user dismissed the question without choosing.</summary>
-    Cancel,
-}
-
-/// <summary>The user's answer to an <see cref="ElicitationRequest"/>.</summary>
-public sealed record ElicitationResult(ElicitationAction Action, IReadOnlyDictionary<string, JsonElement>? Content)
-{
-    /// <summary>Whether the user accepted.</summary>
-    public bool IsAccepted => Action == ElicitationAction.Accept;
-}
 
 /// <summary>Builds the flat JSON Schema an <see cref="ElicitationRequest"/> carries.</summary>
 public sealed class ElicitationSchema

@@ -1,0 +1,11 @@
+namespace Lumina.Abstractions;
+
+/// <summary>A snapshot of what a Lumina host is and serves.</summary>
+public sealed record LuminaHostDescription(
+    string Name,
+    string Version,
+    string Runtime,
+    string OperatingSystem,
+    DateTimeOffset StartedAt,
+    IReadOnlyList<LuminaPluginDescription> Plugins,
+    IReadOnlyList<LuminaProviderDescription> Providers);

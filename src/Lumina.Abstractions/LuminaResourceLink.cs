@@ -1,0 +1,4 @@
+namespace Lumina.Abstractions;
+
+/// <summary>A link to a resource.</summary>
+public sealed record LuminaResourceLink(string Uri, string Name, string? MimeType, string? Description) : LuminaContent;
