@@ -106,7 +106,7 @@ public sealed class RedisConnection(IConfiguration configuration) : IDisposable
         catch (RedisConnectionException ex)
         {
             throw new LuminaStartupException(
-                $"ConnectionStrings:redis ('{string.Join(", ", options.EndPoints.Select(e => e.ToString()))}') cannot be reached ({ex.Message.Split('.')[0]}). Start Redis, fix the address, or set Lumina:Memory:Store=sqlite.", ex);
+                $"ConnectionStrings:redis ('{string.Join(", ", options.EndPoints.Select(e => e.ToString()))}') cannot be reached ({ex.Message.Split('.')[0]}). Start Redis, fix the address, or set Lumina:Store=sqlite.", ex);
         }
     }
 }

@@ -103,8 +103,10 @@ public sealed partial class AuthCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--Lumina:Memory:Store=postgres", "Lumina:Memory:Store")]
+    [InlineData("--Lumina:Store=postgres", "Lumina:Store must be 'sqlite' or 'redis'")]
+    [InlineData("--Lumina:Memory:Store=postgres", "Lumina:Memory:Store must be 'sqlite' or 'redis'")]
     [InlineData("--Lumina:Auth:PasswordIterations=1000", "Lumina:Auth:PasswordIterations")]
+    [InlineData("--Lumina:Store=redis", "Lumina:Store is 'redis' but ConnectionStrings:redis")]
     [InlineData("--Lumina:Memory:Store=redis", "ConnectionStrings:redis")]
     public async Task ConfigurationErrors_ExitTwoNamingTheSetting(string setting, string named)
     {
@@ -128,7 +130,7 @@ public sealed partial class AuthCommandTests : IDisposable
     public async Task Users_WithRedis_AreSharedThroughTheServer()
     {
         await using var redis = await RedisServer.StartAsync();
-        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}"];
+        string[] shared = ["--Lumina:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}"];
         using var otherData = new TempDirectory();
 
         var add = await Lumina(Password, ["users", "add", "carol", "--role", "admin", "--password-stdin", .. shared]);
@@ -137,6 +139,24 @@ public sealed partial class AuthCommandTests : IDisposable
         add.ExitCode.Should().Be(0, add.Stderr);
         Rows(listed.Stdout).Should().Equal(("carol", "admin"));
         File.Exists(Path.Combine(_data.Path, "auth.db")).Should().BeFalse("the users live in Redis");
+    }
+
+    [Fact]
+    public async Task OlderStoreSetting_StillMovesTheUsers_AndTheServerSaysItIsDeprecated()
+    {
+        await using var redis = await RedisServer.StartAsync();
+        var connection = $"--ConnectionStrings:redis={redis.ConnectionString}";
+        using var otherData = new TempDirectory();
+
+        var add = await Lumina(Password, "users", "add", "erin", "--role", "user", "--password-stdin", "--Lumina:Memory:Store=redis", connection);
+        var listed = await LuminaProcess.RunAsync(null, null, ["users", "list", $"--Lumina:DataDirectory={otherData.Path}", "--Lumina:Store=redis", connection]);
+        await using var server = await RawStdio.StartAsync(_data.Path, "--Lumina:Memory:Store=redis", connection);
+        var exitCode = await server.CloseAndWaitAsync();
+
+        add.ExitCode.Should().Be(0, add.Stderr);
+        Rows(listed.Stdout).Should().Equal(("erin", "user"));
+        exitCode.Should().Be(0);
+        (await server.StderrAsync()).Should().Contain("Lumina:Memory:Store is deprecated: set Lumina:Store instead");
     }
 
     [Fact]

@@ -28,11 +28,12 @@ public sealed class StdioFootprintTests : IDisposable
     public async Task RedisStore_LoadsTheRedisClient()
     {
         await using var redis = await RedisServer.StartAsync();
-        await using var raw = await RawStdio.StartAsync(_data.Path, Admin, "--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}");
+        await using var raw = await RawStdio.StartAsync(_data.Path, Admin, "--Lumina:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}");
 
         await RememberAndRecallAsync(raw);
 
         (await MappedFilesAsync(raw)).Should().Contain(RedisClient);
+        Directory.EnumerateFiles(_data.Path, "*.db*", SearchOption.AllDirectories).Should().BeEmpty("Lumina:Store=redis moves every store to Redis");
     }
 
     /// <summary>Calls through the stores a tool call touches (memory, rate limits, the audit ledger), then a read of the ledger.</summary>

@@ -2,7 +2,7 @@ namespace Lumina.Core.Audit;
 
 /// <summary>Settings of <c>Lumina:Audit</c>: the hash-chained ledger of every kernel invocation.</summary>
 /// <remarks>
-/// The ledger lives in the state store chosen by <c>Lumina:Memory:Store</c>: <c>audit.db</c> in the data directory, or
+/// The ledger lives in the state store chosen by <c>Lumina:Store</c>: <c>audit.db</c> in the data directory, or
 /// Redis (shared by every host, one chain).
 /// </remarks>
 public sealed class AuditOptions

@@ -12,7 +12,7 @@ using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Audit;
 
-/// <summary>Registers the audit ledger (in the store chosen by <c>Lumina:Memory:Store</c>) and the audit filter.</summary>
+/// <summary>Registers the audit ledger (in the store chosen by <c>Lumina:Store</c>) and the audit filter.</summary>
 internal static partial class AuditServiceCollectionExtensions
 {
     /// <summary>The service key of the store itself; <see cref="IAuditLedger"/> is the ledger as the host serves it.</summary>

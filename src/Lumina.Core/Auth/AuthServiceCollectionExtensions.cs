@@ -13,7 +13,7 @@ public static class AuthServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="ILuminaAuthorizer"/>, the authorization filter and <see cref="ILuminaIdentityStore"/> (SQLite
-    /// <c>auth.db</c> in the data directory, or Redis when <c>Lumina:Memory:Store=redis</c>), with options from
+    /// <c>auth.db</c> in the data directory, or Redis when <c>Lumina:Store=redis</c>), with options from
     /// <c>Lumina:Auth</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
     /// </summary>
     public static IServiceCollection AddLuminaAuth(this IServiceCollection services, IConfiguration configuration)

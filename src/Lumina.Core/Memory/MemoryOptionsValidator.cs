@@ -9,14 +9,15 @@ internal sealed class MemoryOptionsValidator(IConfiguration configuration) : IVa
     public ValidateOptionsResult Validate(string? name, MemoryOptions options)
     {
         var errors = new List<string>();
+        var store = MemoryOptions.StoreSettingIn(configuration);
         if (options.Store is not ("sqlite" or "redis"))
         {
-            errors.Add($"Lumina:Memory:Store must be 'sqlite' or 'redis', not '{options.Store}'.");
+            errors.Add($"{store} must be 'sqlite' or 'redis', not '{options.Store}'.");
         }
 
         if (options.UsesRedis && string.IsNullOrWhiteSpace(configuration.GetConnectionString("redis")))
         {
-            errors.Add("Lumina:Memory:Store is 'redis' but ConnectionStrings:redis is not set (environment: ConnectionStrings__redis=localhost:6379).");
+            errors.Add($"{store} is 'redis' but ConnectionStrings:redis is not set (environment: ConnectionStrings__redis=localhost:6379).");
         }
 
         if (string.IsNullOrWhiteSpace(options.KeyPrefix) || options.KeyPrefix.Contains('{', StringComparison.Ordinal))

@@ -6,17 +6,21 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Memory;
 
-/// <summary>Registers the memory store chosen by <c>Lumina:Memory:Store</c>.</summary>
+/// <summary>Registers the memory store chosen by <c>Lumina:Store</c>.</summary>
 internal static class MemoryServiceCollectionExtensions
 {
     public static void AddLuminaMemory(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<MemoryOptions>().Bind(configuration.GetSection(MemoryOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<MemoryOptions>()
+            .Bind(configuration.GetSection(MemoryOptions.SectionName))
+            .PostConfigure<ILoggerFactory>((options, loggers) => MemoryOptions.ApplyStoreSwitch(options, configuration, loggers))
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MemoryOptions>>(new MemoryOptionsValidator(configuration)));
         services.TryAddSingleton(_ => new RedisConnection(configuration));
         services.TryAddSingleton<ILuminaMemory>(sp =>

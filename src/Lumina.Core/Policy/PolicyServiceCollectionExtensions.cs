@@ -13,7 +13,7 @@ public static class PolicyServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the policy guard with options from <c>Lumina:Policy</c>; rate limits live in memory, or in Redis (shared by
-    /// every host) when <c>Lumina:Memory:Store=redis</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
+    /// every host) when <c>Lumina:Store=redis</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
     /// </summary>
     /// <remarks>
     /// Kernel filters run in registration order, the first outermost: call it after authorization (a refused caller
