@@ -52,7 +52,7 @@ public class KernelPathBenchmarks
         settings["Lumina:Policy:RateLimit:PermitsPerMinute"] = "0";
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).AddPlugin<EchoPlugin>();
+        services.AddLumina(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).AddSqliteStores().AddPlugin<EchoPlugin>();
         var provider = services.BuildServiceProvider();
         return (provider, provider.GetRequiredService<Kernel>());
     }

@@ -58,7 +58,7 @@ public class MemoryFilterBenchmarks
         }).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IChatClient, InstantChat>();
-        services.AddLumina(configuration);
+        services.AddLumina(configuration).AddSqliteStores();
         var provider = services.BuildServiceProvider();
         return (provider, provider.GetRequiredService<Kernel>());
     }

@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
 using Lumina.Core.Tests.Memory;
+using Lumina.Storage.Redis;
+using Lumina.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using StackExchange.Redis;
 
@@ -34,7 +36,7 @@ public class MemoryStoreBenchmarks
         {
             _redisServer = await RedisServer.StartAsync();
             _redis = await ConnectionMultiplexer.ConnectAsync(_redisServer.ConnectionString);
-            _memory = new RedisMemory(_redis, options, TimeProvider.System);
+            _memory = new RedisMemory(_redis, "lumina", options, TimeProvider.System);
         }
         else
         {

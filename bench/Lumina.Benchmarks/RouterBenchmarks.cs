@@ -3,6 +3,7 @@ using Lumina.Abstractions;
 using Lumina.Core.Providers;
 using Lumina.Core.Budgets;
 using Lumina.Core.Providers.Budgets;
+using Lumina.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,7 +50,7 @@ public class RouterBenchmarks
             ["Lumina:Prompts:Directories:0"] = Path.Combine(_folder, "prompts"),
             ["Lumina:Prompts:BuiltIn"] = "false",
             ["Lumina:Memory:Filter:Enabled"] = "false",
-        }).Build());
+        }).Build()).AddSqliteStores();
         _services = services.BuildServiceProvider();
         _kernel = _services.GetRequiredService<Kernel>();
     }

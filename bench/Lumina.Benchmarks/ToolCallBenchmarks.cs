@@ -56,7 +56,7 @@ public class ToolCallBenchmarks
         settings["Lumina:DataDirectory"] = data;
         settings["Lumina:Policy:RateLimit:PermitsPerMinute"] = "0";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddPlugin<EchoPlugin>();
+        services.AddLumina(configuration).AddSqliteStores().AddPlugin<EchoPlugin>();
         services.AddMcpServer().WithStreamServerTransport(Server.In, Server.Out).WithLumina();
     });
 

@@ -4,9 +4,9 @@ using Lumina.Core.Auth;
 using Lumina.Core.Audit;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
+using Lumina.Core.Storage;
 using Lumina.Core.Policy;
 using Lumina.Core.Telemetry;
-using Lumina.Core.Budgets;
 using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
@@ -56,9 +56,8 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
         services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
 
-        services.TryAddSingleton<IBudgetStore>(sp => sp.GetRequiredService<IOptions<MemoryOptions>>().Value is { UsesRedis: true } memory
-            ? RedisConnection.Budgets(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
-            : new SqliteBudgetStore(Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "usage.db")));
+        // First of the hosted services: a host without one store backend stops before anything reaches for a store.
+        services.AddHostedService<StoreStartupCheck>();
 
         // Each resolution gets a kernel of its own over the current plugins: a caller may change it freely.
         services.TryAddTransient(sp => sp.GetRequiredService<LuminaPluginRegistry>().CreateKernel());

@@ -1,15 +1,27 @@
 using Lumina.Core;
+using Microsoft.Extensions.Options;
 
 namespace Lumina.Host;
 
 /// <summary>
 /// The composition root: what the <c>lumina</c> program puts into its kernel — the store <c>Lumina:Store</c> names, the
-/// providers of <c>Lumina:Providers</c> and the built-in plugins. Both servers (stdio and HTTP) compose the same way.
+/// providers of <c>Lumina:Providers</c> and the built-in plugins. Both servers (stdio and HTTP) and the commands that
+/// open the stores compose the same way.
 /// </summary>
 internal static class LuminaComposition
 {
     /// <summary>Adds Lumina's kernel as the <c>lumina</c> program serves it.</summary>
-    public static ILuminaBuilder AddLuminaServer(this IServiceCollection services, IConfiguration configuration) =>
-        services.AddLumina(configuration)
-            .AddProviders(configuration);
+    /// <exception cref="OptionsValidationException"><c>Lumina:Store</c> names no store, or Redis without its connection string.</exception>
+    public static ILuminaBuilder AddLuminaServer(this IServiceCollection services, IConfiguration configuration)
+    {
+        var store = LuminaStoreSwitch.Read(configuration);
+        var builder = services.AddLumina(configuration);
+        _ = store.UsesRedis ? builder.AddRedisStores(configuration) : builder.AddSqliteStores();
+        if (store.Deprecated)
+        {
+            services.AddHostedService<DeprecatedStoreSettingWarning>();
+        }
+
+        return builder.AddProviders(configuration);
+    }
 }

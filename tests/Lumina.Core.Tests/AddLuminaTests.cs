@@ -17,7 +17,7 @@ public sealed class AddLuminaTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var collection = new ServiceCollection();
-        var builder = collection.AddLumina(configuration).AddProviders(configuration);
+        var builder = collection.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         configure?.Invoke(builder);
         services?.Invoke(collection);
         return collection.BuildServiceProvider();

@@ -39,7 +39,7 @@ public sealed class PromptDirectoryTests : IDisposable
             ["Lumina:DataDirectory"] = TestData.NewDirectory(),
         }).Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration).AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

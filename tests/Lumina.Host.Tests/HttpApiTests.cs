@@ -207,6 +207,34 @@ public sealed class HttpApiTests : IDisposable
         (await ready.Content.ReadAsStringAsync()).Should().Contain("\"ready\"");
     }
 
+    [Theory]
+    [InlineData("memory.db")]
+    [InlineData("auth.db")]
+    [InlineData("audit.db")]
+    [InlineData("usage.db")]
+    public async Task Readyz_Is503WhenAnySqliteStoreIsDamaged_NamingTheFile(string file)
+    {
+        await using var host = await HttpHost.StartAsync();
+        using var before = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/readyz"), null);
+        var path = Path.Combine(host.DataDirectory, file);
+        File.Exists(path).Should().BeTrue("the readiness check opened every store");
+
+        // A file that is no longer a database, as a disk or a careless script leaves it.
+        foreach (var stale in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(stale);
+        }
+
+        await File.WriteAllTextAsync(path, new string('x', 4096));
+        using var after = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/readyz"), null);
+        using var health = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/healthz"), null);
+
+        before.StatusCode.Should().Be(HttpStatusCode.OK);
+        after.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        (await after.Content.ReadAsStringAsync()).Should().Contain(file);
+        health.StatusCode.Should().Be(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task Readyz_Is503WhenRedisStops_AndLivenessStaysUp()
     {

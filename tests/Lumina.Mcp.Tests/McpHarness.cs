@@ -43,7 +43,7 @@ internal sealed class McpHarness : IAsyncDisposable
             .Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddLumina(configuration).AddProviders(configuration).AddPlugin<SamplePlugin>();
+        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration).AddPlugin<SamplePlugin>();
         configureServices?.Invoke(services);
         services.AddMcpServer()
             .WithStreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream())

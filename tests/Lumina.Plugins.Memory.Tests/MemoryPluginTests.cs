@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
+using Lumina.Storage.Sqlite;
 
 namespace Lumina.Plugins.Memory.Tests;
 

@@ -15,6 +15,7 @@ namespace Lumina.Core.Audit;
 /// </summary>
 internal sealed partial class AuditRecorder(
     IAuditLedger store,
+    string storeName,
     AuditWriter writer,
     IOptions<AuditOptions> options,
     LuminaTelemetry telemetry,
@@ -26,7 +27,7 @@ internal sealed partial class AuditRecorder(
     private static readonly ConditionalWeakTable<Exception, KernelFunction> s_recorded = [];
 
     private readonly ILogger _logger = logger;
-    private readonly string _storeName = AuditWriter.SystemName(store);
+    private readonly string _storeName = storeName;
 
     /// <summary>Whether records are kept at all (<see cref="AuditOptions.Enabled"/>).</summary>
     public bool Enabled => options.Value.Enabled;

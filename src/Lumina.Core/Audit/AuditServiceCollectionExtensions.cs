@@ -1,6 +1,6 @@
 using Lumina.Abstractions;
 using Lumina.Core.Configuration;
-using Lumina.Core.Memory;
+using Lumina.Core.Storage;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,10 +12,13 @@ using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Audit;
 
-/// <summary>Registers the audit ledger (in the store chosen by <c>Lumina:Store</c>) and the audit filter.</summary>
+/// <summary>Registers the audit ledger as the host serves it (over the store backend's own) and the audit filter.</summary>
 internal static partial class AuditServiceCollectionExtensions
 {
-    /// <summary>The service key of the store itself; <see cref="IAuditLedger"/> is the ledger as the host serves it.</summary>
+    /// <summary>
+    /// The service key of the backend's ledger with the head mark attached; <see cref="IAuditLedger"/> is the ledger as
+    /// the host serves it.
+    /// </summary>
     public const string StoreKey = "Lumina:Audit:Store";
 
     /// <remarks>
@@ -31,13 +34,7 @@ internal static partial class AuditServiceCollectionExtensions
         services.TryAddSingleton(sp => new AuditHeadMark(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory));
         services.TryAddKeyedSingleton<IAuditLedger>(StoreKey, (sp, _) =>
         {
-            var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
-            var store = memory.UsesRedis
-                ? RedisConnection.AuditLedger(sp, memory.KeyPrefix, sp.GetRequiredService<TimeProvider>())
-                : new SqliteAuditLedger(
-                    Path.Combine(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory, "audit.db"),
-                    sp.GetRequiredService<IOptions<AuditOptions>>().Value.Durability,
-                    sp.GetRequiredService<AuditTuning>().SqliteBusyTimeout);
+            var store = sp.GetRequiredKeyedService<IAuditLedger>(LuminaStoreKeys.Audit);
             if (store is IMarkedAuditLedger marked)
             {
                 marked.Mark = sp.GetRequiredService<AuditHeadMark>();
@@ -47,6 +44,7 @@ internal static partial class AuditServiceCollectionExtensions
         });
         services.AddSingleton(sp => new AuditWriter(
             sp.GetRequiredKeyedService<IAuditLedger>(StoreKey),
+            StoreBackends.Single(sp).Name,
             sp.GetRequiredService<IOptions<AuditOptions>>().Value,
             sp.GetRequiredService<AuditTuning>(),
             sp.GetRequiredService<LuminaTelemetry>(),
@@ -59,7 +57,7 @@ internal static partial class AuditServiceCollectionExtensions
                 ? new BufferedAuditLedger(store, sp.GetRequiredService<AuditWriter>())
                 : store;
         });
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuditRecorder>(sp, sp.GetRequiredKeyedService<IAuditLedger>(StoreKey)));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<AuditRecorder>(sp, sp.GetRequiredKeyedService<IAuditLedger>(StoreKey), StoreBackends.Single(sp).Name));
         services.AddSingleton<AuditFilter>();
         services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("audit", sp.GetRequiredService<AuditFilter>()));
         services.AddHostedService<AuditLifetime>();

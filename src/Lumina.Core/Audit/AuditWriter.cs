@@ -63,7 +63,8 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     private volatile Exception? _failure;
     private int _disposed;
 
-    public AuditWriter(IAuditLedger store, AuditOptions options, AuditTuning tuning, LuminaTelemetry telemetry, TimeProvider time, ILogger<AuditWriter> logger)
+    /// <param name="storeName">The store's <c>db.system.name</c> in spans and metrics: the store backend's name.</param>
+    public AuditWriter(IAuditLedger store, string storeName, AuditOptions options, AuditTuning tuning, LuminaTelemetry telemetry, TimeProvider time, ILogger<AuditWriter> logger)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
@@ -72,7 +73,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         _telemetry = telemetry;
         _time = time;
         _logger = logger;
-        _storeName = SystemName(store);
+        _storeName = storeName;
         MaxPending = Math.Max(1, options.MaxPending);
         _batchWindow = options.BatchWindow > TimeSpan.Zero ? options.BatchWindow : TimeSpan.Zero;
 
@@ -84,13 +85,6 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         _abandon = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
         telemetry.ObserveAuditPending(() => Volatile.Read(ref _pending));
     }
-
-    /// <summary>
-    /// The store's <c>db.system.name</c> in spans and metrics. Told by the type's name, not a type test: testing for
-    /// <see cref="RedisAuditLedger"/> would load the Redis client on hosts that do not use it (see <see cref="RedisConnection"/>).
-    /// </summary>
-    internal static string SystemName(IAuditLedger store) =>
-        store.GetType() is { Name: nameof(RedisAuditLedger), Namespace: "Lumina.Core.Audit" } ? "redis" : "sqlite";
 
     /// <summary>How many records may wait to be written (<see cref="AuditOptions.MaxPending"/>).</summary>
     public int MaxPending { get; }

@@ -1,4 +1,3 @@
-using Lumina.Core.Memory;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,13 +7,12 @@ using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Auth;
 
-/// <summary>Registers authorization (the kernel filter and <see cref="ILuminaAuthorizer"/>) and the identity store.</summary>
+/// <summary>Registers authorization: the kernel filter and <see cref="ILuminaAuthorizer"/>.</summary>
 public static class AuthServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ILuminaAuthorizer"/>, the authorization filter and <see cref="ILuminaIdentityStore"/> (SQLite
-    /// <c>auth.db</c> in the data directory, or Redis when <c>Lumina:Store=redis</c>), with options from
-    /// <c>Lumina:Auth</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
+    /// Adds <see cref="ILuminaAuthorizer"/> and the authorization filter, with options from <c>Lumina:Auth</c>; the store
+    /// backend adds <see cref="ILuminaIdentityStore"/>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
     /// </summary>
     public static IServiceCollection AddLuminaAuth(this IServiceCollection services, IConfiguration configuration)
     {
@@ -35,16 +33,6 @@ public static class AuthServiceCollectionExtensions
         }
 
         services.TryAddSingleton<ILuminaAuthorizer, LuminaAuthorizer>();
-        services.TryAddSingleton<ILuminaIdentityStore>(sp =>
-        {
-            var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
-            var auth = sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value;
-            var time = sp.GetRequiredService<TimeProvider>();
-            return memory.UsesRedis
-                ? RedisConnection.Identities(sp, memory.KeyPrefix, auth, time)
-                : new SqliteIdentityStore(Path.Combine(sp.GetRequiredService<IOptions<Configuration.LuminaOptions>>().Value.DataDirectory, "auth.db"), auth, time);
-        });
-
         // Registered before the policy, audit and memory filters: Semantic Kernel runs filters in registration order,
         // outermost first.
         services.AddSingleton<AuthorizationFilter>();

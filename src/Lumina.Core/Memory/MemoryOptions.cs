@@ -1,30 +1,9 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
-
 namespace Lumina.Core.Memory;
 
-/// <summary>Where memory lives and how much each user may keep, bound from <c>Lumina:Memory</c>.</summary>
-public sealed partial class MemoryOptions
+/// <summary>How much each user may keep in memory, bound from <c>Lumina:Memory</c>.</summary>
+public sealed class MemoryOptions
 {
     public const string SectionName = "Lumina:Memory";
-
-    /// <summary>The setting that names where every store lives.</summary>
-    public const string StoreSetting = "Lumina:Store";
-
-    /// <summary>The older name of <see cref="StoreSetting"/>, still read.</summary>
-    public const string LegacyStoreSetting = "Lumina:Memory:Store";
-
-    /// <summary>
-    /// <c>sqlite</c> (embedded files under the data directory) or <c>redis</c> (shared by several hosts; needs
-    /// <c>ConnectionStrings:redis</c>): where every store lives, set by <c>Lumina:Store</c> (or its older name
-    /// <c>Lumina:Memory:Store</c>).
-    /// </summary>
-    /// <value>The default value is <c>sqlite</c>.</value>
-    public string Store { get; set; } = "sqlite";
-
-    /// <summary>The prefix of every Redis key Lumina writes.</summary>
-    /// <value>The default value is <c>lumina</c>.</value>
-    public string KeyPrefix { get; set; } = "lumina";
 
     /// <summary>How many facts one user may keep.</summary>
     /// <value>The default value is 10000.</value>
@@ -56,28 +35,6 @@ public sealed partial class MemoryOptions
 
     /// <summary>How the memory filter feeds prompt functions.</summary>
     public MemoryFilterOptions Filter { get; set; } = new();
-
-    /// <summary>The setting the store was named by, for error messages.</summary>
-    internal static string StoreSettingIn(IConfiguration configuration) =>
-        configuration[StoreSetting] is { Length: > 0 } ? StoreSetting : LegacyStoreSetting;
-
-    /// <summary>Takes <c>Lumina:Store</c> over the older <c>Lumina:Memory:Store</c>, and warns when only the older one is set.</summary>
-    internal static void ApplyStoreSwitch(MemoryOptions options, IConfiguration configuration, ILoggerFactory loggers)
-    {
-        if (configuration[StoreSetting] is { Length: > 0 } store)
-        {
-            options.Store = store;
-        }
-        else if (configuration[LegacyStoreSetting] is { Length: > 0 })
-        {
-            LogDeprecatedStoreSetting(loggers.CreateLogger("Lumina.Configuration"), LegacyStoreSetting, StoreSetting);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Legacy} is deprecated: set {Setting} instead (it names the store of every service, not only memory).")]
-    private static partial void LogDeprecatedStoreSetting(ILogger logger, string legacy, string setting);
-
-    internal bool UsesRedis => string.Equals(Store, "redis", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Settings of <c>Lumina:Memory:Filter</c>: what the memory filter adds to a prompt function's request.</summary>

@@ -1,4 +1,3 @@
-using Lumina.Core.Memory;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,12 +7,12 @@ using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Policy;
 
-/// <summary>Registers the policy guard: its options, the rate-limit store, the store of kept results and the filter.</summary>
+/// <summary>Registers the policy guard: its options, the store of kept results and the filter.</summary>
 public static class PolicyServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the policy guard with options from <c>Lumina:Policy</c>; rate limits live in memory, or in Redis (shared by
-    /// every host) when <c>Lumina:Store=redis</c>. <c>AddLumina</c> calls it; calling it again adds nothing twice.
+    /// Adds the policy guard with options from <c>Lumina:Policy</c>; the store backend adds the rate-limit store (in
+    /// memory with SQLite, shared by every host with Redis). <c>AddLumina</c> calls it; calling it again adds nothing twice.
     /// </summary>
     /// <remarks>
     /// Kernel filters run in registration order, the first outermost: call it after authorization (a refused caller
@@ -30,14 +29,6 @@ public static class PolicyServiceCollectionExtensions
 
         services.AddOptions<PolicyOptions>().Bind(configuration.GetSection(PolicyOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>());
-        services.TryAddSingleton<IRateLimitStore>(sp =>
-        {
-            var memory = sp.GetRequiredService<IOptions<MemoryOptions>>().Value;
-            var time = sp.GetRequiredService<TimeProvider>();
-            return memory.UsesRedis
-                ? RedisConnection.RateLimits(sp, memory.KeyPrefix, time)
-                : new InMemoryRateLimitStore(time);
-        });
         services.TryAddSingleton<PolicyResultStore>();
         services.AddSingleton<PolicyFilter>();
         services.AddSingleton<IFunctionInvocationFilter>(sp => new TracedFunctionFilter("policy", sp.GetRequiredService<PolicyFilter>()));

@@ -9,6 +9,7 @@ using Lumina.Core.Policy;
 using Lumina.Core.Providers;
 using Lumina.Host.Auth;
 using Lumina.Mcp;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
@@ -91,10 +92,19 @@ internal static partial class LuminaHttpApi
     private static Task<IResult> KeptResultAsync(string id, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
         InvokeAsync<string>(context, invoker, auth, loggers, "policy", "result", new KernelArguments { ["id"] = id }, text => Results.Text(text, "text/plain; charset=utf-8"));
 
-    private static async Task<IResult> ReadyAsync(HttpContext context, StoreReadiness readiness) =>
-        await readiness.CheckAsync(context.RequestAborted).ConfigureAwait(false) is { } reason
-            ? Results.Json(new { status = "unavailable", reason }, statusCode: 503)
-            : Results.Json(new { status = "ready" });
+    /// <summary>Whether every store answers now (the store backend's checks, tag <c>ready</c>): a load balancer stops sending work to a host whose store is gone.</summary>
+    private static async Task<IResult> ReadyAsync(HttpContext context, HealthCheckService health)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), context.RequestAborted).ConfigureAwait(false);
+        if (report.Status == HealthStatus.Healthy)
+        {
+            return Results.Json(new { status = "ready" });
+        }
+
+        var failed = report.Entries.First(e => e.Value.Status != HealthStatus.Healthy);
+        var reason = failed.Value.Description ?? $"The {failed.Key} store did not answer in time.";
+        return Results.Json(new { status = "unavailable", reason }, statusCode: 503);
+    }
 
     /// <summary>Runs a kernel function for the HTTP caller through the invoker, and answers its outcome.</summary>
     private static async Task<IResult> InvokeAsync<T>(

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
 using Microsoft.Data.Sqlite;
@@ -53,7 +54,7 @@ internal static class AdminCommands
             await error.WriteLineAsync($"lumina: cannot open the identity store: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
-        catch (Exception ex) when (ex is SqliteException or RedisException or IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is LuminaException or SqliteException or RedisException or IOException or UnauthorizedAccessException or InvalidDataException)
         {
             await error.WriteLineAsync($"lumina: the identity store failed: {ex.Message}").ConfigureAwait(false);
             return 2;

@@ -76,7 +76,6 @@ internal static partial class HttpServer
             .WithLumina(o => o.Transport = LuminaTransport.Http);
 #pragma warning restore MCP9006
         builder.Services.AddLuminaHttpAuth(builder.Configuration);
-        builder.Services.AddSingleton<StoreReadiness>();
 
         var app = builder.Build();
         LuminaHosting.PrepareDataDirectory(app.Services);

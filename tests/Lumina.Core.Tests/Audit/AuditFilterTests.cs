@@ -4,6 +4,8 @@ using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Tests.Memory;
+using Lumina.Storage.Redis;
+using Lumina.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -466,7 +468,6 @@ public sealed class AuditFilterTests : IDisposable
 
     private static Dictionary<string, string?> Redis(RedisServer redis) => new()
     {
-        ["Lumina:Memory:Store"] = "redis",
         ["ConnectionStrings:redis"] = $"{redis.ConnectionString},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000",
     };
 
@@ -489,7 +490,7 @@ public sealed class AuditFilterTests : IDisposable
             services.AddSingleton(tuning);
         }
 
-        services.AddLumina(configuration).AddProviders(configuration).AddPlugin(_probe, "probe");
+        services.AddLumina(configuration).AddTestStores(configuration).AddProviders(configuration).AddPlugin(_probe, "probe");
         return services.BuildServiceProvider();
     }
 

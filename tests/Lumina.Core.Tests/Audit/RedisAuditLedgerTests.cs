@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Lumina.Core.Audit;
 using Lumina.Core.Tests.Memory;
+using Lumina.Storage.Redis;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Audit;

@@ -1,4 +1,5 @@
 using Lumina.Core.Audit;
+using Lumina.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Lumina.Core.Tests.Audit;

@@ -58,7 +58,7 @@ public sealed class AuthorizationTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection();
-        var builder = services.AddLumina(configuration).AddProviders(configuration);
+        var builder = services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         configure?.Invoke(builder);
         // Registered last, so it runs inside the authorization filter: it sees only calls that were let through.
         services.AddSingleton<ReachedFilter>();

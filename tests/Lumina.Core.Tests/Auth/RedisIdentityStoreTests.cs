@@ -1,6 +1,7 @@
 using System.Text;
 using Lumina.Core.Auth;
 using Lumina.Core.Tests.Memory;
+using Lumina.Storage.Redis;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Auth;

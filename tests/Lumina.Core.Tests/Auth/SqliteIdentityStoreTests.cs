@@ -1,5 +1,6 @@
 using System.Text;
 using Lumina.Core.Auth;
+using Lumina.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace Lumina.Core.Tests.Auth;

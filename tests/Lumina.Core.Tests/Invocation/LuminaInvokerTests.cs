@@ -226,7 +226,7 @@ public sealed class LuminaInvokerTests : IDisposable
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddProvider(_errors));
-        services.AddLumina(configuration).AddPlugin(_probe, "probe");
+        services.AddLumina(configuration).AddSqliteStores().AddPlugin(_probe, "probe");
         return services.BuildServiceProvider();
     }
 

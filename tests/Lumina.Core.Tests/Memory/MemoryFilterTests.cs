@@ -78,7 +78,7 @@ public sealed class MemoryFilterTests : IDisposable
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IChatClient>(_chat);
-        services.AddLumina(configuration).AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
+using Lumina.Storage.Redis;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Memory;
@@ -24,13 +25,9 @@ public sealed class RedisMemoryTests : MemoryContractTests
 
     protected override Task<ILuminaMemory> CreateAsync(MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
     {
-        if (embedder is not null)
-        {
-            // A store with embeddings keeps its facts apart from the plain one's.
-            options.KeyPrefix = "embedded";
-        }
-
-        return Task.FromResult<ILuminaMemory>(new RedisMemory(_redis, options, time, embedder));
+        // A store with embeddings keeps its facts apart from the plain one's.
+        var prefix = embedder is null ? "lumina" : "embedded";
+        return Task.FromResult<ILuminaMemory>(new RedisMemory(_redis, prefix, options, time, embedder));
     }
 
     public override async Task DisposeAsync()

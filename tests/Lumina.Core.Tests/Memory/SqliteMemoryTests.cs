@@ -1,5 +1,6 @@
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
+using Lumina.Storage.Sqlite;
 
 namespace Lumina.Core.Tests.Memory;
 

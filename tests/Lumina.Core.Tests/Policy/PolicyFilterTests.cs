@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Policy;
+using Lumina.Storage.Redis;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -21,7 +22,7 @@ public sealed class PolicyFilterTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration).AddProviders(configuration).AddPlugin<VaultPlugin>();
+        services.AddLumina(configuration).AddTestStores(configuration).AddProviders(configuration).AddPlugin<VaultPlugin>();
         services.AddSingleton<VaultState>();
         if (time is not null)
         {
@@ -98,7 +99,6 @@ public sealed class PolicyFilterTests
         await using var redis = await Memory.RedisServer.StartAsync();
         var settings = new Dictionary<string, string?>
         {
-            ["Lumina:Memory:Store"] = "redis",
             ["ConnectionStrings:redis"] = $"{redis.ConnectionString},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000",
             ["Lumina:Policy:RateLimit:PermitsPerMinute"] = "1",
             ["Lumina:Policy:RateLimit:Burst"] = "2",

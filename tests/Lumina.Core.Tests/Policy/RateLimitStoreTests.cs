@@ -1,5 +1,6 @@
 using Lumina.Core.Policy;
 using Lumina.Core.Tests.Memory;
+using Lumina.Storage.Redis;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Policy;

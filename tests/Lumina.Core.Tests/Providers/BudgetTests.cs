@@ -2,6 +2,8 @@ using Lumina.Core.Budgets;
 using Lumina.Abstractions;
 using Lumina.Core.Providers.Budgets;
 using Lumina.Core.Tests.Memory;
+using Lumina.Storage.Redis;
+using Lumina.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;

@@ -117,7 +117,7 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
             ["Lumina:Providers:claude:Model"] = "claude-sonnet-4-5",
         }).Build();
 
-        var add = () => new ServiceCollection().AddLumina(configuration).AddProviders(configuration);
+        var add = () => new ServiceCollection().AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
 
         add.Should().Throw<LuminaStartupException>().WithMessage("*Lumina:Providers:claude:ApiKey*");
     }
@@ -159,7 +159,7 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
         };
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

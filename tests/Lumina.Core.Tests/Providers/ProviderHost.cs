@@ -52,7 +52,7 @@ internal static class ProviderHost
 
         configure?.Invoke(services);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 }

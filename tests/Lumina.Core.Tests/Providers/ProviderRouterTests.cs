@@ -114,7 +114,7 @@ public sealed class ProviderRouterTests : IDisposable
             ["Lumina:Providers:other:Kind"] = "openai",
         }).Build();
 
-        var add = () => new ServiceCollection().AddLumina(configuration).AddProviders(configuration);
+        var add = () => new ServiceCollection().AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
 
         add.Should().Throw<LuminaStartupException>()
             .WithMessage("*Lumina:Providers:main:Kind*").And.Message.Should().Contain("Lumina:Providers:other:Model");
@@ -143,7 +143,7 @@ public sealed class ProviderRouterTests : IDisposable
 
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 }

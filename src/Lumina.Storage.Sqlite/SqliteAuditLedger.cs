@@ -2,7 +2,9 @@ using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
 using Microsoft.Data.Sqlite;
 
-namespace Lumina.Core.Audit;
+using Lumina.Core.Audit;
+
+namespace Lumina.Storage.Sqlite;
 
 /// <summary>
 /// The ledger in an embedded SQLite file (<c>audit.db</c> in the data directory). Records keep the order they were
@@ -18,7 +20,6 @@ namespace Lumina.Core.Audit;
 public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger, IDisposable
 {
     private const string Schema = """
-        PRAGMA journal_mode=WAL;
         CREATE TABLE IF NOT EXISTS audit(
           pos INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL UNIQUE, time INTEGER NOT NULL,
           caller_id TEXT NOT NULL, caller_role TEXT NOT NULL, transport TEXT NOT NULL, function TEXT NOT NULL,
@@ -31,8 +32,7 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
 
     private const string Columns = "seq, time, caller_id, caller_role, transport, function, args_digest, outcome, error_kind, duration_ms, prev_hash, hash";
 
-    private readonly string _connectionString;
-    private readonly string _synchronous;
+    private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     // The writer's own connection with its statements prepared once, used only under _writer: a commit then costs the
@@ -58,23 +58,17 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
     internal SqliteAuditLedger(string path, AuditDurability durability, TimeSpan busyTimeout)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        // Set on every write connection, not left to the library's compile-time default, so the guarantee is the one
+        // Set on every connection, not left to the library's compile-time default, so the guarantee is the one
         // configured whatever SQLite build is loaded.
-        _synchronous = durability switch
+        var synchronous = durability switch
         {
             AuditDurability.Full or AuditDurability.Buffered => "PRAGMA synchronous=FULL",
             AuditDurability.Normal => "PRAGMA synchronous=NORMAL",
             _ => throw new ArgumentOutOfRangeException(nameof(durability), durability, "Unknown audit durability."),
         };
         Durability = durability;
-        Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = Path, Pooling = true, DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busyTimeout.TotalSeconds)) }.ToString();
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        command.ExecuteNonQuery();
+        _database = new SqliteDatabase(path, "audit ledger", Schema, busyTimeout, synchronous);
+        Path = _database.Path;
     }
 
     /// <summary>The ledger file.</summary>
@@ -177,7 +171,7 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
     /// </remarks>
     private async Task<List<AuditRecord>> WriteAsync(IReadOnlyList<AuditEntry> entries)
     {
-        var session = _session ??= await WriteSession.OpenAsync(_connectionString, _synchronous).ConfigureAwait(false);
+        var session = _session ??= await WriteSession.OpenAsync(_database).ConfigureAwait(false);
         try
         {
             var records = await session.WriteAsync(entries).ConfigureAwait(false);
@@ -361,10 +355,8 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    /// <summary>The file, for the readiness check.</summary>
+    internal SqliteDatabase Database => _database;
+
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 }

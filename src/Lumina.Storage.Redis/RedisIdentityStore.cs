@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Auth;
+using Lumina.Core.Auth;
+
+namespace Lumina.Storage.Redis;
 
 /// <summary>
 /// Users and API keys in Redis, shared by every host on the same server. Three hashes under one hash tag (one cluster

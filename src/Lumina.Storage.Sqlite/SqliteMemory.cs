@@ -1,9 +1,10 @@
 using System.Text.Json;
-using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Microsoft.Data.Sqlite;
 
-namespace Lumina.Core.Memory;
+using Lumina.Core.Memory;
+
+namespace Lumina.Storage.Sqlite;
 
 /// <summary>
 /// Memory in an embedded SQLite file (WAL, so concurrent readers and a writer get along). Works on a laptop with no
@@ -12,7 +13,6 @@ namespace Lumina.Core.Memory;
 public sealed class SqliteMemory : ILuminaMemory
 {
     private const string Schema = """
-        PRAGMA journal_mode=WAL;
         CREATE TABLE IF NOT EXISTS facts(id TEXT PRIMARY KEY, user_id TEXT NOT NULL, text TEXT NOT NULL, tags TEXT NOT NULL, created_at INTEGER NOT NULL, embedding BLOB);
         CREATE INDEX IF NOT EXISTS facts_by_user ON facts(user_id, created_at);
         CREATE TABLE IF NOT EXISTS context(user_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY(user_id, key));
@@ -20,7 +20,7 @@ public sealed class SqliteMemory : ILuminaMemory
         CREATE TABLE IF NOT EXISTS turns(user_id TEXT NOT NULL, conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL, at INTEGER NOT NULL, tool_call_id TEXT, PRIMARY KEY(user_id, conversation_id, seq));
         """;
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly MemoryOptions _options;
     private readonly TimeProvider _time;
     private readonly FactEmbedder _embedder;
@@ -28,13 +28,11 @@ public sealed class SqliteMemory : ILuminaMemory
     public SqliteMemory(string path, MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
     {
         _embedder = embedder ?? new FactEmbedder();
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _options = options;
         _time = time;
-        using var connection = Open();
-        Execute(connection, Schema);
-        AddColumnIfMissing(connection, "facts", "embedding", "BLOB");
+        _database = new SqliteDatabase(path, "memory", Schema);
+        using var connection = _database.Open();
+        SqliteDatabase.AddColumnIfMissing(connection, "facts", "embedding", "BLOB");
     }
 
     public async Task<MemoryFact> RememberAsync(string userId, string text, IReadOnlyList<string> tags, CancellationToken cancellationToken = default)
@@ -264,16 +262,6 @@ public sealed class SqliteMemory : ILuminaMemory
         return facts;
     }
 
-    /// <summary>Brings a file made by an earlier version up to the current schema.</summary>
-    private static void AddColumnIfMissing(SqliteConnection connection, string table, string column, string type)
-    {
-        using var check = Command(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name=$c", ("$c", column));
-        if (Convert.ToInt64(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {type}");
-        }
-    }
-
     private static async Task<List<(long Seq, ConversationTurn Turn)>> ReadTurnsAsync(SqliteConnection connection, string userId, string conversationId, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, "SELECT seq, role, content, at, tool_call_id FROM turns WHERE user_id=$u AND conversation_id=$c ORDER BY seq", ("$u", userId), ("$c", conversationId));
@@ -311,55 +299,17 @@ public sealed class SqliteMemory : ILuminaMemory
     private static ContextValue ReadContext(SqliteDataReader reader) =>
         new(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        return connection;
-    }
+    /// <summary>The file, for the readiness check.</summary>
+    internal SqliteDatabase Database => _database;
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new LuminaException($"The memory store (SQLite) cannot be opened: {ex.Message}", ex);
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.Command(connection, sql, parameters);
 
-        return command;
-    }
+    private static Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.ExecuteAsync(connection, sql, cancellationToken, parameters);
 
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = Command(connection, sql);
-        command.ExecuteNonQuery();
-    }
-
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.ScalarAsync(connection, sql, cancellationToken, parameters);
 }

@@ -2,7 +2,9 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
-namespace Lumina.Core.Audit;
+using Lumina.Core.Audit;
+
+namespace Lumina.Storage.Sqlite;
 
 // The write path: one connection held by the writer, its transaction per batch and the prepared insert.
 public sealed partial class SqliteAuditLedger
@@ -29,18 +31,11 @@ public sealed partial class SqliteAuditLedger
             _rollback = Command("ROLLBACK");
         }
 
-        public static async Task<WriteSession> OpenAsync(string connectionString, string synchronous)
+        public static async Task<WriteSession> OpenAsync(SqliteDatabase database)
         {
-            var connection = new SqliteConnection(connectionString);
+            var connection = await database.OpenAsync(CancellationToken.None).ConfigureAwait(false);
             try
             {
-                await connection.OpenAsync().ConfigureAwait(false);
-                await using (var pragma = connection.CreateCommand())
-                {
-                    pragma.CommandText = synchronous;
-                    await pragma.ExecuteNonQueryAsync().ConfigureAwait(false);
-                }
-
                 return new WriteSession(connection);
             }
             catch

@@ -1,13 +1,14 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 
-namespace Lumina.Core.Auth;
+using Lumina.Core.Auth;
+
+namespace Lumina.Storage.Sqlite;
 
 /// <summary>Users and API keys in an embedded SQLite file (<c>auth.db</c> in the data directory).</summary>
 public sealed class SqliteIdentityStore : ILuminaIdentityStore
 {
     private const string Schema = """
-        PRAGMA journal_mode=WAL;
         CREATE TABLE IF NOT EXISTS users(username TEXT PRIMARY KEY, role TEXT NOT NULL, password_hash TEXT NOT NULL, created_at INTEGER NOT NULL, id TEXT);
         CREATE TABLE IF NOT EXISTS api_keys(id TEXT PRIMARY KEY, hash BLOB NOT NULL UNIQUE, owner TEXT NOT NULL, role TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER, revoked INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS sign_ins(key TEXT PRIMARY KEY, attempts INTEGER NOT NULL, first_at INTEGER NOT NULL, locked_until INTEGER NOT NULL, expires_at INTEGER NOT NULL);
@@ -16,37 +17,23 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
 
     private const string KeyColumns = "id, owner, role, created_at, expires_at, revoked";
 
-    private readonly string _connectionString;
+    private readonly SqliteDatabase _database;
     private readonly LuminaAuthOptions _options;
     private readonly TimeProvider _time;
 
     public SqliteIdentityStore(string path, LuminaAuthOptions options, TimeProvider time)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
         _options = options;
         _time = time;
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        command.ExecuteNonQuery();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name='id'";
-        if ((long)command.ExecuteScalar()! == 0)
-        {
-            // A store made before users had ids: its users keep their names as ids (NULL reads as the name).
-            command.CommandText = "ALTER TABLE users ADD COLUMN id TEXT";
-            try
-            {
-                command.ExecuteNonQuery();
-            }
-            catch (SqliteException ex) when (ex.Message.Contains("duplicate column", StringComparison.OrdinalIgnoreCase))
-            {
-                // Another process (the CLI, a second host) added it first.
-            }
-        }
+        _database = new SqliteDatabase(path, "identity", Schema);
+
+        // A store made before users had ids: its users keep their names as ids (NULL reads as the name).
+        using var connection = _database.Open();
+        SqliteDatabase.AddColumnIfMissing(connection, "users", "id", "TEXT");
     }
+
+    /// <summary>The file, for the readiness check.</summary>
+    internal SqliteDatabase Database => _database;
 
     public async Task<LuminaUser> AddUserAsync(string username, string password, string role, CancellationToken cancellationToken = default)
     {
@@ -249,20 +236,12 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         return DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds());
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 
-    private static async Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    private static Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.ExecuteAsync(connection, sql, cancellationToken, parameters);
 
-    private static async Task<List<StoredUser>> ReadUsersAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task<List<StoredUser>> ReadUsersAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, "SELECT username, role, created_at, password_hash, id FROM users " + tail, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -277,7 +256,7 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         return users;
     }
 
-    private static async Task<List<StoredKey>> ReadKeysAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task<List<StoredKey>> ReadKeysAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, $"SELECT {KeyColumns}, hash FROM api_keys " + tail, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -298,17 +277,8 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         return keys;
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object Value)[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return command;
-    }
+    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters) =>
+        SqliteDatabase.Command(connection, sql, parameters);
 
     private sealed record StoredUser(LuminaUser User, string Hash);
 

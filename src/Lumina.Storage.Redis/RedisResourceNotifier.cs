@@ -2,7 +2,9 @@ using Lumina.Abstractions;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Memory;
+using Lumina.Core;
+
+namespace Lumina.Storage.Redis;
 
 /// <summary>
 /// Resource changes across hosts: a change reported on one host is published on a Redis channel, and every host
@@ -18,13 +20,13 @@ internal sealed partial class RedisResourceNotifier : ILuminaResourceNotifier
     private readonly RedisChannel _callerChannel;
     private readonly ILogger _logger;
 
-    public RedisResourceNotifier(IConnectionMultiplexer redis, LuminaResourceChangeHub hub, MemoryOptions options, ILogger<RedisResourceNotifier> logger)
+    public RedisResourceNotifier(IConnectionMultiplexer redis, LuminaResourceChangeHub hub, string keyPrefix, ILogger<RedisResourceNotifier> logger)
     {
         _redis = redis;
         _hub = hub;
         _logger = logger;
-        _channel = RedisChannel.Literal($"{options.KeyPrefix}:resource-changes");
-        _callerChannel = RedisChannel.Literal($"{options.KeyPrefix}:resource-changes:caller");
+        _channel = RedisChannel.Literal($"{keyPrefix}:resource-changes");
+        _callerChannel = RedisChannel.Literal($"{keyPrefix}:resource-changes:caller");
         _redis.GetSubscriber().Subscribe(_channel, (channel, uri) => _ = RelayAsync(new LuminaResourceChange(uri.ToString(), CallerId: null)));
         _redis.GetSubscriber().Subscribe(_callerChannel, (channel, message) =>
         {

@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Audit;
+using Lumina.Core.Audit;
+
+namespace Lumina.Storage.Redis;
 
 /// <summary>
 /// The ledger in Redis, one chain for every host that shares the server: records in a list

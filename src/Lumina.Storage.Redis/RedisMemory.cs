@@ -3,7 +3,9 @@ using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Memory;
+using Lumina.Core.Memory;
+
+namespace Lumina.Storage.Redis;
 
 /// <summary>
 /// Memory in Redis, shared by every host that points at the same server. Works with a plain <c>redis-server</c> (no
@@ -15,14 +17,16 @@ public sealed class RedisMemory : ILuminaMemory
     private static readonly JsonSerializerOptions s_json = new(JsonSerializerDefaults.Web);
     private readonly IConnectionMultiplexer _redis;
     private readonly MemoryOptions _options;
+    private readonly string _keyPrefix;
     private readonly TimeProvider _time;
     private readonly FactEmbedder _embedder;
 
-    public RedisMemory(IConnectionMultiplexer redis, MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
+    public RedisMemory(IConnectionMultiplexer redis, string keyPrefix, MemoryOptions options, TimeProvider time, FactEmbedder? embedder = null)
     {
         _embedder = embedder ?? new FactEmbedder();
         _redis = redis;
         _options = options;
+        _keyPrefix = keyPrefix;
         _time = time;
     }
 
@@ -54,7 +58,7 @@ public sealed class RedisMemory : ILuminaMemory
         MemoryRules.User(userId);
         var fact = new MemoryFact(MemoryRules.NewId(), MemoryRules.Fact(text, _options), MemoryRules.Tags(tags), _time.GetUtcNow());
         var embedding = await _embedder.EmbedAsync(fact.Text, cancellationToken).ConfigureAwait(false);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var json = JsonSerializer.Serialize(new RedisFact(fact.Id, fact.Text, fact.Tags, fact.CreatedAt, embedding), s_json);
         await WriteWithinLimitAsync(keys.Facts, _options.MaxFactsPerUser, fact.Id, json, count => MemoryRules.FactCount(count, _options)).ConfigureAwait(false);
         return fact;
@@ -72,7 +76,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<bool> ForgetAsync(string userId, string factId, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        return await Db.HashDeleteAsync(new UserKeys(_options.KeyPrefix, userId).Facts, factId).ConfigureAwait(false);
+        return await Db.HashDeleteAsync(new UserKeys(_keyPrefix, userId).Facts, factId).ConfigureAwait(false);
     });
 
     public Task<IReadOnlyList<MemoryFact>> ListFactsAsync(string userId, int limit, CancellationToken cancellationToken = default) => Run(async () =>
@@ -84,7 +88,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<ContextValue?> GetContextAsync(string userId, string key, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        var value = await Db.HashGetAsync(new UserKeys(_options.KeyPrefix, userId).Context, key).ConfigureAwait(false);
+        var value = await Db.HashGetAsync(new UserKeys(_keyPrefix, userId).Context, key).ConfigureAwait(false);
         return value.IsNull ? null : JsonSerializer.Deserialize<ContextValue>(value.ToString(), s_json);
     });
 
@@ -92,7 +96,7 @@ public sealed class RedisMemory : ILuminaMemory
     {
         MemoryRules.User(userId);
         MemoryRules.Context(key, value, _options);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var result = new ContextValue(key, value, _time.GetUtcNow());
         var json = JsonSerializer.Serialize(result, s_json);
 
@@ -112,13 +116,13 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<bool> DeleteContextAsync(string userId, string key, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        return await Db.HashDeleteAsync(new UserKeys(_options.KeyPrefix, userId).Context, key).ConfigureAwait(false);
+        return await Db.HashDeleteAsync(new UserKeys(_keyPrefix, userId).Context, key).ConfigureAwait(false);
     });
 
     public Task<IReadOnlyList<ContextValue>> ListContextAsync(string userId, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        var entries = await Db.HashGetAllAsync(new UserKeys(_options.KeyPrefix, userId).Context).ConfigureAwait(false);
+        var entries = await Db.HashGetAllAsync(new UserKeys(_keyPrefix, userId).Context).ConfigureAwait(false);
         return (IReadOnlyList<ContextValue>)[.. entries
             .Select(e => JsonSerializer.Deserialize<ContextValue>(e.Value.ToString(), s_json)!)
             .OrderBy(v => v.Key, StringComparer.Ordinal)];
@@ -129,7 +133,7 @@ public sealed class RedisMemory : ILuminaMemory
         MemoryRules.User(userId);
         MemoryRules.ConversationId(conversationId);
         MemoryRules.Turns(turns, _options);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var now = _time.GetUtcNow();
         var created = JsonSerializer.Serialize(new StoredConversation(conversationId, MemoryRules.Title(turns), now, now), s_json);
 
@@ -159,7 +163,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<Conversation?> GetConversationAsync(string userId, string conversationId, int maxTurns, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var batch = Db.CreateBatch();
         var header = batch.HashGetAsync(keys.Conversations, conversationId);
         var turns = batch.ListRangeAsync(keys.Turns(conversationId));
@@ -170,7 +174,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<IReadOnlyList<ConversationInfo>> ListConversationsAsync(string userId, int limit, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var headers = (await Db.HashGetAllAsync(keys.Conversations).ConfigureAwait(false))
             .Select(e => JsonSerializer.Deserialize<StoredConversation>(e.Value.ToString(), s_json)!)
             .OrderByDescending(c => c.UpdatedAt)
@@ -192,7 +196,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task ReplaceOldestAsync(string userId, string conversationId, int count, ConversationTurn summary, CancellationToken cancellationToken = default) => Run<bool>(async () =>
     {
         MemoryRules.User(userId);
-        var key = new UserKeys(_options.KeyPrefix, userId).Turns(conversationId);
+        var key = new UserKeys(_keyPrefix, userId).Turns(conversationId);
         var all = await ReadTurnsAsync(key).ConfigureAwait(false);
         var drop = MemoryRules.DropCount(all, all.Count - Math.Clamp(count, 0, all.Count));
         if (drop == 0)
@@ -212,7 +216,7 @@ public sealed class RedisMemory : ILuminaMemory
     {
         MemoryRules.User(userId);
         var queryEmbedding = await _embedder.EmbedAsync(query, cancellationToken).ConfigureAwait(false);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var batch = Db.CreateBatch();
         var header = batch.HashGetAsync(keys.Conversations, conversationId);
         var turns = batch.ListRangeAsync(keys.Turns(conversationId));
@@ -226,7 +230,7 @@ public sealed class RedisMemory : ILuminaMemory
     public Task<int> ForgetAllAsync(string userId, CancellationToken cancellationToken = default) => Run(async () =>
     {
         MemoryRules.User(userId);
-        var keys = new UserKeys(_options.KeyPrefix, userId);
+        var keys = new UserKeys(_keyPrefix, userId);
         var batch = Db.CreateBatch();
         var facts = batch.HashLengthAsync(keys.Facts);
         var context = batch.HashLengthAsync(keys.Context);
@@ -263,7 +267,7 @@ public sealed class RedisMemory : ILuminaMemory
 
     private async Task<List<StoredFact>> ReadFactsAsync(string userId)
     {
-        var entries = await Db.HashValuesAsync(new UserKeys(_options.KeyPrefix, userId).Facts).ConfigureAwait(false);
+        var entries = await Db.HashValuesAsync(new UserKeys(_keyPrefix, userId).Facts).ConfigureAwait(false);
         return [.. entries
             .Select(v => JsonSerializer.Deserialize<RedisFact>(v.ToString(), s_json)!.ToStored())
             .OrderByDescending(f => f.Fact.CreatedAt)

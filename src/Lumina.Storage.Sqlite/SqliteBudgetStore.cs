@@ -1,28 +1,27 @@
-using Lumina.Abstractions;
 using Microsoft.Data.Sqlite;
 
-namespace Lumina.Core.Budgets;
+using Lumina.Core.Budgets;
+
+namespace Lumina.Storage.Sqlite;
 
 /// <summary>Budget spending in a SQLite file: one immediate transaction per reservation, so concurrent reservations queue.</summary>
 public sealed class SqliteBudgetStore : IBudgetStore
 {
     private const string Schema = """
-        PRAGMA journal_mode=WAL;
         CREATE TABLE IF NOT EXISTS spending(budget TEXT NOT NULL, caller TEXT NOT NULL, period INTEGER NOT NULL, micros INTEGER NOT NULL, PRIMARY KEY(budget, caller, period));
         """;
 
-    private readonly string _connectionString;
+    // WAL with synchronous=NORMAL: a commit no longer waits for the disk (power loss may forget the last moments of
+    // spending, never corrupt the file), which makes a reservation cheap enough to sit on every call.
+    private readonly SqliteDatabase _database;
 
     public SqliteBudgetStore(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Schema;
-        command.ExecuteNonQuery();
+        _database = new SqliteDatabase(path, "budget", Schema, connectionPragma: "PRAGMA synchronous=NORMAL");
     }
+
+    /// <summary>The file, for the readiness check.</summary>
+    internal SqliteDatabase Database => _database;
 
     public async Task<(BudgetKey Key, long SpentMicros)?> TryReserveAsync(IReadOnlyList<BudgetKey> keys, long micros, CancellationToken cancellationToken = default)
     {
@@ -93,24 +92,5 @@ public sealed class SqliteBudgetStore : IBudgetStore
         }
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // WAL with synchronous=NORMAL: a commit no longer waits for the disk (power loss may forget the last
-            // moments of spending, never corrupt the file), which makes a reservation cheap enough to sit on every call.
-            await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA synchronous=NORMAL";
-            await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch (SqliteException ex)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw new LuminaException($"The budget store (SQLite) cannot be opened: {ex.Message}", ex);
-        }
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 }

@@ -1,7 +1,9 @@
 using Lumina.Abstractions;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Policy;
+using Lumina.Core.Policy;
+
+namespace Lumina.Storage.Redis;
 
 /// <summary>
 /// Token buckets in Redis, shared by every host: one Lua script refills and takes in one step, so two hosts never

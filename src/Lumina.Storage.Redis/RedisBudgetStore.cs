@@ -1,7 +1,9 @@
 using Lumina.Abstractions;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Budgets;
+using Lumina.Core.Budgets;
+
+namespace Lumina.Storage.Redis;
 
 /// <summary>
 /// Budget spending in Redis, shared by every host: a Lua script checks every budget of the call and adds to all of
