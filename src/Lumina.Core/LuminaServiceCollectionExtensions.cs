@@ -7,10 +7,6 @@ using Lumina.Core.Memory;
 using Lumina.Core.Storage;
 using Lumina.Core.Policy;
 using Lumina.Core.Telemetry;
-using Lumina.Plugins.Files;
-using Lumina.Plugins.Memory;
-using Lumina.Plugins.System;
-using Lumina.Plugins.Time;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -23,9 +19,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class LuminaServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the Lumina kernel: options from <paramref name="configuration"/> (its <c>Lumina</c> section), the built-in
-    /// plugins and prompts, plugin assemblies from <c>Lumina:Plugins:Directories</c>, and the MCP client's model
-    /// (sampling) as the chat service. Resolve <see cref="Kernel"/> to invoke functions.
+    /// Adds the Lumina kernel: options from <paramref name="configuration"/> (its <c>Lumina</c> section), the filters,
+    /// the built-in prompts and Lumina's own functions (audit, policy), and plugin assemblies from
+    /// <c>Lumina:Plugins:Directories</c>. Add one store backend (<c>AddSqliteStores()</c> or <c>AddRedisStores()</c>)
+    /// and the plugins you want; resolve <see cref="Kernel"/> to invoke functions.
     /// </summary>
     /// <remarks>Calling it again adds nothing twice.</remarks>
     public static ILuminaBuilder AddLumina(this IServiceCollection services, IConfiguration configuration)
@@ -42,9 +39,7 @@ public static class LuminaServiceCollectionExtensions
         services.AddSingleton<LuminaMarker>();
         var section = configuration.GetSection(LuminaOptions.SectionName);
         services.AddOptions<LuminaOptions>().Bind(section).ValidateOnStart();
-        services.AddOptions<FilesOptions>().Bind(section.GetSection("Files")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LuminaOptions>, LuminaOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FilesOptions>, FilesOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddLogging();
@@ -53,7 +48,6 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<ILuminaHostInfo, LuminaHostInfo>();
         services.TryAddSingleton<LuminaPluginRegistry>();
         services.TryAddSingleton<Lumina.Core.Invocation.LuminaInvoker>();
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<FilesOptions>>().Value);
         services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
 
         // First of the hosted services: a host without one store backend stops before anything reaches for a store.
@@ -71,11 +65,7 @@ public static class LuminaServiceCollectionExtensions
         services.AddLuminaPolicy(configuration);
         services.AddLuminaMemory(configuration);
 
-        builder.AddPlugin<FilesPlugin>(source: "builtin")
-            .AddPlugin<TimePlugin>(source: "builtin")
-            .AddPlugin<SystemPlugin>(source: "builtin")
-            .AddPlugin<MemoryPlugin>(source: "builtin")
-            .AddPlugin<AuditPlugin>(source: "builtin")
+        builder.AddPlugin<AuditPlugin>(source: "builtin")
             .AddPlugin<PolicyPlugin>(source: "builtin");
         return builder;
     }

@@ -1,4 +1,8 @@
 using Lumina.Core;
+using Lumina.Plugins.Files;
+using Lumina.Plugins.Memory;
+using Lumina.Plugins.System;
+using Lumina.Plugins.Time;
 using Microsoft.Extensions.Options;
 
 namespace Lumina.Host;
@@ -22,6 +26,16 @@ internal static class LuminaComposition
             services.AddHostedService<DeprecatedStoreSettingWarning>();
         }
 
-        return builder.AddProviders(configuration);
+        return builder.AddBuiltInPlugins(configuration).AddProviders(configuration);
+    }
+
+    /// <summary>The plugins every <c>lumina</c> host serves: files within the allowed roots, time, system and memory.</summary>
+    public static ILuminaBuilder AddBuiltInPlugins(this ILuminaBuilder builder, IConfiguration configuration)
+    {
+        builder.Services.AddFilesOptions(configuration);
+        return builder.AddPlugin<FilesPlugin>(source: "builtin")
+            .AddPlugin<TimePlugin>(source: "builtin")
+            .AddPlugin<SystemPlugin>(source: "builtin")
+            .AddPlugin<MemoryPlugin>(source: "builtin");
     }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
+using Lumina.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,7 +18,7 @@ public sealed class AddLuminaTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var collection = new ServiceCollection();
-        var builder = collection.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        var builder = collection.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         configure?.Invoke(builder);
         services?.Invoke(collection);
         return collection.BuildServiceProvider();

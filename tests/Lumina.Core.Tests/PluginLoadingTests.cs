@@ -1,4 +1,5 @@
 using System.Reflection;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -58,7 +59,7 @@ public sealed class PluginLoadingTests : IDisposable
     {
         using var host = Host.CreateDefaultBuilder()
             .ConfigureAppConfiguration(c => c.AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder, ["Lumina:DataDirectory"] = TestData.NewDirectory() }))
-            .ConfigureServices((context, services) => services.AddLumina(context.Configuration).AddSqliteStores().AddProviders(context.Configuration))
+            .ConfigureServices((context, services) => services.AddLumina(context.Configuration).AddSqliteStores().AddBuiltInPlugins(context.Configuration).AddProviders(context.Configuration))
             .Build();
         var registry = host.Services.GetRequiredService<LuminaPluginRegistry>();
         registry.Plugins.Should().NotContain(p => p.Source.StartsWith("assembly:", StringComparison.Ordinal), "the folder starts empty");
@@ -79,7 +80,7 @@ public sealed class PluginLoadingTests : IDisposable
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Plugins:Directories:0"] = _folder, ["Lumina:DataDirectory"] = TestData.NewDirectory() })
             .Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

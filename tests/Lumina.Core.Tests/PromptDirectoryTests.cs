@@ -1,3 +1,4 @@
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,7 +40,7 @@ public sealed class PromptDirectoryTests : IDisposable
             ["Lumina:DataDirectory"] = TestData.NewDirectory(),
         }).Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Lumina.Core;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -43,7 +44,7 @@ internal sealed class McpHarness : IAsyncDisposable
             .Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration).AddPlugin<SamplePlugin>();
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration).AddPlugin<SamplePlugin>();
         configureServices?.Invoke(services);
         services.AddMcpServer()
             .WithStreamServerTransport(toServer.Reader.AsStream(), toClient.Writer.AsStream())

@@ -6,6 +6,7 @@ using Lumina.Core.Audit;
 using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -490,7 +491,7 @@ public sealed class AuditFilterTests : IDisposable
             services.AddSingleton(tuning);
         }
 
-        services.AddLumina(configuration).AddTestStores(configuration).AddProviders(configuration).AddPlugin(_probe, "probe");
+        services.AddLumina(configuration).AddTestStores(configuration).AddBuiltInPlugins(configuration).AddProviders(configuration).AddPlugin(_probe, "probe");
         return services.BuildServiceProvider();
     }
 

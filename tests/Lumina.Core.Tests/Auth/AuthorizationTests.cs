@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -58,7 +59,7 @@ public sealed class AuthorizationTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection();
-        var builder = services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        var builder = services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         configure?.Invoke(builder);
         // Registered last, so it runs inside the authorization filter: it sees only calls that were let through.
         services.AddSingleton<ReachedFilter>();

@@ -4,6 +4,7 @@ using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -226,7 +227,7 @@ public sealed class LuminaInvokerTests : IDisposable
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
         services.AddLogging(l => l.AddProvider(_errors));
-        services.AddLumina(configuration).AddSqliteStores().AddPlugin(_probe, "probe");
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddPlugin(_probe, "probe");
         return services.BuildServiceProvider();
     }
 

@@ -1,4 +1,5 @@
 using Lumina.Abstractions.Memory;
+using Lumina.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,7 +79,7 @@ public sealed class MemoryFilterTests : IDisposable
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IChatClient>(_chat);
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

@@ -3,6 +3,7 @@ using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Policy;
 using Lumina.Storage.Redis;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,7 @@ public sealed class PolicyFilterTests
             .AddInMemoryCollection(settings ?? [])
             .Build();
         var services = new ServiceCollection();
-        services.AddLumina(configuration).AddTestStores(configuration).AddProviders(configuration).AddPlugin<VaultPlugin>();
+        services.AddLumina(configuration).AddTestStores(configuration).AddBuiltInPlugins(configuration).AddProviders(configuration).AddPlugin<VaultPlugin>();
         services.AddSingleton<VaultState>();
         if (time is not null)
         {

@@ -1,5 +1,6 @@
 using Lumina.Abstractions;
 using Lumina.Core.Providers;
+using Lumina.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -117,7 +118,7 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
             ["Lumina:Providers:claude:Model"] = "claude-sonnet-4-5",
         }).Build();
 
-        var add = () => new ServiceCollection().AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        var add = () => new ServiceCollection().AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
 
         add.Should().Throw<LuminaStartupException>().WithMessage("*Lumina:Providers:claude:ApiKey*");
     }
@@ -159,7 +160,7 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
         };
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 

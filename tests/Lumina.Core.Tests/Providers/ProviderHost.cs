@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -52,7 +53,7 @@ internal static class ProviderHost
 
         configure?.Invoke(services);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 }

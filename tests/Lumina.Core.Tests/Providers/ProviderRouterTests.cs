@@ -1,4 +1,5 @@
 using Lumina.Abstractions;
+using Lumina.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,7 +115,7 @@ public sealed class ProviderRouterTests : IDisposable
             ["Lumina:Providers:other:Kind"] = "openai",
         }).Build();
 
-        var add = () => new ServiceCollection().AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        var add = () => new ServiceCollection().AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
 
         add.Should().Throw<LuminaStartupException>()
             .WithMessage("*Lumina:Providers:main:Kind*").And.Message.Should().Contain("Lumina:Providers:other:Model");
@@ -143,7 +144,7 @@ public sealed class ProviderRouterTests : IDisposable
 
         var services = new ServiceCollection();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-        services.AddLumina(configuration).AddSqliteStores().AddProviders(configuration);
+        services.AddLumina(configuration).AddSqliteStores().AddBuiltInPlugins(configuration).AddProviders(configuration);
         return services.BuildServiceProvider();
     }
 }

@@ -1,7 +1,6 @@
-using Lumina.Plugins.Files;
 using Microsoft.Extensions.Options;
 
-namespace Lumina.Core.Configuration;
+namespace Lumina.Plugins.Files;
 
 /// <summary>Checks <c>Lumina:Files</c> at start.</summary>
 internal sealed class FilesOptionsValidator : IValidateOptions<FilesOptions>
