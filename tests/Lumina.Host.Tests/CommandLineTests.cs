@@ -47,6 +47,8 @@ public sealed class CommandLineTests
     [InlineData("--Lumina:Files:Roots:0=/no/such/root", "Lumina:Files:Roots")]
     [InlineData("--Lumina:Files:MaxReadBytes=0", "Lumina:Files:MaxReadBytes")]
     [InlineData("--Lumina:Memory:Store=postgres", "Lumina:Memory:Store")]
+    [InlineData("--Lumina:Audit:MaxPending=0", "Lumina:Audit:MaxPending")]
+    [InlineData("--Lumina:Audit:BatchWindow=00:01:00", "Lumina:Audit:BatchWindow")]
     [InlineData("--Lumina:Memory:Store=redis", "ConnectionStrings:redis")]
     public async Task InvalidConfiguration_ExitsNamingTheSetting(string argument, string setting)
     {

@@ -29,7 +29,8 @@ internal static partial class AuditServiceCollectionExtensions
     /// </remarks>
     public static void AddLuminaAudit(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName));
+        services.AddOptions<AuditOptions>().Bind(configuration.GetSection(AuditOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>());
         services.TryAddSingleton<AuditTuning>();
         services.TryAddSingleton(sp => new AuditHeadMark(sp.GetRequiredService<IOptions<LuminaOptions>>().Value.DataDirectory));
         services.TryAddKeyedSingleton<IAuditLedger>(StoreKey, (sp, _) =>

@@ -1,31 +1,5 @@
 namespace Lumina.Core.Auth;
 
-/// <summary>A user: a name, a role, a stable id and (never shown) a password hash.</summary>
-/// <param name="Username">The name, lower-case.</param>
-/// <param name="Role">One of <see cref="LuminaRoles.All"/>.</param>
-/// <param name="Id">
-/// What the user's calls are known by (<c>LuminaCaller.Id</c>, which keys memory, conversations, budgets and audit):
-/// <c>name~</c> and 12 random hex digits, new each time a user of the name is added, so a removed user's state is never
-/// inherited by a later user of the same name, and never equal to a name. A user stored before ids existed keeps the
-/// name as its id (and so keeps its memory).
-/// </param>
-public sealed record LuminaUser(string Username, string Role, DateTimeOffset CreatedAt, string Id);
-
-/// <summary>An API key as stored: everything but the key itself, which only its SHA-256 hash represents.</summary>
-/// <param name="Id">A short public identifier, used to list and revoke the key.</param>
-/// <param name="Owner">The user the key acts for.</param>
-/// <param name="Role">The role the key's caller gets.</param>
-/// <param name="ExpiresAt">When it stops working; <see langword="null"/> for never.</param>
-/// <param name="Revoked">Whether it was revoked.</param>
-public sealed record LuminaApiKey(string Id, string Owner, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked)
-{
-    /// <summary>Whether the key has expired at <paramref name="now"/>.</summary>
-    public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;
-}
-
-/// <summary>A key just created: its description and the key itself, which is shown this once and never stored.</summary>
-public sealed record CreatedApiKey(LuminaApiKey Key, string Secret);
-
 /// <summary>
 /// Users and API keys. Passwords are stored as salted PBKDF2-SHA256 hashes, keys as SHA-256 hashes; neither can be read
 /// back. Every refusal is a <see cref="LuminaIdentityException"/> whose message says what is wrong.
