@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Lumina.Abstractions;
+using Lumina.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -140,7 +141,7 @@ public sealed class PolicyTests : IDisposable
     [Fact]
     public async Task RateLimit_Reached_RefusedWithRetryTime_ThenRecovers()
     {
-        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var clock = new ManualWallClock(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var harness = await McpHarness.StartAsync(
             settings: Settings(("Lumina:Policy:RateLimit:PermitsPerMinute", "6"), ("Lumina:Policy:RateLimit:Burst", "3")),
             configureServices: s => s.AddSingleton<TimeProvider>(clock));
@@ -196,7 +197,7 @@ public sealed class PolicyTests : IDisposable
     {
         var content = string.Concat(Enumerable.Range(0, 500).Select(i => $"line {i:D4} of a long file\n"));
         File.WriteAllText(Path.Combine(_root, "big.txt"), content);
-        var clock = new ManualClock(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var clock = new ManualWallClock(DateTimeOffset.Parse("2026-11-23T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         var caller = new SwitchableCaller { Id = "ada" };
         await using var harness = await McpHarness.StartAsync(
             settings: Settings(("Lumina:Policy:MaxResultBytes", "2048"), ("Lumina:Policy:OversizeResults", "resource")),
@@ -235,12 +236,3 @@ internal sealed class SwitchableCaller : ILuminaCallerResolver
     public LuminaCaller Resolve(McpServer server, JsonRpcRequest request) => new(Id, Id, "user", LuminaTransport.Http, IsAuthenticated: true);
 }
 
-/// <summary>A clock tests move by hand.</summary>
-internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}

@@ -1,4 +1,5 @@
 using Lumina.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Plugins.Time.Tests;
@@ -6,7 +7,7 @@ namespace Lumina.Plugins.Time.Tests;
 public sealed class TimePluginTests
 {
     private static readonly DateTimeOffset s_now = new(2026, 11, 23, 12, 30, 0, TimeSpan.Zero);
-    private readonly TimePlugin _plugin = new(new FixedTime(s_now));
+    private readonly TimePlugin _plugin = new(new FakeTimeProvider(s_now));
 
     [Fact]
     public void Now_Default_IsUtc()
@@ -82,10 +83,5 @@ public sealed class TimePluginTests
         kernel.Plugins["time"].Select(f => f.Name).Should().BeEquivalentTo(["now", "convert", "add", "difference"]);
         kernel.Plugins["time"].Should().OnlyContain(f => !string.IsNullOrWhiteSpace(f.Description) && f.Metadata.Parameters.All(p => !string.IsNullOrWhiteSpace(p.Description)));
         result!.TimeZone.Should().Be("Europe/London");
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

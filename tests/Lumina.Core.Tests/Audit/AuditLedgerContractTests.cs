@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Tests.Memory;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lumina.Core.Tests.Audit;
 
@@ -11,7 +12,7 @@ namespace Lumina.Core.Tests.Audit;
 /// </summary>
 public abstract class AuditLedgerContractTests : IAsyncLifetime
 {
-    protected ManualTime Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     protected IAuditLedger Ledger { get; private set; } = null!;
 
@@ -43,7 +44,7 @@ public abstract class AuditLedgerContractTests : IAsyncLifetime
         for (var i = 1; i <= count; i++)
         {
             await Ledger.AppendAsync(Entry(i));
-            Time.Advance();
+            Time.Advance(TimeSpan.FromSeconds(1));
         }
     }
 
@@ -61,7 +62,7 @@ public abstract class AuditLedgerContractTests : IAsyncLifetime
     public async Task Append_NumbersAndChainsEachRecord()
     {
         var first = await Ledger.AppendAsync(Entry(1, AuditOutcome.Error));
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         var second = await Ledger.AppendAsync(Entry(2));
 
         first.Sequence.Should().Be(1);

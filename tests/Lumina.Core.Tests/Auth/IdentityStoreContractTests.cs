@@ -1,6 +1,7 @@
 using System.Text;
 using Lumina.Core.Auth;
 using Lumina.Core.Tests.Memory;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lumina.Core.Tests.Auth;
 
@@ -15,7 +16,7 @@ public abstract class IdentityStoreContractTests : IAsyncLifetime
     /// <summary>Far below the production count, which the options validator enforces; the hashing itself is tested apart.</summary>
     protected static LuminaAuthOptions FastOptions(int iterations = 1_000) => new() { PasswordIterations = iterations };
 
-    protected ManualTime Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     protected ILuminaIdentityStore Store { get; private set; } = null!;
 
@@ -185,7 +186,7 @@ public abstract class IdentityStoreContractTests : IAsyncLifetime
         var expiring = await Store.CreateKeyAsync("alice", expiresAt: Time.GetUtcNow().AddSeconds(1));
         await Store.RevokeKeyAsync(revoked.Key.Id);
         (await Store.VerifyKeyAsync(expiring.Secret)).Id.Should().Be(expiring.Key.Id);
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
 
         async Task<string> Refusal(string secret)
         {

@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Lumina.Core.Tests.Memory;
 
@@ -21,7 +22,7 @@ public abstract class MemoryContractTests : IAsyncLifetime
         MaxTurnBytes = 100,
     };
 
-    protected ManualTime Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     protected ILuminaMemory Memory { get; private set; } = null!;
 
@@ -35,9 +36,9 @@ public abstract class MemoryContractTests : IAsyncLifetime
     public async Task Remember_ThenRecall_RanksTheMostRelevantFirst()
     {
         await Memory.RememberAsync("ada", "The user prefers tabs over spaces for indentation", ["style"]);
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         await Memory.RememberAsync("ada", "The project uses PostgreSQL 16 in production", ["infra"]);
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         await Memory.RememberAsync("ada", "Indentation in YAML files must use two spaces", []);
 
         var recalled = await Memory.RecallAsync("ada", "indentation tabs", 5);
@@ -109,7 +110,7 @@ public abstract class MemoryContractTests : IAsyncLifetime
     public async Task ListFacts_NewestFirst()
     {
         await Memory.RememberAsync("ada", "first", []);
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         await Memory.RememberAsync("ada", "second", []);
 
         (await Memory.ListFactsAsync("ada", 10)).Select(f => f.Text).Should().Equal("second", "first");
@@ -139,7 +140,7 @@ public abstract class MemoryContractTests : IAsyncLifetime
         (await Memory.GetContextAsync("ada", "project")).Should().BeNull();
 
         await Memory.SetContextAsync("ada", "project", "lumina");
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         var updated = await Memory.SetContextAsync("ada", "project", "lumina-2");
 
         var read = await Memory.GetContextAsync("ada", "project");
@@ -208,9 +209,9 @@ public abstract class MemoryContractTests : IAsyncLifetime
     public async Task ListConversations_MostRecentFirstAndLimited()
     {
         await Memory.AppendAsync("ada", "old", [Turn(TurnRole.User, "old one")]);
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         await Memory.AppendAsync("ada", "new", [Turn(TurnRole.User, "new one")]);
-        Time.Advance();
+        Time.Advance(TimeSpan.FromSeconds(1));
         await Memory.AppendAsync("ada", "x", [Turn(TurnRole.User, "x")]);
         var overLimit = () => Memory.AppendAsync("ada", "y", [Turn(TurnRole.User, "y")]);
 
@@ -334,14 +335,3 @@ public sealed class ConceptEmbeddings : Microsoft.Extensions.AI.IEmbeddingGenera
     }
 }
 
-/// <summary>A clock tests move by hand.</summary>
-public sealed class ManualTime(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance() => _now = _now.AddSeconds(1);
-
-    public void Advance(TimeSpan by) => _now += by;
-}

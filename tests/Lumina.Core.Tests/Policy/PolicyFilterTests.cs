@@ -7,6 +7,7 @@ using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Tests.Policy;
@@ -78,7 +79,7 @@ public sealed class PolicyFilterTests
     [Fact]
     public async Task RateLimit_InnerCallsOfOneCall_AreNotCountedAgain()
     {
-        var clock = new PolicyClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var clock = new ManualWallClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         using var services = Build(new() { ["Lumina:Policy:RateLimit:PermitsPerMinute"] = "1", ["Lumina:Policy:RateLimit:Burst"] = "1" }, clock);
         var kernel = services.GetRequiredService<Kernel>();
 
@@ -293,7 +294,7 @@ public sealed class PolicyFilterTests
     [Fact]
     public void ResultStore_BoundedOldestFirst_AndPerCaller()
     {
-        var clock = new PolicyClock(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
         var store = new PolicyResultStore(Options.Create(new PolicyOptions { MaxStoredResultBytes = 5000, ResultRetention = TimeSpan.FromMinutes(5) }), clock);
 
         var first = store.Keep("ada", new string('a', 1000)).Split('/')[^1];

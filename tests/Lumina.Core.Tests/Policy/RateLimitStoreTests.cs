@@ -1,6 +1,8 @@
 using Lumina.Core.Policy;
 using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
+using Lumina.Testing;
+using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Policy;
@@ -14,7 +16,7 @@ public sealed class RateLimitStoreTests
     [Fact]
     public async Task InMemory_BurstSpent_RefusesWithTheWait_ThenRefills()
     {
-        var clock = new PolicyClock(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var store = new InMemoryRateLimitStore(clock);
 
         for (var i = 0; i < 3; i++)
@@ -43,7 +45,8 @@ public sealed class RateLimitStoreTests
     [Fact]
     public async Task InMemory_ClockGoingBack_RefillsNothing()
     {
-        var clock = new PolicyClock(s_start);
+        // FakeTimeProvider refuses to go back; a host's wall clock does (NTP, a VM resumed).
+        var clock = new ManualWallClock(s_start);
         var store = new InMemoryRateLimitStore(clock);
         for (var i = 0; i < 3; i++)
         {
@@ -60,7 +63,7 @@ public sealed class RateLimitStoreTests
         await using var redis = await RedisServer.StartAsync();
         await using var first = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         await using var second = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var clock = new PolicyClock(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var hostA = new RedisRateLimitStore(first, "lumina-test", clock);
         var hostB = new RedisRateLimitStore(second, "lumina-test", clock);
 
@@ -85,7 +88,7 @@ public sealed class RateLimitStoreTests
         await using var redis = await RedisServer.StartAsync();
         await using var first = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         await using var second = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
-        var clock = new PolicyClock(s_start);
+        var clock = new FakeTimeProvider(s_start);
         var limits = new RateLimitOptions { PermitsPerMinute = 60, Burst = 25 };
         var stores = new[] { new RedisRateLimitStore(first, "lumina-test", clock), new RedisRateLimitStore(second, "lumina-test", clock) };
 
@@ -105,7 +108,7 @@ public sealed class RateLimitStoreTests
         options.AsyncTimeout = 500;
         await using var connection = await ConnectionMultiplexer.ConnectAsync(options);
         await redis.StopAsync();
-        var store = new RedisRateLimitStore(connection, "lumina-test", new PolicyClock(s_start));
+        var store = new RedisRateLimitStore(connection, "lumina-test", new FakeTimeProvider(s_start));
 
         var take = async () => await store.TryTakeAsync("ada", s_limits);
 
@@ -113,12 +116,3 @@ public sealed class RateLimitStoreTests
     }
 }
 
-/// <summary>A clock tests move by hand.</summary>
-internal sealed class PolicyClock(DateTimeOffset start) : TimeProvider
-{
-    private DateTimeOffset _now = start;
-
-    public override DateTimeOffset GetUtcNow() => _now;
-
-    public void Advance(TimeSpan by) => _now += by;
-}
