@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Lumina.Abstractions;
-using Lumina.Core.Providers;
+using Lumina.Providers;
 using Lumina.Core.Budgets;
-using Lumina.Core.Providers.Budgets;
+using Lumina.Providers.Budgets;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
