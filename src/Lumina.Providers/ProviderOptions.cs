@@ -4,7 +4,8 @@ namespace Lumina.Providers;
 public sealed class ProviderOptions
 {
     /// <summary>
-    /// <c>openai</c> (any OpenAI-compatible endpoint), <c>gemini</c> (Google's OpenAI-compatible endpoint),
+    /// <c>openai</c> (any OpenAI-compatible endpoint), <c>gemini</c> (Google's OpenAI-compatible endpoint, tool schemas
+    /// rewritten into the subset it accepts),
     /// <c>anthropic</c>, <c>ollama</c> or <c>sampling</c> (the MCP client's model).
     /// </summary>
     public string Kind { get; set; } = "openai";

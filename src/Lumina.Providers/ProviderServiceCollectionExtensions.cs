@@ -7,6 +7,7 @@ using Lumina.Core.Budgets;
 using Lumina.Core.Telemetry;
 using Lumina.Providers;
 using Lumina.Providers.Budgets;
+using Lumina.Providers.Gemini;
 using Lumina.Providers.Orchestration;
 using Lumina.Providers.Sampling;
 using Microsoft.Extensions.AI;
@@ -211,7 +212,8 @@ public static class ProviderServiceCollectionExtensions
 
     /// <summary>
     /// One keyed chat client for an OpenAI-compatible provider, through the OpenAI adapter of Microsoft.Extensions.AI (the
-    /// one Semantic Kernel's OpenAI connector builds on). Deliberately without the connector's automatic function
+    /// one Semantic Kernel's OpenAI connector builds on); for <c>gemini</c>, with the tool schemas rewritten into what
+    /// Gemini accepts (<see cref="GeminiChatClient"/>). Deliberately without the connector's automatic function
     /// invocation: tool calls are run above the router, so each model turn is routed on its own and every tool call goes
     /// through the kernel filters. The SDK's own retries are off too: the router decides what a failure means.
     /// </summary>
@@ -228,6 +230,11 @@ public static class ProviderServiceCollectionExtensions
                 NetworkTimeout = options.Timeout,
             });
         var model = options.Model!;
-        services.AddKeyedSingleton<IChatClient>(name, (_, _) => client.GetChatClient(model).AsIChatClient());
+        var gemini = string.Equals(options.Kind, "gemini", StringComparison.OrdinalIgnoreCase);
+        services.AddKeyedSingleton<IChatClient>(name, (_, _) =>
+        {
+            var chat = client.GetChatClient(model).AsIChatClient();
+            return gemini ? chat.AsBuilder().UseGeminiToolSchemas().Build() : chat;
+        });
     }
 }
