@@ -1,18 +1,5 @@
 namespace Lumina.Providers;
 
-/// <summary>The state of a provider's circuit breaker.</summary>
-public enum CircuitState
-{
-    /// <summary>Requests flow.</summary>
-    Closed,
-
-    /// <summary>Too many failures in a row: the provider is left out until the break ends.</summary>
-    Open,
-
-    /// <summary>The break has ended and one trial request is in flight; its outcome closes or reopens the circuit.</summary>
-    HalfOpen,
-}
-
 /// <summary>A provider's health as the router sees it: circuit, rate-limit cooldown, recent latency and counters.</summary>
 /// <remarks>One lock per provider: every operation is a few field updates, far cheaper than the call it guards.</remarks>
 public sealed class ProviderHealth(RoutingOptions options)
@@ -170,33 +157,4 @@ public sealed class ProviderHealth(RoutingOptions options)
         _state = CircuitState.Open;
         _openUntil = now + options.BreakDuration;
     }
-}
-
-/// <summary>A provider's health at one moment.</summary>
-/// <param name="Circuit">The circuit breaker's state.</param>
-/// <param name="OpenUntil">When an open circuit lets a trial request through.</param>
-/// <param name="RateLimitedUntil">When a rate-limit cooldown ends.</param>
-/// <param name="ConsecutiveFailures">Failures in a row that count against the provider.</param>
-/// <param name="AverageLatencyMs">The average latency of the recent successful calls.</param>
-/// <param name="Attempts">Calls attempted since the host started.</param>
-/// <param name="Failures">Calls failed since the host started.</param>
-/// <param name="LastError">The last failure described: its class, status and a short excerpt of the provider's words with credentials removed.</param>
-/// <param name="LastErrorKind">The last failure's class.</param>
-/// <param name="LastErrorStatus">The last failure's HTTP status, when there was one.</param>
-/// <param name="LastErrorAt">When the last failure happened.</param>
-public sealed record ProviderHealthSnapshot(
-    CircuitState Circuit,
-    DateTimeOffset? OpenUntil,
-    DateTimeOffset? RateLimitedUntil,
-    int ConsecutiveFailures,
-    double? AverageLatencyMs,
-    long Attempts,
-    long Failures,
-    string? LastError,
-    ProviderErrorKind? LastErrorKind,
-    int? LastErrorStatus,
-    DateTimeOffset? LastErrorAt)
-{
-    /// <summary>The snapshot without the provider's words: the last failure's class and status only, for read-only callers.</summary>
-    public ProviderHealthSnapshot WithoutErrorText() => this with { LastError = null };
 }

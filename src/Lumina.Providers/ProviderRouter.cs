@@ -9,23 +9,6 @@ using Microsoft.Extensions.Logging;
 
 namespace Lumina.Providers;
 
-/// <summary>A provider the router can send a request to.</summary>
-/// <param name="Name">The provider's name (its configuration key).</param>
-/// <param name="Client">Its chat client.</param>
-/// <param name="Options">Its settings: capabilities, prices, priority, weight, timeout.</param>
-/// <param name="Health">Its circuit, cooldown and latency.</param>
-public sealed record RoutedProvider(string Name, IChatClient Client, ProviderOptions Options, ProviderHealth Health);
-
-/// <summary>Keys of <see cref="ChatOptions.AdditionalProperties"/> that steer the router.</summary>
-public static class RoutingHints
-{
-    /// <summary>A provider name or model id to try first.</summary>
-    public const string Provider = "lumina.provider";
-
-    /// <summary><see langword="true"/> to use only the hinted provider, with no fallback (to compare providers).</summary>
-    public const string Only = "lumina.provider.only";
-}
-
 /// <summary>
 /// The kernel's chat service: picks a provider by the configured strategy among those able to take the request
 /// (tools, images, JSON output, context window), retries per error class with backoff, honours Retry-After, keeps a

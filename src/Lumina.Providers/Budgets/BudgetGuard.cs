@@ -78,13 +78,3 @@ public sealed class BudgetGuard(IReadOnlyDictionary<string, BudgetOptions> budge
         return keys;
     }
 }
-
-/// <summary>Money set aside for a call in flight.</summary>
-public sealed record BudgetReservation(IReadOnlyList<BudgetKey> Keys, long Micros)
-{
-    /// <summary>No budget applies.</summary>
-    public static BudgetReservation None { get; } = new([], 0);
-}
-
-/// <summary>A caller's standing against one budget.</summary>
-public sealed record BudgetStatus(string Budget, string Period, decimal Limit, decimal Spent, DateTimeOffset? ResetsAt);

@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
-using Lumina.Providers.Budgets;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Providers.Orchestration;
@@ -43,24 +42,3 @@ public sealed class ProvidersPlugin(ProviderRouter router, ILuminaCallContextAcc
         return new ProvidersReport(router.Strategy, providers, router.Usage.ForCaller(caller), budgets);
     }
 }
-
-/// <summary>The providers, the caller's usage since this host started, and the caller's budgets.</summary>
-public sealed record ProvidersReport(string Strategy, IReadOnlyList<ProviderStatus> Providers, UsageTotals YourUsage, IReadOnlyList<BudgetStatus> YourBudgets);
-
-/// <summary>One provider.</summary>
-public sealed record ProviderStatus(
-    string Name,
-    string Kind,
-    string? Model,
-    int Priority,
-    int Weight,
-    ProviderCapabilities Capabilities,
-    ProviderPrices PricePerMillionTokens,
-    ProviderHealthSnapshot Health,
-    UsageTotals Usage);
-
-/// <summary>What a provider's model can do.</summary>
-public sealed record ProviderCapabilities(bool Tools, bool Vision, bool Json, int? ContextWindow);
-
-/// <summary>A provider's prices per million tokens.</summary>
-public sealed record ProviderPrices(decimal Input, decimal Output);
