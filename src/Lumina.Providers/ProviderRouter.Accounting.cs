@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Text;
-using Lumina.Abstractions;
-using Lumina.Providers.Budgets;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.AI;
 
 namespace Lumina.Providers;
 
-// Usage, cost, budgets and telemetry of routed calls.
+// What a routed call took, attached to its answer; the usage and budget decorators above the router count it.
 public sealed partial class ProviderRouter
 {
     private static ProviderCall Account(RoutedProvider provider, UsageDetails? usage, RouteRequest request, IEnumerable<ChatMessage> answer, string? model, int attempts)
@@ -21,8 +19,8 @@ public sealed partial class ProviderRouter
         return new(provider.Name, model ?? provider.Options.Model, input.Value, output.Value, estimated, UsageMeter.Cost(provider.Options, input.Value, output.Value), attempts);
     }
 
-    /// <summary>Accounts for a stream, finished or not: what the provider sent is what it will bill.</summary>
-    private decimal Charge(Activity? activity, string caller, RoutedProvider provider, RouteRequest request, List<ChatResponseUpdate> received, int attempts)
+    /// <summary>The last update of a stream, finished or not: what the provider sent is what it will bill.</summary>
+    private static ChatResponseUpdate Charge(Activity? activity, RoutedProvider provider, RouteRequest request, List<ChatResponseUpdate> received, int attempts)
     {
         var usage = received.SelectMany(u => u.Contents).OfType<UsageContent>().LastOrDefault()?.Details;
         var text = new StringBuilder();
@@ -33,31 +31,19 @@ public sealed partial class ProviderRouter
 
         var model = received.Select(u => u.ModelId).LastOrDefault(m => m is not null);
         var call = Account(provider, usage, request, [new ChatMessage(ChatRole.Assistant, text.ToString())], model, attempts);
-        Record(activity, caller, call);
-        return call.Cost;
+        Record(activity, call);
+        return new ChatResponseUpdate
+        {
+            AdditionalProperties = new() { [RoutingHints.Provider] = provider.Name, [ProviderCall.PropertyName] = call },
+        };
     }
 
-    private async Task<BudgetReservation> ReserveAsync(string caller, RoutedProvider first, RouteRequest request, CancellationToken cancellationToken) =>
-        _budgets is null
-            ? BudgetReservation.None
-            : await _budgets.ReserveAsync(caller, UsageMeter.Cost(first.Options, request.InputTokens, 0), cancellationToken).ConfigureAwait(false);
-
-    private async Task SettleAsync(BudgetReservation reservation, decimal cost)
+    /// <summary>The estimated cost of a request's input at the prices of the provider that would take it first.</summary>
+    /// <exception cref="ProviderUnavailableException">No configured provider can take the request.</exception>
+    internal decimal EstimateCost(IList<ChatMessage> history, ChatOptions? options)
     {
-        if (_budgets is null || reservation.Keys.Count == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            // Settled even when the caller has gone: the money was spent either way.
-            await _budgets.SettleAsync(reservation, cost, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (LuminaException ex)
-        {
-            LogSettleFailed(ex.Message);
-        }
+        var request = Analyze(history, options);
+        return UsageMeter.Cost(Candidates(request)[0].Options, request.InputTokens, 0);
     }
 
     private Activity? StartChat(bool streaming)
@@ -69,22 +55,14 @@ public sealed partial class ProviderRouter
         return activity;
     }
 
-    private void Record(Activity? activity, string caller, ProviderCall call)
+    private static void Record(Activity? activity, ProviderCall call)
     {
-        _usage.Record(caller, call);
         activity?.SetTag("lumina.provider", call.Provider);
         activity?.SetTag("gen_ai.response.model", call.Model);
         activity?.SetTag("gen_ai.usage.input_tokens", call.InputTokens);
         activity?.SetTag("gen_ai.usage.output_tokens", call.OutputTokens);
         activity?.SetTag("lumina.cost", (double)call.Cost);
         activity?.SetTag("lumina.attempts", call.Attempts);
-        if (_telemetry is { } telemetry)
-        {
-            var provider = new KeyValuePair<string, object?>("lumina.provider", call.Provider);
-            telemetry.Tokens.Add(call.InputTokens, provider, new("gen_ai.token.type", "input"));
-            telemetry.Tokens.Add(call.OutputTokens, provider, new("gen_ai.token.type", "output"));
-            telemetry.Cost.Add((double)call.Cost, provider);
-        }
     }
 
     private void RecordAttempt(RoutedProvider provider, string outcome, TimeSpan elapsed)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
-using Lumina.Providers.Budgets;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -10,14 +9,15 @@ using Microsoft.Extensions.Logging;
 namespace Lumina.Providers;
 
 /// <summary>
-/// The kernel's chat service: picks a provider by the configured strategy among those able to take the request
-/// (tools, images, JSON output, context window), retries per error class with backoff, honours Retry-After, keeps a
-/// circuit breaker per provider, falls back to the next provider, and counts tokens, cost and budgets per caller.
+/// Picks a provider by the configured strategy among those able to take the request (tools, images, JSON output,
+/// context window), retries per error class with backoff, honours Retry-After, keeps a circuit breaker per provider and
+/// falls back to the next provider. Every answer carries the <see cref="ProviderCall"/> it took (provider, tokens,
+/// cost, attempts): <see cref="UsageChatClient"/> and <see cref="Budgets.BudgetChatClient"/> above it count and charge it.
 /// </summary>
 /// <remarks>
 /// Streaming falls back only before the first update: after that, a broken stream is an error, because the caller
 /// has already received part of an answer. A stream that stays silent longer than the provider's timeout counts as
-/// broken.
+/// broken. The last update of every stream, finished or broken, carries no content, only the call's accounting.
 /// </remarks>
 public sealed partial class ProviderRouter : IChatClient
 {
@@ -25,9 +25,6 @@ public sealed partial class ProviderRouter : IChatClient
     private readonly IReadOnlyList<RoutedProvider> _providers;
     private readonly RoutingOptions _options;
     private readonly RoutingStrategy _strategy;
-    private readonly UsageMeter _usage;
-    private readonly BudgetGuard? _budgets;
-    private readonly ILuminaCallContextAccessor _context;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LuminaTelemetry? _telemetry;
@@ -35,9 +32,6 @@ public sealed partial class ProviderRouter : IChatClient
     public ProviderRouter(
         IEnumerable<RoutedProvider> providers,
         RoutingOptions options,
-        UsageMeter usage,
-        BudgetGuard? budgets,
-        ILuminaCallContextAccessor context,
         TimeProvider time,
         ILogger<ProviderRouter> logger,
         LuminaTelemetry? telemetry = null)
@@ -52,9 +46,6 @@ public sealed partial class ProviderRouter : IChatClient
 
         _options = options;
         _strategy = new RoutingStrategy(options.Strategy);
-        _usage = usage;
-        _budgets = budgets;
-        _context = context;
         _time = time;
         _logger = logger;
         _telemetry = telemetry;
@@ -69,38 +60,23 @@ public sealed partial class ProviderRouter : IChatClient
     /// <summary>The strategy that picks the first provider.</summary>
     public string Strategy => _strategy.Name;
 
-    /// <summary>Tokens and cost so far, per provider and per caller.</summary>
-    public UsageMeter Usage => _usage;
-
-    /// <summary>The budgets, when any are configured.</summary>
-    public BudgetGuard? Budgets => _budgets;
-
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var history = messages as IList<ChatMessage> ?? [.. messages];
         using var activity = StartChat(streaming: false);
-        var (request, order, caller, reservation) = await PrepareAsync(history, options, cancellationToken).ConfigureAwait(false);
-        var cost = 0m;
-        try
-        {
-            var (provider, response, attempts, timeout) = await AttemptAsync(
-                order,
-                request,
-                async (p, token) => await p.Client.GetResponseAsync(history, Forward(options, p), token).ConfigureAwait(false),
-                cancellationToken).ConfigureAwait(false);
-            timeout.Dispose();
-            var call = Account(provider, response.Usage, request, response.Messages, response.ModelId, attempts);
-            response.AdditionalProperties ??= [];
-            response.AdditionalProperties[RoutingHints.Provider] = provider.Name;
-            response.AdditionalProperties[ProviderCall.PropertyName] = call;
-            Record(activity, caller, call);
-            cost = call.Cost;
-            return response;
-        }
-        finally
-        {
-            await SettleAsync(reservation, cost).ConfigureAwait(false);
-        }
+        var request = Analyze(history, options);
+        var (provider, response, attempts, timeout) = await AttemptAsync(
+            Candidates(request),
+            request,
+            async (p, token) => await p.Client.GetResponseAsync(history, Forward(options, p), token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        timeout.Dispose();
+        var call = Account(provider, response.Usage, request, response.Messages, response.ModelId, attempts);
+        response.AdditionalProperties ??= [];
+        response.AdditionalProperties[RoutingHints.Provider] = provider.Name;
+        response.AdditionalProperties[ProviderCall.PropertyName] = call;
+        Record(activity, call);
+        return response;
     }
 
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
@@ -110,79 +86,72 @@ public sealed partial class ProviderRouter : IChatClient
     {
         var history = messages as IList<ChatMessage> ?? [.. messages];
         using var activity = StartChat(streaming: true);
-        var (request, order, caller, reservation) = await PrepareAsync(history, options, cancellationToken).ConfigureAwait(false);
-        var cost = 0m;
-        try
-        {
-            var (provider, (stream, first), attempts, timeout) = await AttemptAsync(
-                order,
-                request,
-                async (p, token) =>
-                {
-                    var stream = p.Client.GetStreamingResponseAsync(history, Forward(options, p), token).GetAsyncEnumerator(token);
-                    try
-                    {
-                        return (stream, await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null);
-                    }
-                    catch
-                    {
-                        await stream.DisposeAsync().ConfigureAwait(false);
-                        throw;
-                    }
-                },
-                cancellationToken).ConfigureAwait(false);
-
-            using (timeout)
-            await using (stream.ConfigureAwait(false))
+        var request = Analyze(history, options);
+        var (provider, (stream, first), attempts, timeout) = await AttemptAsync(
+            Candidates(request),
+            request,
+            async (p, token) =>
             {
-                var received = new List<ChatResponseUpdate>();
-                if (first is not null)
+                var stream = p.Client.GetStreamingResponseAsync(history, Forward(options, p), token).GetAsyncEnumerator(token);
+                try
                 {
-                    received.Add(first);
-                    yield return first;
+                    return (stream, await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null);
                 }
-
-                var finished = first is null || first.FinishReason is not null;
-                while (first is not null)
+                catch
                 {
-                    ChatResponseUpdate update;
-                    try
-                    {
-                        // The provider's timeout now bounds the silence between two updates, not the whole answer.
-                        timeout.CancelAfter(provider.Options.Timeout);
-                        if (!await stream.MoveNextAsync().ConfigureAwait(false))
-                        {
-                            if (!finished)
-                            {
-                                // A stream that simply stops, with no finish reason, was cut: say so rather than pass
-                                // half an answer off as a whole one.
-                                cost = Charge(activity, caller, provider, request, received, attempts);
-                                throw new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: the stream ended before the model finished. Ask again.");
-                            }
-
-                            break;
-                        }
-
-                        update = stream.Current;
-                        finished |= update.FinishReason is not null;
-                    }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } failure)
-                    {
-                        provider.Health.OnFailure(failure, _time.GetUtcNow());
-                        cost = Charge(activity, caller, provider, request, received, attempts);
-                        throw new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: {failure.Describe()}. Ask again.", ex);
-                    }
-
-                    received.Add(update);
-                    yield return update;
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                    throw;
                 }
+            },
+            cancellationToken).ConfigureAwait(false);
 
-                cost = Charge(activity, caller, provider, request, received, attempts);
-            }
-        }
-        finally
+        using (timeout)
+        await using (stream.ConfigureAwait(false))
         {
-            await SettleAsync(reservation, cost).ConfigureAwait(false);
+            var received = new List<ChatResponseUpdate>();
+            if (first is not null)
+            {
+                received.Add(first);
+                yield return first;
+            }
+
+            LuminaException? broken = null;
+            var finished = first is null || first.FinishReason is not null;
+            while (first is not null)
+            {
+                ChatResponseUpdate update;
+                try
+                {
+                    // The provider's timeout now bounds the silence between two updates, not the whole answer.
+                    timeout.CancelAfter(provider.Options.Timeout);
+                    if (!await stream.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        // A stream that simply stops, with no finish reason, was cut: say so rather than pass half an
+                        // answer off as a whole one.
+                        broken = finished ? null : new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: the stream ended before the model finished. Ask again.");
+                        break;
+                    }
+
+                    update = stream.Current;
+                    finished |= update.FinishReason is not null;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } failure)
+                {
+                    provider.Health.OnFailure(failure, _time.GetUtcNow());
+                    broken = new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: {failure.Describe()}. Ask again.", ex);
+                    break;
+                }
+
+                received.Add(update);
+                yield return update;
+            }
+
+            // What the provider sent is what it will bill, finished or not: the accounting goes up before the error.
+            yield return Charge(activity, provider, request, received, attempts);
+            if (broken is not null)
+            {
+                throw broken;
+            }
         }
     }
 
@@ -194,16 +163,6 @@ public sealed partial class ProviderRouter : IChatClient
 
     public void Dispose()
     {
-    }
-
-    /// <summary>What the request needs, who may take it in which order, and the money set aside for it.</summary>
-    private async Task<(RouteRequest Request, List<RoutedProvider> Order, string Caller, BudgetReservation Reservation)> PrepareAsync(
-        IList<ChatMessage> history, ChatOptions? options, CancellationToken cancellationToken)
-    {
-        var request = Analyze(history, options);
-        var order = Candidates(request);
-        var caller = _context.Current.Caller.Id;
-        return (request, order, caller, await ReserveAsync(caller, order[0], request, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -350,7 +309,4 @@ public sealed partial class ProviderRouter : IChatClient
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every provider is rate limited; waiting {Seconds:0.#} s for the first to come back.")]
     private partial void LogWaiting(double seconds);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A budget could not be settled: {Reason}")]
-    private partial void LogSettleFailed(string reason);
 }

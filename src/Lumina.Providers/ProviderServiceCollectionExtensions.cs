@@ -94,7 +94,12 @@ public static class ProviderServiceCollectionExtensions
 
         services.AddSingleton(routing);
         services.AddSingleton<UsageMeter>();
-        services.AddSingleton(sp => new BudgetGuard(budgets, sp.GetRequiredService<IBudgetStore>(), sp.GetRequiredService<TimeProvider>()));
+        if (budgets.Count > 0)
+        {
+            // Only with budgets: without, the budget store is never opened.
+            services.AddSingleton(sp => new BudgetGuard(budgets, sp.GetRequiredService<IBudgetStore>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
         services.AddSingleton(sp => new ProviderRouter(
             providers.Select(p => new RoutedProvider(
                 p.Name,
@@ -102,16 +107,24 @@ public static class ProviderServiceCollectionExtensions
                 p.Options,
                 new ProviderHealth(routing))),
             routing,
-            sp.GetRequiredService<UsageMeter>(),
-            budgets.Count == 0 ? null : sp.GetRequiredService<BudgetGuard>(),
-            sp.GetRequiredService<ILuminaCallContextAccessor>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ProviderRouter>>(),
             sp.GetRequiredService<LuminaTelemetry>()));
-        // The kernel's chat service: Semantic Kernel's function invocation over the router, so a prompt function with
-        // automatic function calling runs its tools through the kernel and each model turn is routed on its own. A
-        // program that registered its own chat service before AddLumina keeps it.
-        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<ProviderRouter>()
+        services.AddSingleton(sp =>
+        {
+            var router = sp.GetRequiredService<ProviderRouter>();
+            var pipeline = router.AsBuilder();
+            if (budgets.Count > 0)
+            {
+                pipeline.UseBudgets();
+            }
+
+            return new RoutedChatClient(pipeline.UseUsage().Build(sp), router);
+        });
+        // The kernel's chat service: Semantic Kernel's function invocation over the routed pipeline, so a prompt
+        // function with automatic function calling runs its tools through the kernel and each model turn is routed,
+        // counted and charged on its own. A program that registered its own chat service before AddLumina keeps it.
+        services.TryAddSingleton<IChatClient>(sp => sp.GetRequiredService<RoutedChatClient>()
             .AsBuilder()
             .UseKernelFunctionInvocation(sp.GetService<ILoggerFactory>())
             .Build(sp));

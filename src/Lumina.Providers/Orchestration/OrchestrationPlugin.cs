@@ -20,7 +20,7 @@ namespace Lumina.Providers.Orchestration;
 [LuminaPlugin(PluginName, Description = "Asks the configured AI providers, using Lumina's own tools and memory.")]
 [LuminaRequires(LuminaPermission.Execute)]
 public sealed class OrchestrationPlugin(
-    ProviderRouter router,
+    RoutedChatClient chat,
     LuminaPluginRegistry registry,
     ILuminaMemory memory,
     ILuminaCallContextAccessor context,
@@ -76,7 +76,7 @@ public sealed class OrchestrationPlugin(
 
         // The model is offered only what the caller may use; the authorization filter refuses the rest anyway.
         var toolbox = new KernelToolbox(kernel, registry, f => f.PluginName != PluginName && authorizer.IsAllowed(call.Caller, f.Function));
-        var useTools = toolbox.Tools.Count > 0 && router.Providers.Any(p => p.Options.SupportsTools);
+        var useTools = toolbox.Tools.Count > 0 && chat.Router.Providers.Any(p => p.Options.SupportsTools);
         var options = new ChatOptions { Tools = useTools ? [.. toolbox.Tools] : null };
         if (!string.IsNullOrWhiteSpace(provider))
         {
@@ -100,7 +100,7 @@ public sealed class OrchestrationPlugin(
 
             steps++;
             await call.ReportProgressAsync(steps, maxSteps + 1, steps == 1 ? "Asking the model" : $"Step {steps}: asking the model", cancellationToken).ConfigureAwait(false);
-            response = await router.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             usage.Add(ProviderCall.From(response));
             messages.AddRange(response.Messages);
             var requested = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
@@ -145,9 +145,9 @@ public sealed class OrchestrationPlugin(
         }
 
         var chosen = providers is { Length: > 0 }
-            ? [.. providers.Distinct(StringComparer.OrdinalIgnoreCase).Select(name => router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"There is no provider named '{name}'. Configured: {string.Join(", ", router.Providers.Select(p => p.Name))}."))]
-            : router.Providers.ToList();
+            ? [.. providers.Distinct(StringComparer.OrdinalIgnoreCase).Select(name => chat.Router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"There is no provider named '{name}'. Configured: {string.Join(", ", chat.Router.Providers.Select(p => p.Name))}."))]
+            : chat.Router.Providers.ToList();
         if (chosen.Count < 2)
         {
             throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"synthesize needs at least two providers to compare; {(providers is { Length: > 0 } ? "name two or more" : "configure two or more under Lumina:Providers")} (now: {string.Join(", ", chosen.Select(p => p.Name))}).");
@@ -162,7 +162,7 @@ public sealed class OrchestrationPlugin(
             ProviderAnswer answer;
             try
             {
-                var response = await router.GetResponseAsync(
+                var response = await chat.GetResponseAsync(
                     [new ChatMessage(ChatRole.System, "Answer the question accurately and concisely."), new ChatMessage(ChatRole.User, question)],
                     new ChatOptions { AdditionalProperties = new() { [RoutingHints.Provider] = provider.Name, [RoutingHints.Only] = true } },
                     cancellationToken).ConfigureAwait(false);
@@ -197,7 +197,7 @@ public sealed class OrchestrationPlugin(
             prompt.Append(CultureInfo.InvariantCulture, $"Answer from {answer.Provider} ({answer.Model}):").AppendLine().AppendLine(answer.Answer).AppendLine();
         }
 
-        var merged = await router.GetResponseAsync(
+        var merged = await chat.GetResponseAsync(
             [
                 new ChatMessage(ChatRole.System, "You merge several models' answers to one question. Write the single best answer. Then add a section 'Agreements' (what the answers share) and a section 'Disagreements' (where they differ, naming which provider said what). Do not invent facts none of them gave."),
                 new ChatMessage(ChatRole.User, prompt.ToString()),

@@ -1,13 +1,14 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
+using Lumina.Providers.Budgets;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Providers.Orchestration;
 
 /// <summary>The AI providers as the router sees them, served as the <c>providers</c> tool and the <c>lumina://providers</c> resource.</summary>
 [LuminaPlugin("providers", Description = "Shows the AI providers: capabilities, prices, health and usage.")]
-public sealed class ProvidersPlugin(ProviderRouter router, ILuminaCallContextAccessor context, TimeProvider time)
+public sealed class ProvidersPlugin(ProviderRouter router, UsageMeter usage, ILuminaCallContextAccessor context, TimeProvider time, BudgetGuard? budgets = null)
 {
     /// <summary>The resource's URI.</summary>
     public const string Uri = "lumina://providers";
@@ -37,8 +38,8 @@ public sealed class ProvidersPlugin(ProviderRouter router, ILuminaCallContextAcc
             new ProviderCapabilities(p.Options.SupportsTools, p.Options.SupportsVision, p.Options.SupportsJson, p.Options.ContextWindow == 0 ? null : p.Options.ContextWindow),
             new ProviderPrices(p.Options.InputPricePerMillion, p.Options.OutputPricePerMillion),
             errorText ? p.Health.Snapshot(now) : p.Health.Snapshot(now).WithoutErrorText(),
-            router.Usage.ForProvider(p.Name))).ToList();
-        var budgets = router.Budgets is { } guard ? await guard.StatusAsync(caller, cancellationToken).ConfigureAwait(false) : [];
-        return new ProvidersReport(router.Strategy, providers, router.Usage.ForCaller(caller), budgets);
+            usage.ForProvider(p.Name))).ToList();
+        var standing = budgets is null ? [] : await budgets.StatusAsync(caller, cancellationToken).ConfigureAwait(false);
+        return new ProvidersReport(router.Strategy, providers, usage.ForCaller(caller), standing);
     }
 }
