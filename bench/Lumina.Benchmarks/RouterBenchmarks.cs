@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Lumina.Abstractions;
-using Lumina.Core.Providers;
+using Lumina.Providers;
 using Lumina.Core.Budgets;
-using Lumina.Core.Providers.Budgets;
+using Lumina.Providers.Budgets;
 using Lumina.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -14,9 +14,9 @@ namespace Lumina.Benchmarks;
 
 /// <summary>
 /// What the router and the kernel filters add to one chat call, against calling the chat client directly in the same
-/// run (the model answers at once, so only Lumina's own work is measured): the router alone (strategy, health,
-/// usage and cost), the router with a budget on the embedded store (one reservation and one settlement), and a prompt
-/// function through the kernel with its filters and the router.
+/// run (the model answers at once, so only Lumina's own work is measured): the router alone (strategy, health, the
+/// call's cost), the router with usage counting and a budget on the embedded store (one reservation and one
+/// settlement), and a prompt function through the kernel with its filters and the router.
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 [MemoryDiagnoser]
@@ -27,7 +27,7 @@ public class RouterBenchmarks
     private readonly KernelArguments _arguments = new() { ["question"] = "When do we deploy?" };
     private string _folder = null!;
     private ProviderRouter _router = null!;
-    private ProviderRouter _budgeted = null!;
+    private IChatClient _budgeted = null!;
     private ServiceProvider _services = null!;
     private Kernel _kernel = null!;
 
@@ -35,9 +35,13 @@ public class RouterBenchmarks
     public void Setup()
     {
         _folder = Directory.CreateTempSubdirectory("lumina-bench-router-").FullName;
-        _router = Router(null);
+        _router = Router();
         var budgets = new Dictionary<string, BudgetOptions> { ["daily"] = new() { Limit = 1_000_000m, Period = "day" } };
-        _budgeted = Router(new BudgetGuard(budgets, new SqliteBudgetStore(Path.Combine(_folder, "usage.db")), TimeProvider.System));
+        var context = new LuminaCallContextAccessor();
+        _budgeted = Router().AsBuilder()
+            .UseBudgets(new BudgetGuard(budgets, new SqliteBudgetStore(Path.Combine(_folder, "usage.db")), TimeProvider.System), context)
+            .UseUsage(new UsageMeter(), context)
+            .Build();
 
         var prompt = Directory.CreateDirectory(Path.Combine(_folder, "prompts", "bench", "ask")).FullName;
         File.WriteAllText(Path.Combine(prompt, "skprompt.txt"), "Question: {{$question}}");
@@ -75,16 +79,13 @@ public class RouterBenchmarks
     [Benchmark(Description = "prompt function: kernel filters + router")]
     public Task<FunctionResult> PromptFunction() => _kernel.InvokeAsync("bench", "ask", _arguments);
 
-    private ProviderRouter Router(BudgetGuard? budgets)
+    private ProviderRouter Router()
     {
         var routing = new RoutingOptions();
         var options = new ProviderOptions { Kind = "openai", Model = "instant", InputPricePerMillion = 0.15m, OutputPricePerMillion = 0.6m };
         return new ProviderRouter(
             [new RoutedProvider("instant", _direct, options, new ProviderHealth(routing))],
             routing,
-            new UsageMeter(),
-            budgets,
-            new LuminaCallContextAccessor(),
             TimeProvider.System,
             NullLogger<ProviderRouter>.Instance);
     }

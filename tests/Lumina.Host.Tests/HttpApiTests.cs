@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Lumina.Core.Tests.Memory;
-using Lumina.Core.Tests.Providers;
+using Lumina.Testing.Providers;
 
 namespace Lumina.Host.Tests;
 

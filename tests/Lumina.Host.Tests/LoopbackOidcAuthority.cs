@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Lumina.Core.Tests.Providers;
+using Lumina.Testing.Providers;
 
 namespace Lumina.Host.Tests;
 

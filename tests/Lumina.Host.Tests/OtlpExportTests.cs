@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Lumina.Core.Tests.Providers;
+using Lumina.Testing.Providers;
 
 namespace Lumina.Host.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Lumina.Core.Telemetry;
-using Lumina.Core.Tests.Providers;
+using Lumina.Testing.Providers;
 using ModelContextProtocol.Protocol;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;

@@ -1,0 +1,312 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Lumina.Abstractions;
+using Lumina.Core.Telemetry;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+
+namespace Lumina.Providers;
+
+/// <summary>
+/// Picks a provider by the configured strategy among those able to take the request (tools, images, JSON output,
+/// context window), retries per error class with backoff, honours Retry-After, keeps a circuit breaker per provider and
+/// falls back to the next provider. Every answer carries the <see cref="ProviderCall"/> it took (provider, tokens,
+/// cost, attempts): <see cref="UsageChatClient"/> and <see cref="Budgets.BudgetChatClient"/> above it count and charge it.
+/// </summary>
+/// <remarks>
+/// Streaming falls back only before the first update: after that, a broken stream is an error, because the caller
+/// has already received part of an answer. A stream that stays silent longer than the provider's timeout counts as
+/// broken. The last update of every stream, finished or broken, carries no content, only the call's accounting.
+/// </remarks>
+public sealed partial class ProviderRouter : IChatClient
+{
+    private static readonly ChatClientMetadata s_metadata = new("lumina-router");
+    private readonly IReadOnlyList<RoutedProvider> _providers;
+    private readonly RoutingOptions _options;
+    private readonly RoutingStrategy _strategy;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly LuminaTelemetry? _telemetry;
+
+    public ProviderRouter(
+        IEnumerable<RoutedProvider> providers,
+        RoutingOptions options,
+        TimeProvider time,
+        ILogger<ProviderRouter> logger,
+        LuminaTelemetry? telemetry = null)
+    {
+        ArgumentNullException.ThrowIfNull(providers);
+        ArgumentNullException.ThrowIfNull(options);
+        _providers = [.. providers.OrderBy(p => p.Options.Priority).ThenBy(p => p.Name, StringComparer.Ordinal)];
+        if (_providers.Count == 0)
+        {
+            throw new ArgumentException("The router needs at least one provider.", nameof(providers));
+        }
+
+        _options = options;
+        _strategy = new RoutingStrategy(options.Strategy);
+        _time = time;
+        _logger = logger;
+        _telemetry = telemetry;
+        telemetry?.ObserveCircuits(() => _providers.Select(p => new Measurement<int>(
+            p.Health.Snapshot(_time.GetUtcNow()).Circuit switch { CircuitState.Open => 2, CircuitState.HalfOpen => 1, _ => 0 },
+            new KeyValuePair<string, object?>("lumina.provider", p.Name))));
+    }
+
+    /// <summary>The providers in priority order.</summary>
+    public IReadOnlyList<RoutedProvider> Providers => _providers;
+
+    /// <summary>The strategy that picks the first provider.</summary>
+    public string Strategy => _strategy.Name;
+
+    public async Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var history = messages as IList<ChatMessage> ?? [.. messages];
+        using var activity = StartChat(streaming: false);
+        var request = Analyze(history, options);
+        var (provider, response, attempts, timeout) = await AttemptAsync(
+            Candidates(request),
+            request,
+            async (p, token) => await p.Client.GetResponseAsync(history, Forward(options, p), token).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+        timeout.Dispose();
+        var call = Account(provider, response.Usage, request, response.Messages, response.ModelId, attempts);
+        response.AdditionalProperties ??= [];
+        response.AdditionalProperties[RoutingHints.Provider] = provider.Name;
+        response.AdditionalProperties[ProviderCall.PropertyName] = call;
+        Record(activity, call);
+        return response;
+    }
+
+    public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(
+        IEnumerable<ChatMessage> messages,
+        ChatOptions? options = null,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var history = messages as IList<ChatMessage> ?? [.. messages];
+        using var activity = StartChat(streaming: true);
+        var request = Analyze(history, options);
+        var (provider, (stream, first), attempts, timeout) = await AttemptAsync(
+            Candidates(request),
+            request,
+            async (p, token) =>
+            {
+                var stream = p.Client.GetStreamingResponseAsync(history, Forward(options, p), token).GetAsyncEnumerator(token);
+                try
+                {
+                    return (stream, await stream.MoveNextAsync().ConfigureAwait(false) ? stream.Current : null);
+                }
+                catch
+                {
+                    await stream.DisposeAsync().ConfigureAwait(false);
+                    throw;
+                }
+            },
+            cancellationToken).ConfigureAwait(false);
+
+        using (timeout)
+        await using (stream.ConfigureAwait(false))
+        {
+            var received = new List<ChatResponseUpdate>();
+            if (first is not null)
+            {
+                received.Add(first);
+                yield return first;
+            }
+
+            LuminaException? broken = null;
+            var finished = first is null || first.FinishReason is not null;
+            while (first is not null)
+            {
+                ChatResponseUpdate update;
+                try
+                {
+                    // The provider's timeout now bounds the silence between two updates, not the whole answer.
+                    timeout.CancelAfter(provider.Options.Timeout);
+                    if (!await stream.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        // A stream that simply stops, with no finish reason, was cut: say so rather than pass half an
+                        // answer off as a whole one.
+                        broken = finished ? null : new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: the stream ended before the model finished. Ask again.");
+                        break;
+                    }
+
+                    update = stream.Current;
+                    finished |= update.FinishReason is not null;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } failure)
+                {
+                    provider.Health.OnFailure(failure, _time.GetUtcNow());
+                    broken = new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: {failure.Describe()}. Ask again.", ex);
+                    break;
+                }
+
+                received.Add(update);
+                yield return update;
+            }
+
+            // What the provider sent is what it will bill, finished or not: the accounting goes up before the error.
+            yield return Charge(activity, provider, request, received, attempts);
+            if (broken is not null)
+            {
+                throw broken;
+            }
+        }
+    }
+
+    public object? GetService(Type serviceType, object? serviceKey = null) =>
+        serviceKey is not null ? null
+        : serviceType == typeof(ChatClientMetadata) ? s_metadata
+        : serviceType.IsInstanceOfType(this) ? this
+        : null;
+
+    public void Dispose()
+    {
+    }
+
+    /// <summary>
+    /// Tries the providers in order, each with its retries, until one answers. When every provider failed and some are
+    /// only cooling down after a rate limit that ends soon enough, waits for the first to come back and goes round once
+    /// more.
+    /// </summary>
+    private async Task<(RoutedProvider Provider, T Result, int Attempts, CancellationTokenSource Timeout)> AttemptAsync<T>(
+        List<RoutedProvider> order,
+        RouteRequest request,
+        Func<RoutedProvider, CancellationToken, Task<T>> attempt,
+        CancellationToken cancellationToken)
+    {
+        var failures = new List<string>();
+        var attempts = 0;
+        var waited = false;
+        int? windowFloor = null;
+        while (true)
+        {
+            foreach (var provider in order)
+            {
+                if (windowFloor is { } floor && provider.Options.ContextWindow > 0 && provider.Options.ContextWindow <= floor)
+                {
+                    failures.Add($"{provider.Name}: skipped (its context window is no larger than the one exceeded)");
+                    continue;
+                }
+
+                if (provider.Health.TryAcquire(_time.GetUtcNow()) is { } blocked)
+                {
+                    failures.Add($"{provider.Name}: skipped ({blocked})");
+                    continue;
+                }
+
+                for (var retry = 0; ; retry++)
+                {
+                    attempts++;
+                    using var span = LuminaTelemetry.Source.StartActivity($"lumina.provider.attempt {provider.Name}", ActivityKind.Client);
+                    span?.SetTag("lumina.provider", provider.Name);
+                    span?.SetTag("gen_ai.request.model", provider.Options.Model);
+                    span?.SetTag("lumina.attempt", attempts);
+                    var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    timeout.CancelAfter(provider.Options.Timeout);
+                    var started = _time.GetTimestamp();
+                    ProviderFailure failure;
+                    try
+                    {
+                        var result = await attempt(provider, timeout.Token).ConfigureAwait(false);
+                        var elapsed = _time.GetElapsedTime(started);
+                        provider.Health.OnSuccess(elapsed);
+                        RecordAttempt(provider, "ok", elapsed);
+                        return (provider, result, attempts, timeout);
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } classified)
+                    {
+                        timeout.Dispose();
+                        failure = classified;
+                    }
+                    catch
+                    {
+                        timeout.Dispose();
+                        provider.Health.Release();
+                        throw;
+                    }
+
+                    provider.Health.OnFailure(failure, _time.GetUtcNow());
+                    var reason = failure.Describe();
+                    span?.SetStatus(ActivityStatusCode.Error, reason);
+                    span?.SetTag("error.type", failure.Kind.ToString());
+                    RecordAttempt(provider, failure.Kind.ToString(), _time.GetElapsedTime(started));
+                    var allowed = _options.Retries.GetValueOrDefault(failure.Kind);
+                    if (retry < allowed && provider.Health.TryAcquire(_time.GetUtcNow()) is null)
+                    {
+                        var delay = Backoff(retry);
+                        LogRetry(provider.Name, reason, delay.TotalMilliseconds, retry + 1, allowed);
+                        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    failures.Add($"{provider.Name}: {reason}{(retry > 0 ? $" ({retry + 1} attempts)" : string.Empty)}");
+                    LogFallback(provider.Name, reason);
+                    _telemetry?.Fallbacks.Add(1, new("lumina.provider", provider.Name), new("error.type", failure.Kind.ToString()));
+                    if (failure.Kind == ProviderErrorKind.ContextWindowExceeded)
+                    {
+                        windowFloor = Math.Max(windowFloor ?? 0, provider.Options.ContextWindow);
+                    }
+
+                    break;
+                }
+            }
+
+            var now = _time.GetUtcNow();
+            var comeback = order.Select(p => p.Health.CoolingUntil(now)).Where(t => t is not null).Min();
+            if (!waited && comeback is { } until && until - now <= _options.MaxRetryAfterWait)
+            {
+                waited = true;
+                LogWaiting((until - now).TotalSeconds);
+                // A little past the end of the cooldown, so timer granularity cannot wake us a moment too early.
+                await Task.Delay(until - now + TimeSpan.FromMilliseconds(20), _time, cancellationToken).ConfigureAwait(false);
+                failures.Clear();
+                continue;
+            }
+
+            throw new ProviderUnavailableException($"No provider could answer. {string.Join("; ", failures)}.");
+        }
+    }
+
+    /// <summary>Exponential backoff with ±20 % jitter, so many callers retrying do not arrive together.</summary>
+    private TimeSpan Backoff(int retry)
+    {
+        var delay = Math.Min(_options.RetryDelay.TotalMilliseconds * Math.Pow(2, retry), _options.MaxRetryDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(delay * (0.8 + (Random.Shared.NextDouble() * 0.4)));
+    }
+
+    /// <summary>The options for one provider: its own model (the router chose the provider), without the router's hints.</summary>
+    private static ChatOptions? Forward(ChatOptions? options, RoutedProvider provider)
+    {
+        if (options is null)
+        {
+            return null;
+        }
+
+        var forwarded = options.Clone();
+        forwarded.ModelId = string.Equals(options.ModelId, provider.Options.Model, StringComparison.OrdinalIgnoreCase) ? options.ModelId : null;
+        if (forwarded.AdditionalProperties is { } properties)
+        {
+            properties.Remove(RoutingHints.Provider);
+            properties.Remove(RoutingHints.Only);
+            if (properties.Count == 0)
+            {
+                forwarded.AdditionalProperties = null;
+            }
+        }
+
+        return forwarded;
+    }
+
+    private sealed record RouteRequest(bool NeedsTools, bool NeedsVision, bool NeedsJson, long InputTokens, long OutputTokens, string? Hint, bool Only);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} failed ({Reason}); trying the next one.")]
+    private partial void LogFallback(string provider, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} failed ({Reason}); retrying in {DelayMs:0} ms ({Retry}/{Allowed}).")]
+    private partial void LogRetry(string provider, string reason, double delayMs, int retry, int allowed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Every provider is rate limited; waiting {Seconds:0.#} s for the first to come back.")]
+    private partial void LogWaiting(double seconds);
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Collections.Specialized;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Lumina.Testing.Providers;
+
+/// <summary>One request a scripted server received.</summary>
+public sealed record RecordedRequest(string Method, string Path, NameValueCollection Headers, string Body)
+{
+    /// <summary>The body as JSON.</summary>
+    public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
+
+    public string? Header(string name) => Headers[name];
+}
+
+/// <summary>
+/// One scripted reply: a status, headers and a body written in chunks (an SSE or NDJSON stream is one chunk per
+/// event), optionally after a delay, optionally cut off (the connection reset) after some of its chunks.
+/// </summary>
+public sealed record ScriptedHttpReply(int Status, string ContentType, IReadOnlyList<string> Chunks)
+{
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long the server waits before it answers (for timeouts).</summary>
+    public TimeSpan Delay { get; init; }
+
+    /// <summary>When set, only this many chunks are sent before the connection is reset.</summary>
+    public int? CutAfter { get; init; }
+}
+
+/// <summary>
+/// An HTTP server on a free loopback port that answers each request with the next scripted reply and records what it
+/// received. With nothing left to answer it replies 599 with a body that says so, which fails any test that did not
+/// expect the request.
+/// </summary>
+public abstract class ScriptedHttpServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<ScriptedHttpReply> _replies = new();
+    private readonly ConcurrentQueue<RecordedRequest> _requests = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentBag<Task> _handlers = [];
+    private readonly Task _loop;
+
+    protected ScriptedHttpServer()
+    {
+        Port = ScriptedOpenAiServer.FreePort();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    /// <summary>Streams <paramref name="text"/> word by word; with <paramref name="cutAfterWords"/> the stream stops there, reset or closed.</summary>
+    public abstract void StreamText(string text, int? cutAfterWords = null, bool reset = true);
+
+    /// <summary>Answers <paramref name="text"/> only after <paramref name="delay"/>.</summary>
+    public abstract void ReplyTextAfter(TimeSpan delay, string text);
+
+    /// <summary>The base URL, without a trailing slash.</summary>
+    public string Endpoint => $"http://127.0.0.1:{Port}";
+
+    /// <summary>The requests received so far, in order.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>Queues a reply for the next request.</summary>
+    public void Enqueue(ScriptedHttpReply reply) => _replies.Enqueue(reply);
+
+    /// <summary>A reply of any status and body, for malformed bodies.</summary>
+    public void EnqueueRaw(int status, string body, string contentType = "application/json") => Enqueue(new ScriptedHttpReply(status, contentType, [body]));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _loop;
+            await Task.WhenAll(_handlers);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+        }
+
+        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
+        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            // Each request on its own task, so a delayed reply does not hold up the next request.
+            _handlers.Add(Task.Run(() => AnswerAsync(context)));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        try
+        {
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync(_stopping.Token);
+            _requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, body));
+            if (!_replies.TryDequeue(out var reply))
+            {
+                reply = new ScriptedHttpReply(599, "text/plain", [$"No scripted reply for request {_requests.Count}."]);
+            }
+
+            if (reply.Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(reply.Delay, _stopping.Token);
+            }
+
+            await WriteAsync(context.Response, reply, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or IOException)
+        {
+            // The client went away (a timeout) or the server is stopping.
+            context.Response.Abort();
+        }
+    }
+
+    private static async Task WriteAsync(HttpListenerResponse response, ScriptedHttpReply reply, CancellationToken cancellationToken)
+    {
+        response.StatusCode = reply.Status;
+        response.ContentType = reply.ContentType;
+        foreach (var (name, value) in reply.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        var streamed = reply.Chunks.Count > 1 || reply.CutAfter is not null;
+        if (streamed)
+        {
+            response.SendChunked = true;
+        }
+
+        for (var i = 0; i < reply.Chunks.Count; i++)
+        {
+            if (reply.CutAfter is { } limit && i >= limit)
+            {
+                response.Abort();
+                return;
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(reply.Chunks[i]);
+            await response.OutputStream.WriteAsync(bytes, cancellationToken);
+            await response.OutputStream.FlushAsync(cancellationToken);
+        }
+
+        response.Close();
+    }
+}
