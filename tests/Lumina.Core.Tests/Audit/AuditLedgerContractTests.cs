@@ -1,7 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Tests.Memory;
-using Microsoft.Extensions.Time.Testing;
+using Lumina.Testing;
 
 namespace Lumina.Core.Tests.Audit;
 
@@ -12,7 +12,7 @@ namespace Lumina.Core.Tests.Audit;
 /// </summary>
 public abstract class AuditLedgerContractTests : IAsyncLifetime
 {
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected ManualWallClock Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     protected IAuditLedger Ledger { get; private set; } = null!;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Lumina.Core.Auth;
 using Lumina.Core.Tests.Memory;
-using Microsoft.Extensions.Time.Testing;
+using Lumina.Testing;
 
 namespace Lumina.Core.Tests.Auth;
 
@@ -16,7 +16,7 @@ public abstract class IdentityStoreContractTests : IAsyncLifetime
     /// <summary>Far below the production count, which the options validator enforces; the hashing itself is tested apart.</summary>
     protected static LuminaAuthOptions FastOptions(int iterations = 1_000) => new() { PasswordIterations = iterations };
 
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected ManualWallClock Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     protected ILuminaIdentityStore Store { get; private set; } = null!;
 

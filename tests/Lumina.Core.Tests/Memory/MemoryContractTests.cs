@@ -1,7 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
-using Microsoft.Extensions.Time.Testing;
+using Lumina.Testing;
 
 namespace Lumina.Core.Tests.Memory;
 
@@ -22,7 +22,7 @@ public abstract class MemoryContractTests : IAsyncLifetime
         MaxTurnBytes = 100,
     };
 
-    protected FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
+    protected ManualWallClock Time { get; } = new(new DateTimeOffset(2026, 11, 23, 9, 0, 0, TimeSpan.Zero));
 
     protected ILuminaMemory Memory { get; private set; } = null!;
 
