@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using static Lumina.Storage.Sqlite.SqliteDatabase;
 
 using Lumina.Core.Auth;
 
@@ -238,9 +239,6 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
 
-    private static Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        SqliteDatabase.ExecuteAsync(connection, sql, cancellationToken, parameters);
-
     private static async Task<List<StoredUser>> ReadUsersAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = Command(connection, "SELECT username, role, created_at, password_hash, id FROM users " + tail, parameters);
@@ -276,9 +274,6 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
 
         return keys;
     }
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, (string Name, object? Value)[] parameters) =>
-        SqliteDatabase.Command(connection, sql, parameters);
 
     private sealed record StoredUser(LuminaUser User, string Hash);
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lumina.Abstractions.Memory;
 using Microsoft.Data.Sqlite;
+using static Lumina.Storage.Sqlite.SqliteDatabase;
 
 using Lumina.Core.Memory;
 
@@ -303,13 +304,4 @@ public sealed class SqliteMemory : ILuminaMemory
     internal SqliteDatabase Database => _database;
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenAsync(cancellationToken);
-
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters) =>
-        SqliteDatabase.Command(connection, sql, parameters);
-
-    private static Task<int> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        SqliteDatabase.ExecuteAsync(connection, sql, cancellationToken, parameters);
-
-    private static Task<long> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
-        SqliteDatabase.ScalarAsync(connection, sql, cancellationToken, parameters);
 }

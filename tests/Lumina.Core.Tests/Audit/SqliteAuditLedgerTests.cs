@@ -1,5 +1,6 @@
 using Lumina.Core.Audit;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Lumina.Core.Tests.Audit;

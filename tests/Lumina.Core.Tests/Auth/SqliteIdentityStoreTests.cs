@@ -1,6 +1,7 @@
 using System.Text;
 using Lumina.Core.Auth;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Data.Sqlite;
 
 namespace Lumina.Core.Tests.Auth;

@@ -3,6 +3,7 @@ using Lumina.Abstractions;
 using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Budgets;

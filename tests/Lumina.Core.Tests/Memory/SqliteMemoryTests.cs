@@ -1,6 +1,7 @@
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 
 namespace Lumina.Core.Tests.Memory;
 

@@ -8,6 +8,7 @@ using Lumina.Core.Storage;
 using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
