@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 
 namespace Lumina.Core;
 

@@ -1,11 +1,12 @@
 using Lumina.Abstractions;
 using Lumina.Core;
-using Lumina.Core.Auth;
 using Lumina.Core.Audit;
+using Lumina.Core.Auth;
 using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
-using Lumina.Core.Storage;
+using Lumina.Core.Plugins;
 using Lumina.Core.Policy;
+using Lumina.Core.Storage;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

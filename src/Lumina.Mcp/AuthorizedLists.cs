@@ -1,6 +1,6 @@
 using Lumina.Abstractions;
-using Lumina.Core;
 using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Server;

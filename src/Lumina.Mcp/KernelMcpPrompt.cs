@@ -1,8 +1,9 @@
 using System.Text.Json;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
+using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

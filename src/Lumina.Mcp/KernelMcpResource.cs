@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-using Lumina.Core;
 using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;

@@ -1,5 +1,6 @@
-using Lumina.Core;
 using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 

@@ -1,4 +1,4 @@
-using Lumina.Core;
+using Lumina.Core.Plugins;
 using ModelContextProtocol.Server;
 
 namespace Lumina.Mcp;

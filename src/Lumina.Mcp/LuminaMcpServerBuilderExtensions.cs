@@ -1,5 +1,5 @@
 using Lumina.Abstractions;
-using Lumina.Core;
+using Lumina.Core.Tools;
 using Lumina.Mcp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -1,6 +1,6 @@
-using Lumina.Core;
 using System.Text.Json;
 using Lumina.Abstractions;
+using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol.Protocol;
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Lumina.Testing;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;

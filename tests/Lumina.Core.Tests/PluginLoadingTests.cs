@@ -1,4 +1,5 @@
 using System.Reflection;
+using Lumina.Core.Plugins;
 using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,3 +1,5 @@
+using Lumina.Core.Plugins;
+
 namespace Lumina.Core.Tests;
 
 public sealed class PluginNamesTests

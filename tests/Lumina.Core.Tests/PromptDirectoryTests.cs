@@ -1,3 +1,4 @@
+using Lumina.Core.Plugins;
 using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

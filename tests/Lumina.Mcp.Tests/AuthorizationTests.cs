@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Lumina.Core;
+using Lumina.Core.Plugins;
 using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

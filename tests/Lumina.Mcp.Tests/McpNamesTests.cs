@@ -1,4 +1,5 @@
 using Lumina.Core;
+using Lumina.Core.Tools;
 namespace Lumina.Mcp.Tests;
 
 public sealed class McpNamesTests

@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core;
 using Lumina.Core.Audit;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol;
@@ -185,7 +186,7 @@ public sealed class ToolMappingTests
         await using var harness = await McpHarness.StartAsync(o => o.Handlers.NotificationHandlers =
             [new(NotificationMethods.ToolListChangedNotification, (_, _) => { changed.TrySetResult(); return ValueTask.CompletedTask; })]);
 
-        harness.Registry.Add(Lumina.Core.LuminaPluginFactory.FromObject(new LatePlugin())).Should().BeTrue();
+        harness.Registry.Add(Lumina.Core.Plugins.LuminaPluginFactory.FromObject(new LatePlugin())).Should().BeTrue();
 
         await changed.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var result = await harness.Client.CallToolAsync("late_hello");

@@ -2,6 +2,7 @@ using System.Runtime.ExceptionServices;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 

@@ -1,5 +1,6 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
+using Lumina.Core.Plugins;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

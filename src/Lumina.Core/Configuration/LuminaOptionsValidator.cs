@@ -1,3 +1,4 @@
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.Options;
 
 namespace Lumina.Core.Configuration;

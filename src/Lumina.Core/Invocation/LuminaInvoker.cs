@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 

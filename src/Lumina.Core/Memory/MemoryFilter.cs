@@ -2,6 +2,7 @@ using System.Security;
 using System.Text;
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

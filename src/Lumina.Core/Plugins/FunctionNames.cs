@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
+using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>
 /// The names the filters give a kernel function — <see cref="Served"/> (the name a client calls it by) in the audit

@@ -1,6 +1,6 @@
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>Per-function settings from configuration: <c>plugin.function</c> wins over <c>plugin</c>.</summary>
 internal static class FunctionOverrides

@@ -1,7 +1,8 @@
 using Lumina.Abstractions;
+using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>A kernel function and what its plugin declared about how it is served.</summary>
 public sealed class LuminaFunction

@@ -1,4 +1,4 @@
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>How a kernel function is served.</summary>
 public enum LuminaFunctionKind

@@ -1,6 +1,6 @@
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>A plugin loaded into Lumina: the kernel plugin, where it came from and its functions.</summary>
 public sealed class LuminaPlugin

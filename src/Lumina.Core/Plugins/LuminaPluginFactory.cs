@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>Turns plugin classes into <see cref="LuminaPlugin"/>s.</summary>
 public static class LuminaPluginFactory

@@ -1,10 +1,11 @@
 using System.Collections.Immutable;
 using Lumina.Core.Configuration;
+using Lumina.Core.Prompts;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>
 /// The plugins Lumina serves. Loads the registered, prompt-directory and assembly plugins on first use,

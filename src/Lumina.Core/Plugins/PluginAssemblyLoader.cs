@@ -1,7 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>Loads plugin assemblies, each in its own <see cref="PluginLoadContext"/>.</summary>
 internal sealed partial class PluginAssemblyLoader(IServiceProvider services, ILoggerFactory loggerFactory)

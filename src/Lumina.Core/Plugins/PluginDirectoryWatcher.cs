@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>
 /// Loads plugin assemblies copied into <c>Lumina:Plugins:Directories</c> while the host runs, and unloads the ones

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>
 /// The AssemblyLoadContext of one plugin assembly: its private dependencies load from its own folder, while the

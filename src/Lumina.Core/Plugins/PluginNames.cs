@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Plugins;
 
 /// <summary>Rules for plugin names: <c>[A-Za-z0-9_]+</c>, derived from a class name when not declared.</summary>
 public static class PluginNames

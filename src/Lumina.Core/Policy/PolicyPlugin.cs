@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Policy;

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Policy;

@@ -1,7 +1,8 @@
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.Logging;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Prompts;
 
 /// <summary>
 /// Loads prompt functions in Semantic Kernel's prompt-directory format:

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Lumina.Abstractions;
 using Lumina.Core.Invocation;
+using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Telemetry;

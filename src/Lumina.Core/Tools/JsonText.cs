@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Tools;
 
 /// <summary>
 /// Finds JSON strings, member names included, that are valid JSON but not text: an escaped UTF-16 surrogate without

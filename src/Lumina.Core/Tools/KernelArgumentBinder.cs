@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Tools;
 
 /// <summary>
 /// Turns MCP arguments (untrusted JSON) into kernel arguments, checking presence and JSON types first so that a wrong

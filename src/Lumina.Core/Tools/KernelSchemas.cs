@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Tools;
 
 /// <summary>JSON Schemas of kernel functions as MCP publishes them.</summary>
 internal static class KernelSchemas

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Tools;
 
 /// <summary>The JSON conventions of what Lumina sends to clients: camelCase, enums as strings.</summary>
 internal static class LuminaJson

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Lumina.Core;
+namespace Lumina.Core.Tools;
 
 /// <summary>Deterministic MCP names for kernel functions: <c>plugin_function</c>, at most 64 characters.</summary>
 public static class McpNames

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json;
-using Lumina.Core;
+using Lumina.Core.Tools;
 using Microsoft.Net.Http.Headers;
 
 namespace Lumina.Host.Http;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Lumina.Abstractions;
-using Lumina.Core;
+using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using Microsoft.Extensions.AI;
 using Microsoft.SemanticKernel;
 using FunctionCallContent = Microsoft.Extensions.AI.FunctionCallContent;

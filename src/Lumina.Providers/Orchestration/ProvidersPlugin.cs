@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
 using Lumina.Providers.Budgets;
 using Microsoft.SemanticKernel;
 

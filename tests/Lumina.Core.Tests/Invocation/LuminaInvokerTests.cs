@@ -4,6 +4,7 @@ using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
+using Lumina.Core.Plugins;
 using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
+using Lumina.Core.Plugins;
 using Lumina.Core.Policy;
 using Lumina.Storage.Redis;
 using Lumina.Testing;

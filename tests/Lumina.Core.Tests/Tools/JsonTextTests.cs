@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Text;
 using System.Text.Json;
+using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Tests.Tools;
