@@ -48,10 +48,9 @@ internal static class HttpAuthentication
     /// </summary>
     /// <remarks>
     /// Lumina protects nothing with ASP.NET Core data protection (no cookies, no antiforgery; its tokens are JWTs signed
-    /// with its own key), yet that service read — and on a first start created — an XML key file under the user's home
-    /// (<c>~/.aspnet/DataProtection-Keys</c>) and loaded the XML stack to do it — most of the 6.5 MiB of idle memory this and
-    /// loading the OpenAI SDK only when needed saved (measured). Should anything use data protection later, the key ring
-    /// still loads on its first use.
+    /// with its own key), so the key ring is not read at start: reading it creates an XML key file under the user's home
+    /// (<c>~/.aspnet/DataProtection-Keys</c>) and loads the XML stack (idle memory in <c>bench/README.md</c>). Should
+    /// anything use data protection later, the key ring still loads on its first use.
     /// </remarks>
     private static void WithoutDataProtectionAtStart(IServiceCollection services)
     {

@@ -17,11 +17,9 @@ namespace Lumina.Host.Http;
 /// </summary>
 /// <remarks>
 /// <para>
-/// It replaces the SDK's <c>DistributedCacheEventStreamStore</c> over an in-memory <c>IDistributedCache</c>, which for
-/// every event serialized the event, serialized and stored the stream's metadata again, and built two cache keys, and
-/// which stored each stream's metadata once more when it was created and when it ended. Measured on the bare SDK (HTTP,
-/// 16 workers), that store alone took a fifth to a third of its throughput. Here an event is serialized once — its
-/// UTF-8 JSON is what is kept and what the bound counts — and a stream's state is an object.
+/// It replaces the SDK's <c>DistributedCacheEventStreamStore</c> over an in-memory <c>IDistributedCache</c>, which
+/// stores the stream's metadata again with every event (its cost is in <c>bench/README.md</c>). Here an event is
+/// serialized once — its UTF-8 JSON is what is kept and what the bound counts — and a stream's state is an object.
 /// </para>
 /// <para>
 /// Events leave in the order they came: the oldest go first when the bound is passed, and any older than the retention
