@@ -37,6 +37,13 @@ public static class LuminaMcpServerBuilderExtensions
 
         services.TryAddSingleton<ILuminaCallerResolver, DefaultCallerResolver>();
         services.TryAddSingleton<KernelInvoker>();
+        services.TryAddSingleton(sp =>
+        {
+            // Lumina:Mcp:RequestStateKey, else derived from the token signing key, so hosts that share one share both.
+            var secret = sp.GetRequiredService<IOptions<LuminaMcpOptions>>().Value.RequestStateKey
+                ?? sp.GetService<IConfiguration>()?["Lumina:Auth:SigningKey"];
+            return new RequestStateProtector(RequestStateProtector.KeyFor(secret), sp.GetService<TimeProvider>() ?? TimeProvider.System);
+        });
         services.TryAddSingleton<LuminaMcpCatalog>();
         services.TryAddSingleton<ResourceSubscriptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<McpServerOptions>, LuminaMcpServerOptionsSetup>());
