@@ -130,14 +130,6 @@ public sealed class InputRequiredPlugin(ILuminaCallContextAccessor context)
         return $"Answer with this context in mind: {Field(answers.Elicitation("user_context"), "context")}";
     }
 
-    [KernelFunction("missing_capability"), Description("Needs the client's model: a client that did not declare sampling is refused.")]
-    [LuminaTool(Name = "test_missing_capability", ReadOnly = true, OpenWorld = true)]
-    public async Task<string> MissingCapabilityAsync(CancellationToken cancellationToken)
-    {
-        var response = await context.Current.SampleAsync([new ChatMessage(ChatRole.User, "Say hello.")], new ChatOptions { MaxOutputTokens = 20 }, cancellationToken).ConfigureAwait(false);
-        return response.Text;
-    }
-
     private static LuminaInputRequest Ask(string message, string field) =>
         LuminaInputRequest.Elicit(new ElicitationRequest(message, new ElicitationSchema().Text(field, required: true).Build()));
 
