@@ -50,6 +50,22 @@ public static class LuminaMcpServerBuilderExtensions
 
         return builder
             .WithRequestFilters(AuthorizedLists.Add)
+            .WithRequestFilters(filters => filters.AddReadResourceFilter(next => async (request, cancellationToken) =>
+            {
+                try
+                {
+                    return await next(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ModelContextProtocol.McpProtocolException ex) when (
+                    ex.ErrorCode is ModelContextProtocol.McpErrorCode.InvalidParams or ModelContextProtocol.McpErrorCode.ResourceNotFound
+                    && request.Params?.Uri is { } uri
+                    && !ex.Data.Contains("uri"))
+                {
+                    // SEP-2164: the error of an unreadable resource names the URI it was asked for.
+                    ex.Data["uri"] = uri;
+                    throw;
+                }
+            }))
             .WithCompleteHandler(CompleteAsync)
             .WithSubscribeToResourcesHandler(async (request, cancellationToken) =>
             {

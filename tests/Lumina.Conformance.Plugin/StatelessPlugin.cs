@@ -41,4 +41,8 @@ public sealed class StatelessPlugin(ILuminaCallContextAccessor context)
 
         return "logged";
     }
+
+    [KernelFunction("custom_header"), Description("Echoes a region, which clients also send as the Mcp-Param-Region header (SEP-2243).")]
+    [LuminaTool(Name = "test_custom_header", ReadOnly = true, Idempotent = true)]
+    public static string CustomHeader([Description("The region."), LuminaHeader("Region")] string region) => $"region={region}";
 }
