@@ -105,7 +105,7 @@ public static class ProviderServiceCollectionExtensions
                 p.Name,
                 IsSampling(p.Options) ? sp.GetRequiredService<SamplingChatClient>() : sp.GetRequiredKeyedService<IChatClient>(p.Name),
                 p.Options,
-                new ProviderHealth(routing))),
+                new ProviderHealth(routing, sp.GetRequiredService<TimeProvider>()))),
             routing,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ProviderRouter>>(),
@@ -204,9 +204,20 @@ public static class ProviderServiceCollectionExtensions
             errors.Add("Lumina:Routing:Retries must be between 0 and 10 per error class.");
         }
 
-        if (routing.FailureThreshold < 1 || routing.BreakDuration < TimeSpan.Zero || routing.RetryDelay < TimeSpan.Zero || routing.LatencyWindow < 1)
+        if (routing.BreakDuration < TimeSpan.Zero || routing.RetryDelay < TimeSpan.Zero || routing.MaxRetryDelay < TimeSpan.Zero || routing.LatencyWindow < 1)
         {
-            errors.Add("Lumina:Routing: FailureThreshold and LatencyWindow must be at least 1, and durations cannot be negative.");
+            errors.Add("Lumina:Routing: LatencyWindow must be at least 1, and durations cannot be negative.");
+        }
+
+        if (routing.FailureThreshold is < 2 or > 1000)
+        {
+            // Polly's circuit breaker decides on two calls at least (CircuitBreakerStrategyOptions.MinimumThroughput).
+            errors.Add($"Lumina:Routing:FailureThreshold must be between 2 and 1000, not {routing.FailureThreshold}.");
+        }
+
+        if (routing.RetryDelay > TimeSpan.FromDays(1) || routing.MaxRetryDelay > TimeSpan.FromDays(1))
+        {
+            errors.Add("Lumina:Routing: RetryDelay and MaxRetryDelay must be at most a day.");
         }
     }
 
