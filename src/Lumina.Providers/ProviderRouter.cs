@@ -352,7 +352,7 @@ public sealed partial class ProviderRouter : IChatClient
                 MaxDelay = _options.MaxRetryDelay,
                 ShouldHandle = args => ValueTask.FromResult(
                     args.Outcome.Exception is ProviderAttemptException { Failure: var failure }
-                    && failure.Kind != ProviderErrorKind.RateLimited
+                    && ProviderFailure.IsTransient(failure.Kind)
                     && args.AttemptNumber < _options.Retries.GetValueOrDefault(failure.Kind)),
                 OnRetry = args =>
                 {

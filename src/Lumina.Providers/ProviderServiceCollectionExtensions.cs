@@ -204,6 +204,11 @@ public static class ProviderServiceCollectionExtensions
             errors.Add("Lumina:Routing:Retries must be between 0 and 10 per error class.");
         }
 
+        foreach (var kind in routing.Retries.Where(r => r.Value > 0 && !ProviderFailure.IsTransient(r.Key)).Select(r => r.Key))
+        {
+            errors.Add($"Lumina:Routing:Retries:{kind} cannot be set: only ServerError, Timeout, BadResponse and Unreachable are retried in place.");
+        }
+
         if (routing.BreakDuration < TimeSpan.Zero || routing.RetryDelay < TimeSpan.Zero || routing.MaxRetryDelay < TimeSpan.Zero || routing.LatencyWindow < 1)
         {
             errors.Add("Lumina:Routing: LatencyWindow must be at least 1, and durations cannot be negative.");
