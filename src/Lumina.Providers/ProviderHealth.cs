@@ -44,13 +44,14 @@ public sealed class ProviderHealth
     private int? _lastErrorStatus;
     private DateTimeOffset? _lastErrorAt;
 
-    public ProviderHealth(RoutingOptions options, TimeProvider time)
+    /// <param name="options">The thresholds, break and cooldown.</param>
+    /// <param name="time">The clock the breaker's break and the cooldown follow; the system's when <see langword="null"/>.</param>
+    public ProviderHealth(RoutingOptions options, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(time);
         _options = options;
-        _time = time;
-        Breaker = new ResiliencePipelineBuilder { TimeProvider = time }
+        _time = time ?? TimeProvider.System;
+        Breaker = new ResiliencePipelineBuilder { TimeProvider = _time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 FailureRatio = 1.0,
