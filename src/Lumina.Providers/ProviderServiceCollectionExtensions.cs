@@ -24,7 +24,7 @@ public static class ProviderServiceCollectionExtensions
 {
     public const string GeminiEndpoint = "https://generativelanguage.googleapis.com/v1beta/openai/";
 
-    private static readonly string[] s_kinds = ["openai", "gemini", "anthropic", "ollama", "sampling"];
+    private static readonly string[] s_kinds = ["openai", "azure", "gemini", "anthropic", "ollama", "sampling"];
 
     /// <summary>
     /// Adds the providers of <c>Lumina:Providers</c> (or, with none, the MCP client's own model through sampling), the
@@ -86,6 +86,9 @@ public static class ProviderServiceCollectionExtensions
                     continue;
                 case "ollama":
                     services.AddKeyedSingleton<IChatClient>(name, (sp, _) => ProviderClients.CreateOllama(options, sp.GetRequiredService<TimeProvider>()));
+                    continue;
+                case "azure":
+                    services.AddKeyedSingleton<IChatClient>(name, (_, _) => ProviderClients.CreateAzureOpenAI(options));
                     continue;
             }
 
@@ -168,7 +171,14 @@ public static class ProviderServiceCollectionExtensions
 
         if (kind != "sampling" && string.IsNullOrWhiteSpace(options.Model))
         {
-            errors.Add($"Lumina:Providers:{name}:Model is required (e.g. gpt-4o-mini).");
+            errors.Add(kind == "azure"
+                ? $"Lumina:Providers:{name}:Model is required: for azure, the deployment's name."
+                : $"Lumina:Providers:{name}:Model is required (e.g. gpt-4o-mini).");
+        }
+
+        if (kind == "azure")
+        {
+            ValidateAzure(name, options, errors);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Endpoint) && !Uri.TryCreate(options.Endpoint, UriKind.Absolute, out _))
@@ -189,6 +199,24 @@ public static class ProviderServiceCollectionExtensions
         if (options.Weight < 0 || options.ContextWindow < 0)
         {
             errors.Add($"Lumina:Providers:{name}: Weight and ContextWindow cannot be negative.");
+        }
+    }
+
+    private static void ValidateAzure(string name, ProviderOptions options, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.Endpoint))
+        {
+            errors.Add($"Lumina:Providers:{name}:Endpoint is required for azure: the resource's, https://<resource>.openai.azure.com.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            errors.Add($"Lumina:Providers:{name}:ApiKey is required for azure (set Lumina__Providers__{name}__ApiKey in the environment).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ApiVersion) && !ProviderClients.TryAzureApiVersion(options.ApiVersion, out _))
+        {
+            errors.Add($"Lumina:Providers:{name}:ApiVersion ('{options.ApiVersion}') is not one the Azure OpenAI SDK knows: {string.Join(", ", ProviderClients.AzureApiVersions)}.");
         }
     }
 
