@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using Lumina.Testing.Providers;
 
 namespace Lumina.Host.Tests;

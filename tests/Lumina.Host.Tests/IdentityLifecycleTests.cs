@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

@@ -1,6 +1,5 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
-using Lumina.Core.Tests.Memory;
 using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

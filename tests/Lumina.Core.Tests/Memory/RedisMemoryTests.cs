@@ -2,6 +2,8 @@ using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
 using Lumina.Storage.Redis;
+using Lumina.Testing;
+using Lumina.Testing.Contracts;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Memory;

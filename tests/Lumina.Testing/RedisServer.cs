@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Tests.Memory;
+namespace Lumina.Testing;
 
 /// <summary>
 /// A real, throwaway <c>redis-server</c> on a free loopback port (installed by ./test.sh when missing), which a test
