@@ -1,9 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Data.Sqlite;
 using StackExchange.Redis;
 

@@ -1,14 +1,17 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
 using System.Net;
 using System.Net.Http.Headers;
 using Anthropic;
 using Anthropic.Core;
+using Azure.AI.OpenAI;
 using Microsoft.Extensions.AI;
 using OllamaSharp;
 
 namespace Lumina.Providers;
 
 /// <summary>
-/// Builds the chat client of one <c>anthropic</c> or <c>ollama</c> provider. Neither client calls functions by itself:
+/// Builds the chat client of one <c>anthropic</c>, <c>ollama</c> or <c>azure</c> provider. No client calls functions by itself:
 /// a tool call comes back to the caller as <see cref="FunctionCallContent"/> (the <c>ask</c> loop invokes tools through
 /// the kernel, so every call passes the kernel's filters).
 /// </summary>
@@ -70,4 +73,30 @@ internal static class ProviderClients
         IChatClient client = new OllamaApiClient(http, options.Model!);
         return new ConnectorChatClient(client, "ollama", http);
     }
+
+    /// <summary>
+    /// The Azure OpenAI SDK's chat client (Azure.AI.OpenAI, which Semantic Kernel's Azure OpenAI connector builds on) for
+    /// <paramref name="options"/>: <c>{Endpoint}/openai/deployments/{Model}/chat/completions?api-version=…</c> with the
+    /// key in the <c>api-key</c> header. Its failures are the OpenAI SDK's <see cref="ClientResultException"/>, classified
+    /// as the <c>openai</c> kind's are.
+    /// </summary>
+    public static IChatClient CreateAzureOpenAI(ProviderOptions options)
+    {
+        var settings = string.IsNullOrWhiteSpace(options.ApiVersion) ? new AzureOpenAIClientOptions()
+            : TryAzureApiVersion(options.ApiVersion, out var version) ? new AzureOpenAIClientOptions(version)
+            : throw new ArgumentException($"Unknown Azure OpenAI API version '{options.ApiVersion}'.", nameof(options));
+        // The router retries (and falls back); the SDK's own retries would multiply every failure's cost.
+        settings.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
+        settings.NetworkTimeout = options.Timeout;
+        var client = new AzureOpenAIClient(new Uri(options.Endpoint!), new ApiKeyCredential(options.ApiKey!), settings);
+        return client.GetChatClient(options.Model).AsIChatClient();
+    }
+
+    /// <summary>The API versions the Azure OpenAI SDK knows, as Azure writes them (<c>2024-10-21</c>, <c>2025-04-01-preview</c>).</summary>
+    public static IEnumerable<string> AzureApiVersions =>
+        Enum.GetNames<AzureOpenAIClientOptions.ServiceVersion>().Select(n => n[1..].Replace('_', '-').ToLowerInvariant());
+
+    /// <summary>Reads an API version as Azure writes it into the SDK's <see cref="AzureOpenAIClientOptions.ServiceVersion"/>.</summary>
+    public static bool TryAzureApiVersion(string text, out AzureOpenAIClientOptions.ServiceVersion version) =>
+        Enum.TryParse("V" + text.Trim().Replace('-', '_'), ignoreCase: true, out version) && Enum.IsDefined(version);
 }

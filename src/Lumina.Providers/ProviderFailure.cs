@@ -14,7 +14,14 @@ namespace Lumina.Providers;
 public sealed record ProviderFailure(ProviderErrorKind Kind, int? Status, TimeSpan? RetryAfter, string Detail)
 {
     /// <summary>Whether the failure says something about the provider's health (it counts towards its circuit breaker).</summary>
-    public bool CountsAgainstProvider => Kind is ProviderErrorKind.ServerError or ProviderErrorKind.Timeout or ProviderErrorKind.Unreachable or ProviderErrorKind.BadResponse;
+    public bool CountsAgainstProvider => IsTransient(Kind);
+
+    /// <summary>
+    /// Whether a failure of this class may pass if the same request is sent again (5xx, timeouts, unreadable bodies,
+    /// refused connections): the only classes retried in place. A rate limit waits for its Retry-After instead.
+    /// </summary>
+    public static bool IsTransient(ProviderErrorKind kind) =>
+        kind is ProviderErrorKind.ServerError or ProviderErrorKind.Timeout or ProviderErrorKind.Unreachable or ProviderErrorKind.BadResponse;
 
     /// <summary>A short description for the error a caller sees.</summary>
     public string Describe() => Kind switch

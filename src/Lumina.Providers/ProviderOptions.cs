@@ -4,17 +4,26 @@ namespace Lumina.Providers;
 public sealed class ProviderOptions
 {
     /// <summary>
-    /// <c>openai</c> (any OpenAI-compatible endpoint), <c>gemini</c> (Google's OpenAI-compatible endpoint, tool schemas
-    /// rewritten into the subset it accepts),
-    /// <c>anthropic</c>, <c>ollama</c> or <c>sampling</c> (the MCP client's model).
+    /// <c>openai</c> (any OpenAI-compatible endpoint), <c>azure</c> (an Azure OpenAI resource: <see cref="Model"/> is
+    /// the deployment's name), <c>gemini</c> (Google's OpenAI-compatible endpoint, tool schemas rewritten into the
+    /// subset it accepts), <c>anthropic</c>, <c>ollama</c> or <c>sampling</c> (the MCP client's model).
     /// </summary>
     public string Kind { get; set; } = "openai";
 
-    /// <summary>The model id, e.g. <c>gpt-4o-mini</c>.</summary>
+    /// <summary>The model id, e.g. <c>gpt-4o-mini</c>; for <c>azure</c>, the deployment's name (Azure addresses deployments, not models).</summary>
     public string? Model { get; set; }
 
-    /// <summary>The endpoint; OpenAI's own when empty (for <c>openai</c>), Google's OpenAI-compatible one for <c>gemini</c>.</summary>
+    /// <summary>
+    /// The endpoint; OpenAI's own when empty (for <c>openai</c>), Google's OpenAI-compatible one for <c>gemini</c>;
+    /// required for <c>azure</c>: the resource's, <c>https://&lt;resource&gt;.openai.azure.com</c>.
+    /// </summary>
     public string? Endpoint { get; set; }
+
+    /// <summary>
+    /// For <c>azure</c>: the API version sent as <c>api-version</c>, e.g. <c>2024-10-21</c>; one the Azure OpenAI SDK
+    /// knows. The SDK's own default when empty.
+    /// </summary>
+    public string? ApiVersion { get; set; }
 
     /// <summary>The API key. Give it through the environment (<c>Lumina__Providers__main__ApiKey</c>), never in a committed file.</summary>
     public string? ApiKey { get; set; }

@@ -1,18 +1,20 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
 using Lumina.Core.Telemetry;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
 
 namespace Lumina.Providers;
 
 /// <summary>
 /// Picks a provider by the configured strategy among those able to take the request (tools, images, JSON output,
-/// context window), retries per error class with backoff, honours Retry-After, keeps a circuit breaker per provider and
-/// falls back to the next provider. Every answer carries the <see cref="ProviderCall"/> it took (provider, tokens,
-/// cost, attempts): <see cref="UsageChatClient"/> and <see cref="Budgets.BudgetChatClient"/> above it count and charge it.
+/// context window), runs each attempt through the provider's Polly pipeline (retries per error class with backoff,
+/// around a circuit breaker), honours Retry-After with a cooldown and falls back to the next provider. Every answer
+/// carries the <see cref="ProviderCall"/> it took (provider, tokens, cost, attempts): <see cref="UsageChatClient"/> and
+/// <see cref="Budgets.BudgetChatClient"/> above it count and charge it.
 /// </summary>
 /// <remarks>
 /// Streaming falls back only before the first update: after that, a broken stream is an error, because the caller
@@ -28,6 +30,7 @@ public sealed partial class ProviderRouter : IChatClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly LuminaTelemetry? _telemetry;
+    private readonly Dictionary<RoutedProvider, ResiliencePipeline> _pipelines;
 
     public ProviderRouter(
         IEnumerable<RoutedProvider> providers,
@@ -49,6 +52,7 @@ public sealed partial class ProviderRouter : IChatClient
         _time = time;
         _logger = logger;
         _telemetry = telemetry;
+        _pipelines = _providers.ToDictionary(p => p, Pipeline);
         telemetry?.ObserveCircuits(() => _providers.Select(p => new Measurement<int>(
             p.Health.Snapshot(_time.GetUtcNow()).Circuit switch { CircuitState.Open => 2, CircuitState.HalfOpen => 1, _ => 0 },
             new KeyValuePair<string, object?>("lumina.provider", p.Name))));
@@ -116,6 +120,7 @@ public sealed partial class ProviderRouter : IChatClient
             }
 
             LuminaException? broken = null;
+            ProviderFailure? lateFailure = null;
             var finished = first is null || first.FinishReason is not null;
             while (first is not null)
             {
@@ -137,13 +142,18 @@ public sealed partial class ProviderRouter : IChatClient
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } failure)
                 {
-                    provider.Health.OnFailure(failure, _time.GetUtcNow());
+                    lateFailure = failure;
                     broken = new LuminaException($"The answer from {provider.Name} broke off after {received.Count} parts: {failure.Describe()}. Ask again.", ex);
                     break;
                 }
 
                 received.Add(update);
                 yield return update;
+            }
+
+            if (lateFailure is not null)
+            {
+                await provider.Health.OnLateFailureAsync(lateFailure, _time.GetUtcNow()).ConfigureAwait(false);
             }
 
             // What the provider sent is what it will bill, finished or not: the accounting goes up before the error.
@@ -166,9 +176,9 @@ public sealed partial class ProviderRouter : IChatClient
     }
 
     /// <summary>
-    /// Tries the providers in order, each with its retries, until one answers. When every provider failed and some are
-    /// only cooling down after a rate limit that ends soon enough, waits for the first to come back and goes round once
-    /// more.
+    /// Tries the providers in order, each through its resilience pipeline (Polly: retries per error class around the
+    /// provider's circuit breaker), until one answers. When every provider failed and some are only cooling down after
+    /// a rate limit that ends soon enough, waits for the first to come back and goes round once more.
     /// </summary>
     private async Task<(RoutedProvider Provider, T Result, int Attempts, CancellationTokenSource Timeout)> AttemptAsync<T>(
         List<RoutedProvider> order,
@@ -190,66 +200,69 @@ public sealed partial class ProviderRouter : IChatClient
                     continue;
                 }
 
-                if (provider.Health.TryAcquire(_time.GetUtcNow()) is { } blocked)
+                if (provider.Health.Unavailable(_time.GetUtcNow()) is { } resting)
                 {
-                    failures.Add($"{provider.Name}: skipped ({blocked})");
+                    failures.Add($"{provider.Name}: skipped ({resting})");
                     continue;
                 }
 
-                for (var retry = 0; ; retry++)
+                var tries = 0;
+                ProviderFailure? last = null;
+                ProviderFailure failure;
+                try
                 {
-                    attempts++;
-                    using var span = LuminaTelemetry.Source.StartActivity($"lumina.provider.attempt {provider.Name}", ActivityKind.Client);
-                    span?.SetTag("lumina.provider", provider.Name);
-                    span?.SetTag("gen_ai.request.model", provider.Options.Model);
-                    span?.SetTag("lumina.attempt", attempts);
-                    var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    timeout.CancelAfter(provider.Options.Timeout);
-                    var started = _time.GetTimestamp();
-                    ProviderFailure failure;
-                    try
-                    {
-                        var result = await attempt(provider, timeout.Token).ConfigureAwait(false);
-                        var elapsed = _time.GetElapsedTime(started);
-                        provider.Health.OnSuccess(elapsed);
-                        RecordAttempt(provider, "ok", elapsed);
-                        return (provider, result, attempts, timeout);
-                    }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ProviderFailure.Classify(ex, timeout.IsCancellationRequested, provider.Options.ApiKey) is { } classified)
-                    {
-                        timeout.Dispose();
-                        failure = classified;
-                    }
-                    catch
-                    {
-                        timeout.Dispose();
-                        provider.Health.Release();
-                        throw;
-                    }
+                    var (result, timeout) = await _pipelines[provider].ExecuteAsync(
+                        async token =>
+                        {
+                            attempts++;
+                            tries++;
+                            try
+                            {
+                                return await AttemptOnceAsync(provider, attempt, attempts, token).ConfigureAwait(false);
+                            }
+                            catch (ProviderAttemptException ex)
+                            {
+                                last = ex.Failure;
+                                throw;
+                            }
+                        },
+                        cancellationToken).ConfigureAwait(false);
+                    await provider.Health.RestartCountAsync().ConfigureAwait(false);
+                    return (provider, result, attempts, timeout);
+                }
+                catch (ProviderAttemptException ex)
+                {
+                    failure = ex.Failure;
+                }
+                catch (BrokenCircuitException) when (last is not null)
+                {
+                    // This provider's own failures opened the circuit between two tries: the retries end there.
+                    failure = last;
+                }
+                catch (BrokenCircuitException)
+                {
+                    failures.Add($"{provider.Name}: skipped ({provider.Health.Refusal(_time.GetUtcNow())})");
+                    continue;
+                }
+                catch
+                {
+                    // The caller's cancellation or a bug: Polly counted it as a success, so the count starts again.
+                    await provider.Health.RestartCountAsync().ConfigureAwait(false);
+                    throw;
+                }
 
-                    provider.Health.OnFailure(failure, _time.GetUtcNow());
-                    var reason = failure.Describe();
-                    span?.SetStatus(ActivityStatusCode.Error, reason);
-                    span?.SetTag("error.type", failure.Kind.ToString());
-                    RecordAttempt(provider, failure.Kind.ToString(), _time.GetElapsedTime(started));
-                    var allowed = _options.Retries.GetValueOrDefault(failure.Kind);
-                    if (retry < allowed && provider.Health.TryAcquire(_time.GetUtcNow()) is null)
-                    {
-                        var delay = Backoff(retry);
-                        LogRetry(provider.Name, reason, delay.TotalMilliseconds, retry + 1, allowed);
-                        await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
+                if (!failure.CountsAgainstProvider)
+                {
+                    await provider.Health.RestartCountAsync().ConfigureAwait(false);
+                }
 
-                    failures.Add($"{provider.Name}: {reason}{(retry > 0 ? $" ({retry + 1} attempts)" : string.Empty)}");
-                    LogFallback(provider.Name, reason);
-                    _telemetry?.Fallbacks.Add(1, new("lumina.provider", provider.Name), new("error.type", failure.Kind.ToString()));
-                    if (failure.Kind == ProviderErrorKind.ContextWindowExceeded)
-                    {
-                        windowFloor = Math.Max(windowFloor ?? 0, provider.Options.ContextWindow);
-                    }
-
-                    break;
+                var reason = failure.Describe();
+                failures.Add($"{provider.Name}: {reason}{(tries > 1 ? $" ({tries} attempts)" : string.Empty)}");
+                LogFallback(provider.Name, reason);
+                _telemetry?.Fallbacks.Add(1, new("lumina.provider", provider.Name), new("error.type", failure.Kind.ToString()));
+                if (failure.Kind == ProviderErrorKind.ContextWindowExceeded)
+                {
+                    windowFloor = Math.Max(windowFloor ?? 0, provider.Options.ContextWindow);
                 }
             }
 
@@ -267,13 +280,6 @@ public sealed partial class ProviderRouter : IChatClient
 
             throw new ProviderUnavailableException($"No provider could answer. {string.Join("; ", failures)}.");
         }
-    }
-
-    /// <summary>Exponential backoff with ±20 % jitter, so many callers retrying do not arrive together.</summary>
-    private TimeSpan Backoff(int retry)
-    {
-        var delay = Math.Min(_options.RetryDelay.TotalMilliseconds * Math.Pow(2, retry), _options.MaxRetryDelay.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(delay * (0.8 + (Random.Shared.NextDouble() * 0.4)));
     }
 
     /// <summary>The options for one provider: its own model (the router chose the provider), without the router's hints.</summary>
@@ -303,9 +309,6 @@ public sealed partial class ProviderRouter : IChatClient
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} failed ({Reason}); trying the next one.")]
     private partial void LogFallback(string provider, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Provider {Provider} failed ({Reason}); retrying in {DelayMs:0} ms ({Retry}/{Allowed}).")]
-    private partial void LogRetry(string provider, string reason, double delayMs, int retry, int allowed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Every provider is rate limited; waiting {Seconds:0.#} s for the first to come back.")]
     private partial void LogWaiting(double seconds);

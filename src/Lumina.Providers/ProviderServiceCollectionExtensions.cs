@@ -24,7 +24,7 @@ public static class ProviderServiceCollectionExtensions
 {
     public const string GeminiEndpoint = "https://generativelanguage.googleapis.com/v1beta/openai/";
 
-    private static readonly string[] s_kinds = ["openai", "gemini", "anthropic", "ollama", "sampling"];
+    private static readonly string[] s_kinds = ["openai", "azure", "gemini", "anthropic", "ollama", "sampling"];
 
     /// <summary>
     /// Adds the providers of <c>Lumina:Providers</c> (or, with none, the MCP client's own model through sampling), the
@@ -87,6 +87,9 @@ public static class ProviderServiceCollectionExtensions
                 case "ollama":
                     services.AddKeyedSingleton<IChatClient>(name, (sp, _) => ProviderClients.CreateOllama(options, sp.GetRequiredService<TimeProvider>()));
                     continue;
+                case "azure":
+                    services.AddKeyedSingleton<IChatClient>(name, (_, _) => ProviderClients.CreateAzureOpenAI(options));
+                    continue;
             }
 
             AddOpenAICompatible(services, name, options);
@@ -105,7 +108,7 @@ public static class ProviderServiceCollectionExtensions
                 p.Name,
                 IsSampling(p.Options) ? sp.GetRequiredService<SamplingChatClient>() : sp.GetRequiredKeyedService<IChatClient>(p.Name),
                 p.Options,
-                new ProviderHealth(routing))),
+                new ProviderHealth(routing, sp.GetRequiredService<TimeProvider>()))),
             routing,
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ProviderRouter>>(),
@@ -168,7 +171,14 @@ public static class ProviderServiceCollectionExtensions
 
         if (kind != "sampling" && string.IsNullOrWhiteSpace(options.Model))
         {
-            errors.Add($"Lumina:Providers:{name}:Model is required (e.g. gpt-4o-mini).");
+            errors.Add(kind == "azure"
+                ? $"Lumina:Providers:{name}:Model is required: for azure, the deployment's name."
+                : $"Lumina:Providers:{name}:Model is required (e.g. gpt-4o-mini).");
+        }
+
+        if (kind == "azure")
+        {
+            ValidateAzure(name, options, errors);
         }
 
         if (!string.IsNullOrWhiteSpace(options.Endpoint) && !Uri.TryCreate(options.Endpoint, UriKind.Absolute, out _))
@@ -192,6 +202,24 @@ public static class ProviderServiceCollectionExtensions
         }
     }
 
+    private static void ValidateAzure(string name, ProviderOptions options, List<string> errors)
+    {
+        if (string.IsNullOrWhiteSpace(options.Endpoint))
+        {
+            errors.Add($"Lumina:Providers:{name}:Endpoint is required for azure: the resource's, https://<resource>.openai.azure.com.");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        {
+            errors.Add($"Lumina:Providers:{name}:ApiKey is required for azure (set Lumina__Providers__{name}__ApiKey in the environment).");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.ApiVersion) && !ProviderClients.TryAzureApiVersion(options.ApiVersion, out _))
+        {
+            errors.Add($"Lumina:Providers:{name}:ApiVersion ('{options.ApiVersion}') is not one the Azure OpenAI SDK knows: {string.Join(", ", ProviderClients.AzureApiVersions)}.");
+        }
+    }
+
     private static void Validate(RoutingOptions routing, List<string> errors)
     {
         if (!RoutingOptions.Strategies.Contains(routing.Strategy.ToLowerInvariant()))
@@ -204,9 +232,25 @@ public static class ProviderServiceCollectionExtensions
             errors.Add("Lumina:Routing:Retries must be between 0 and 10 per error class.");
         }
 
-        if (routing.FailureThreshold < 1 || routing.BreakDuration < TimeSpan.Zero || routing.RetryDelay < TimeSpan.Zero || routing.LatencyWindow < 1)
+        foreach (var kind in routing.Retries.Where(r => r.Value > 0 && !ProviderFailure.IsTransient(r.Key)).Select(r => r.Key))
         {
-            errors.Add("Lumina:Routing: FailureThreshold and LatencyWindow must be at least 1, and durations cannot be negative.");
+            errors.Add($"Lumina:Routing:Retries:{kind} cannot be set: only ServerError, Timeout, BadResponse and Unreachable are retried in place.");
+        }
+
+        if (routing.BreakDuration < TimeSpan.Zero || routing.RetryDelay < TimeSpan.Zero || routing.MaxRetryDelay < TimeSpan.Zero || routing.LatencyWindow < 1)
+        {
+            errors.Add("Lumina:Routing: LatencyWindow must be at least 1, and durations cannot be negative.");
+        }
+
+        if (routing.FailureThreshold is < 2 or > 1000)
+        {
+            // Polly's circuit breaker decides on two calls at least (CircuitBreakerStrategyOptions.MinimumThroughput).
+            errors.Add($"Lumina:Routing:FailureThreshold must be between 2 and 1000, not {routing.FailureThreshold}.");
+        }
+
+        if (routing.RetryDelay > TimeSpan.FromDays(1) || routing.MaxRetryDelay > TimeSpan.FromDays(1))
+        {
+            errors.Add("Lumina:Routing: RetryDelay and MaxRetryDelay must be at most a day.");
         }
     }
 

@@ -28,7 +28,7 @@ public sealed class RoutingOptions
         [ProviderErrorKind.Unreachable] = 0,
     };
 
-    /// <summary>The first retry's delay; each further one doubles it, with jitter.</summary>
+    /// <summary>The first retry's delay; each further one doubles it, with jitter (Polly's exponential backoff).</summary>
     /// <value>The default value is 200 milliseconds.</value>
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
@@ -47,9 +47,13 @@ public sealed class RoutingOptions
     /// <value>The default value is 5 seconds.</value>
     public TimeSpan RateLimitCooldown { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Consecutive failures (5xx, timeouts, unreadable bodies, refused connections) that open a provider's circuit.</summary>
+    /// <summary>
+    /// Consecutive failures (5xx, timeouts, unreadable bodies, refused connections) that open a provider's circuit;
+    /// any other outcome (a success, a rate limit, a refusal) starts the count again. At least 2: Polly's breaker
+    /// decides on two calls at least.
+    /// </summary>
     /// <value>The default value is 3.</value>
-    [Range(1, 1000)]
+    [Range(2, 1000)]
     public int FailureThreshold { get; set; } = 3;
 
     /// <summary>How long an open circuit keeps a provider out before one trial request is let through.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Lumina.Testing;
 using Lumina.Testing.Providers;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -186,13 +187,5 @@ public sealed class AskHostTests : IDisposable
         return variables;
     }
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        condition().Should().BeTrue();
-    }
+    private static async Task WaitUntil(Func<bool> condition) => (await Eventually.WaitAsync(condition)).Should().BeTrue();
 }

@@ -1,7 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Data.Sqlite;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;

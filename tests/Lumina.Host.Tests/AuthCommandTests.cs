@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

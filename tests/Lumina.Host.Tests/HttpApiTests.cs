@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using Lumina.Testing.Providers;
 
 namespace Lumina.Host.Tests;
@@ -244,17 +244,14 @@ public sealed class HttpApiTests : IDisposable
 
         await redis.DisposeAsync();
         HttpResponseMessage? after = null;
-        for (var i = 0; i < 50; i++)
-        {
-            after?.Dispose();
-            after = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/readyz"), null);
-            if (after.StatusCode == HttpStatusCode.ServiceUnavailable)
+        await Eventually.WaitAsync(
+            async () =>
             {
-                break;
-            }
-
-            await Task.Delay(200);
-        }
+                after?.Dispose();
+                after = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/readyz"), null);
+                return after.StatusCode == HttpStatusCode.ServiceUnavailable;
+            },
+            interval: TimeSpan.FromMilliseconds(200));
 
         using var health = await HttpAuth.GetAsync(_http, new Uri(host.BaseAddress, "/healthz"), null);
 

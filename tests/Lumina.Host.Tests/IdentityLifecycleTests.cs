@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 
@@ -215,18 +215,23 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
     /// <summary>Repeats <paramref name="send"/> until <paramref name="done"/> accepts its answer, for at most <see cref="s_bound"/>; the last answer.</summary>
     private static async Task<T> PollAsync<T>(Func<Task<T>> send, Func<T, bool> done, Action<T>? discard = null)
     {
-        var deadline = DateTimeOffset.UtcNow + s_bound;
-        while (true)
-        {
-            var answer = await send();
-            if (done(answer) || DateTimeOffset.UtcNow > deadline)
+        var answer = default(T);
+        var answered = false;
+        await Eventually.WaitAsync(
+            async () =>
             {
-                return answer;
-            }
+                if (answered)
+                {
+                    discard?.Invoke(answer!);
+                }
 
-            discard?.Invoke(answer);
-            await Task.Delay(200);
-        }
+                answer = await send();
+                answered = true;
+                return done(answer);
+            },
+            s_bound,
+            TimeSpan.FromMilliseconds(200));
+        return answer!;
     }
 
     private static async Task<CallToolResult> RememberAsync(McpClient client, string text) =>

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;

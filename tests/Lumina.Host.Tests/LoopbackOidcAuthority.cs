@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Lumina.Testing.Providers;
+using Lumina.Testing;
 
 namespace Lumina.Host.Tests;
 
@@ -10,20 +10,15 @@ namespace Lumina.Host.Tests;
 /// A minimal OpenID Connect authority on a loopback port: discovery metadata and a JWKS with one RSA key, and RS256
 /// tokens signed with it. Enough for JwtBearer to validate tokens the way it would a real authority's, offline.
 /// </summary>
-internal sealed class LoopbackOidcAuthority : IAsyncDisposable
+internal sealed class LoopbackOidcAuthority : LoopbackHttpServer
 {
     private const string KeyId = "test-key-1";
-    private readonly HttpListener _listener = new();
     private readonly RSA _key = RSA.Create(2048);
-    private readonly Task _loop;
 
     public LoopbackOidcAuthority()
     {
-        var port = ScriptedOpenAiServer.FreePort();
-        Issuer = $"http://127.0.0.1:{port}/realms/lumina";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Issuer = $"{BaseAddress}/realms/lumina";
+        Start();
     }
 
     public string Issuer { get; }
@@ -39,67 +34,43 @@ internal sealed class LoopbackOidcAuthority : IAsyncDisposable
         return input + "." + HttpAuth.Base64Url(signature);
     }
 
-    public async ValueTask DisposeAsync()
+    protected override ValueTask OnStoppedAsync()
     {
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
-        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
-        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
         _key.Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    private async Task ServeAsync()
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
-        while (_listener.IsListening)
+        var path = context.Request.Url!.AbsolutePath;
+        var parameters = _key.ExportParameters(includePrivateParameters: false);
+        JsonObject? body = path switch
         {
-            HttpListenerContext context;
-            try
+            "/realms/lumina/.well-known/openid-configuration" => new JsonObject
             {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+                ["issuer"] = Issuer,
+                ["jwks_uri"] = Issuer + "/jwks",
+                ["authorization_endpoint"] = Issuer + "/authorize",
+                ["token_endpoint"] = Issuer + "/token",
+                ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            },
+            "/realms/lumina/jwks" => new JsonObject
             {
-                return;
-            }
-
-            var path = context.Request.Url!.AbsolutePath;
-            var parameters = _key.ExportParameters(includePrivateParameters: false);
-            JsonObject? body = path switch
-            {
-                "/realms/lumina/.well-known/openid-configuration" => new JsonObject
+                ["keys"] = new JsonArray(new JsonObject
                 {
-                    ["issuer"] = Issuer,
-                    ["jwks_uri"] = Issuer + "/jwks",
-                    ["authorization_endpoint"] = Issuer + "/authorize",
-                    ["token_endpoint"] = Issuer + "/token",
-                    ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-                },
-                "/realms/lumina/jwks" => new JsonObject
-                {
-                    ["keys"] = new JsonArray(new JsonObject
-                    {
-                        ["kty"] = "RSA",
-                        ["use"] = "sig",
-                        ["alg"] = "RS256",
-                        ["kid"] = KeyId,
-                        ["n"] = HttpAuth.Base64Url(parameters.Modulus!),
-                        ["e"] = HttpAuth.Base64Url(parameters.Exponent!),
-                    }),
-                },
-                _ => null,
-            };
-            context.Response.StatusCode = body is null ? 404 : 200;
-            context.Response.ContentType = "application/json";
-            var bytes = Encoding.UTF8.GetBytes(body?.ToJsonString() ?? "{}");
-            await context.Response.OutputStream.WriteAsync(bytes);
-            context.Response.Close();
-        }
+                    ["kty"] = "RSA",
+                    ["use"] = "sig",
+                    ["alg"] = "RS256",
+                    ["kid"] = KeyId,
+                    ["n"] = HttpAuth.Base64Url(parameters.Modulus!),
+                    ["e"] = HttpAuth.Base64Url(parameters.Exponent!),
+                }),
+            },
+            _ => null,
+        };
+        context.Response.StatusCode = body is null ? 404 : 200;
+        context.Response.ContentType = "application/json";
+        var bytes = Encoding.UTF8.GetBytes(body?.ToJsonString() ?? "{}");
+        await context.Response.OutputStream.WriteAsync(bytes);
     }
 }

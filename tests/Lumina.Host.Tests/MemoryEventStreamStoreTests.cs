@@ -3,6 +3,7 @@ using System.Net.ServerSentEvents;
 using System.Text.Json.Nodes;
 using Lumina.Host.Http;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -62,8 +63,8 @@ public sealed class MemoryEventStreamStoreTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await using var events = reader.ReadEventsAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
 
+        // Nothing but the write below can complete the wait; the event it yields proves nothing was yielded before it.
         var next = events.MoveNextAsync().AsTask();
-        await Task.Delay(50);
         next.IsCompleted.Should().BeFalse("nothing was written after the resumed event yet");
         await writer.WriteEventAsync(Item(Result(2, "later")));
         (await next).Should().BeTrue();
@@ -91,12 +92,14 @@ public sealed class MemoryEventStreamStoreTests
     [Fact]
     public async Task APolledStream_WithAResumeWait_IsHeldOpen_UntilTheNextEventAndTheEnd()
     {
-        var store = NewStore(resumeWait: TimeSpan.FromMinutes(1));
+        var time = new FakeTimeProvider();
+        var store = NewStore(resumeWait: TimeSpan.FromMinutes(1), time: time);
         var (writer, first) = await PolledAfterOneEventAsync(store);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var reading = ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
 
-        await Task.Delay(50);
+        // The resume wait runs on the store's clock: just short of it, the reconnection is still held open.
+        time.Advance(TimeSpan.FromMinutes(1) - TimeSpan.FromTicks(1));
         reading.IsCompleted.Should().BeFalse("the reconnection waits for the call's next event");
         await writer.WriteEventAsync(Item(Result(2, "result")));
         await writer.DisposeAsync();
@@ -107,11 +110,14 @@ public sealed class MemoryEventStreamStoreTests
     [Fact]
     public async Task APolledStream_EndsQuietly_WhenTheResumeWaitPasses_WithTheCallStillRunning()
     {
-        var store = NewStore(resumeWait: TimeSpan.FromMilliseconds(200));
+        var time = new FakeTimeProvider();
+        var store = NewStore(resumeWait: TimeSpan.FromMilliseconds(200), time: time);
         var (writer, first) = await PolledAfterOneEventAsync(store);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
-        var read = await ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
+        var reading = ReadAllAsync((await store.GetStreamReaderAsync(first.EventId!))!, timeout.Token);
+        time.Advance(TimeSpan.FromMilliseconds(200));
+        var read = await reading;
 
         read.Should().BeEmpty();
         timeout.IsCancellationRequested.Should().BeFalse("the wait ended by its own bound");
@@ -145,7 +151,7 @@ public sealed class MemoryEventStreamStoreTests
     [Fact]
     public async Task AfterTheRetention_EventsAndFinishedStreamsAreForgotten()
     {
-        var clock = new Clock();
+        var clock = new FakeTimeProvider();
         var store = NewStore(retention: TimeSpan.FromMinutes(2), time: clock);
         var writer = await store.CreateStreamAsync(Options("s", "1"));
         var first = await writer.WriteEventAsync(Item(Result(1, "one")));
@@ -241,16 +247,5 @@ public sealed class MemoryEventStreamStoreTests
         }
 
         return items;
-    }
-
-    private sealed class Clock : TimeProvider
-    {
-        private long _ticks = TimeSpan.FromDays(1).Ticks;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => Interlocked.Read(ref _ticks);
-
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using Lumina.Testing.Providers;
+using Lumina.Testing;
 
 namespace Lumina.Host.Tests;
 
@@ -15,7 +15,7 @@ public sealed class OtlpExportTests
     [Fact]
     public async Task ToolCall_IsExportedOverOtlp_WhenAnEndpointIsSet()
     {
-        using var collector = new LoopbackCollector();
+        await using var collector = new LoopbackCollector();
         using var data = new TempDirectory();
         await using (var stdio = await RawStdio.StartAsync(Exporting(collector), data.Path))
         {
@@ -35,10 +35,31 @@ public sealed class OtlpExportTests
         }
     }
 
+    /// <summary>
+    /// What makes <see cref="NothingIsSent_WithoutAnEndpoint"/> hold without waiting on a clock: an exporting host sends
+    /// what it has before it exits, even with export intervals far longer than the test.
+    /// </summary>
+    [Fact]
+    public async Task AnExportingHost_SendsItsSpans_BeforeItExits()
+    {
+        await using var collector = new LoopbackCollector();
+        using var data = new TempDirectory();
+        var environment = Exporting(collector);
+        environment["OTEL_BSP_SCHEDULE_DELAY"] = "600000";
+        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "600000";
+        await using var stdio = await RawStdio.StartAsync(environment, data.Path);
+        await stdio.SendAsync(Call);
+        await stdio.ReadResponseAsync("t");
+
+        (await stdio.CloseAndWaitAsync()).Should().Be(0);
+
+        collector.Requests.Should().Contain(r => r.Path == "/v1/traces" && Has(r.Body, "lumina.function time_now"), "the host flushes its exports as it shuts down");
+    }
+
     [Fact]
     public async Task NothingIsSent_WithoutAnEndpoint()
     {
-        using var collector = new LoopbackCollector();
+        await using var collector = new LoopbackCollector();
         using var data = new TempDirectory();
         var environment = Exporting(collector);
         environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
@@ -47,8 +68,8 @@ public sealed class OtlpExportTests
             await stdio.SendAsync(Call);
             await stdio.ReadResponseAsync("t");
 
-            // Several export intervals: a host that exported would have sent by now.
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // A host that exported would have sent its spans by the time it has exited (the test above).
+            (await stdio.CloseAndWaitAsync()).Should().Be(0);
         }
 
         collector.Requests.Should().BeEmpty();
@@ -66,22 +87,14 @@ public sealed class OtlpExportTests
     private static bool Has(byte[] body, string text) => body.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0;
 
     /// <summary>An OTLP/HTTP collector on a free loopback port that keeps every request it receives.</summary>
-    private sealed class LoopbackCollector : IDisposable
+    private sealed class LoopbackCollector : LoopbackHttpServer
     {
-        private readonly HttpListener _listener = new();
         private readonly List<(string Path, string? ContentType, byte[] Body)> _requests = [];
         private readonly SemaphoreSlim _received = new(0);
-        private readonly Task _accepting;
 
-        public LoopbackCollector()
-        {
-            Address = $"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}";
-            _listener.Prefixes.Add(Address + "/");
-            _listener.Start();
-            _accepting = AcceptAsync();
-        }
+        public LoopbackCollector() => Start();
 
-        public string Address { get; }
+        public string Address => BaseAddress;
 
         public IReadOnlyList<(string Path, string? ContentType, byte[] Body)> Requests
         {
@@ -109,47 +122,25 @@ public sealed class OtlpExportTests
             }
         }
 
-        public void Dispose()
+        protected override async Task AnswerAsync(HttpListenerContext context)
         {
-            _listener.Close();
-            _accepting.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the accept loop ends when the listener closes");
-            _received.Dispose();
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+
+            // Kept before the answer: once the sender has its 200, the request is in the list.
+            lock (_requests)
+            {
+                _requests.Add((context.Request.Url!.AbsolutePath, context.Request.ContentType, body.ToArray()));
+            }
+
+            _received.Release();
+            context.Response.StatusCode = 200;
         }
 
-        private async Task AcceptAsync()
+        protected override ValueTask OnStoppedAsync()
         {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException)
-                {
-                    return;
-                }
-
-                using var body = new MemoryStream();
-                try
-                {
-                    await context.Request.InputStream.CopyToAsync(body);
-                    context.Response.StatusCode = 200;
-                    context.Response.Close();
-                }
-                catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
-                {
-                    // The listener closed while the host was still sending an export (the test is over): the loop ends.
-                    return;
-                }
-
-                lock (_requests)
-                {
-                    _requests.Add((context.Request.Url!.AbsolutePath, context.Request.ContentType, body.ToArray()));
-                }
-
-                _received.Release();
-            }
+            _received.Dispose();
+            return ValueTask.CompletedTask;
         }
     }
 }

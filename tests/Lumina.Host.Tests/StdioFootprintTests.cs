@@ -1,4 +1,4 @@
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 
 namespace Lumina.Host.Tests;
 

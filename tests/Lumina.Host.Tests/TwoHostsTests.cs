@@ -1,4 +1,4 @@
-using Lumina.Core.Tests.Memory;
+using Lumina.Testing;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
 

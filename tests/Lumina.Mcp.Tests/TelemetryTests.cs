@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Lumina.Core.Telemetry;
+using Lumina.Testing;
 using Lumina.Testing.Providers;
 using ModelContextProtocol.Protocol;
 using OpenTelemetry;
@@ -48,10 +49,8 @@ public sealed class TelemetryTests
         result.IsError.Should().NotBe(true);
 
         // The server ends its request span just after it has sent the response the client is reading.
-        for (var i = 0; i < 100 && !Snapshot(spans).Any(s => s.TraceId == root.TraceId && s.Kind == ActivityKind.Server && s.DisplayName == "tools/call ask"); i++)
-        {
-            await Task.Delay(50);
-        }
+        (await Eventually.WaitAsync(() => Snapshot(spans).Any(s => s.TraceId == root.TraceId && s.Kind == ActivityKind.Server && s.DisplayName == "tools/call ask")))
+            .Should().BeTrue("the server ends the request's span once it has answered");
 
         tracing.ForceFlush();
         meters.ForceFlush();

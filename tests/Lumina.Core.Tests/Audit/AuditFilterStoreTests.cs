@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Storage.Sqlite;
+using Lumina.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 

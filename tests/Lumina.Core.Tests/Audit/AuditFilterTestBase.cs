@@ -1,6 +1,5 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
-using Lumina.Core.Tests.Memory;
 using Lumina.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,15 +42,8 @@ public abstract class AuditFilterTestBase : IDisposable
     private protected static IAuditLedger Store(ServiceProvider provider) => provider.GetRequiredKeyedService<IAuditLedger>(AuditServiceCollectionExtensions.StoreKey);
 
     /// <summary>Waits (bounded) for a state the writer reaches on its own.</summary>
-    private protected static async Task Eventually(Func<bool> condition, string because)
-    {
-        for (var i = 0; i < 600 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        condition().Should().BeTrue(because);
-    }
+    private protected static async Task Eventually(Func<bool> condition, string because) =>
+        (await Testing.Eventually.WaitAsync(condition)).Should().BeTrue(because);
 
     /// <summary>Takes the ledger file's write lock from another connection, as another process writing it would.</summary>
     private protected async Task<Microsoft.Data.Sqlite.SqliteConnection> LockLedgerAsync()

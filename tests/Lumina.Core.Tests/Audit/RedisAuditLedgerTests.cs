@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Lumina.Core.Audit;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
+using Lumina.Testing;
+using Lumina.Testing.Contracts;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Audit;
@@ -115,10 +116,7 @@ public sealed class RedisAuditLedgerTests : AuditLedgerContractTests
         _connections.Add(admin);
         await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1500", "WRITE");
         await FluentActions.Awaiting(() => ledger.AppendBatchAsync(batch)).Should().ThrowAsync<RedisTimeoutException>();
-        for (var i = 0; i < 200 && await Db.ListLengthAsync(Records) < 3; i++)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.WaitAsync(async () => await Db.ListLengthAsync(Records) >= 3);
 
         (await Db.ListLengthAsync(Records)).Should().Be(3, "the unanswered script ran once the pause ended");
         var records = await ledger.AppendBatchAsync(batch);

@@ -1,6 +1,7 @@
 using Lumina.Core.Audit;
 using Lumina.Storage.Sqlite;
 using Lumina.Testing;
+using Lumina.Testing.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace Lumina.Core.Tests.Audit;

@@ -1,7 +1,8 @@
 using System.Text;
 using Lumina.Core.Auth;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
+using Lumina.Testing;
+using Lumina.Testing.Contracts;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Auth;

@@ -2,6 +2,7 @@ using System.Text;
 using Lumina.Core.Auth;
 using Lumina.Storage.Sqlite;
 using Lumina.Testing;
+using Lumina.Testing.Contracts;
 using Microsoft.Data.Sqlite;
 
 namespace Lumina.Core.Tests.Auth;

@@ -2,6 +2,8 @@ using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
 using Lumina.Storage.Redis;
+using Lumina.Testing;
+using Lumina.Testing.Contracts;
 using StackExchange.Redis;
 
 namespace Lumina.Core.Tests.Memory;
@@ -58,19 +60,8 @@ public sealed class RedisMemoryTests : MemoryContractTests
         await reading.Should().ThrowAsync<LuminaException>();
 
         await _server.StartAgainAsync();
-        IReadOnlyList<MemoryFact>? facts = null;
-        for (var attempt = 0; attempt < 100 && facts is null; attempt++)
-        {
-            try
-            {
-                facts = await Memory.ListFactsAsync("ada", 10);
-            }
-            catch (LuminaException)
-            {
-                // The connection heals by itself; until then the store keeps saying so.
-                await Task.Delay(200);
-            }
-        }
+        // The connection heals by itself; until then the store keeps saying so.
+        var facts = await Eventually.SucceedsAsync<IReadOnlyList<MemoryFact>, LuminaException>(() => Memory.ListFactsAsync("ada", 10));
 
         // The server came back empty (no persistence in this test): nothing from the outage was half-written.
         facts.Should().NotBeNull("the store recovers without a restart");

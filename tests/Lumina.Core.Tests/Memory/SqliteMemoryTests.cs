@@ -2,6 +2,7 @@ using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
 using Lumina.Storage.Sqlite;
 using Lumina.Testing;
+using Lumina.Testing.Contracts;
 
 namespace Lumina.Core.Tests.Memory;
 

@@ -99,7 +99,7 @@ public sealed class PolicyFilterTests
     [Fact]
     public async Task RateLimit_RedisStore_TwoHostsCountOneCaller()
     {
-        await using var redis = await Memory.RedisServer.StartAsync();
+        await using var redis = await RedisServer.StartAsync();
         var settings = new Dictionary<string, string?>
         {
             ["ConnectionStrings:redis"] = $"{redis.ConnectionString},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000",

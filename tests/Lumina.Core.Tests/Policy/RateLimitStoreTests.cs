@@ -1,5 +1,4 @@
 using Lumina.Core.Policy;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Testing;
 using Microsoft.Extensions.Time.Testing;

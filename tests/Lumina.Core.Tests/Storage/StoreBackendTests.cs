@@ -5,7 +5,6 @@ using Lumina.Core.Auth;
 using Lumina.Core.Budgets;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
-using Lumina.Core.Tests.Memory;
 using Lumina.Storage.Redis;
 using Lumina.Storage.Sqlite;
 using Lumina.Testing;

@@ -9,6 +9,9 @@ namespace Lumina.Testing.Providers;
 /// <summary>One request a scripted server received.</summary>
 public sealed record RecordedRequest(string Method, string Path, NameValueCollection Headers, string Body)
 {
+    /// <summary>The query string's parameters.</summary>
+    public NameValueCollection Query { get; init; } = [];
+
     /// <summary>The body as JSON.</summary>
     public JsonObject Json => JsonNode.Parse(Body)!.AsObject();
 
@@ -110,14 +113,29 @@ public abstract class ScriptedHttpServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A reply the real service would give a request this server does not accept (a wrong path, a missing key), in
+    /// place of the next scripted one; <see langword="null"/> to answer as scripted.
+    /// </summary>
+    protected virtual ScriptedHttpReply? Refuse(RecordedRequest request) => null;
+
     private async Task AnswerAsync(HttpListenerContext context)
     {
         try
         {
             using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
             var body = await reader.ReadToEndAsync(_stopping.Token);
-            _requests.Enqueue(new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, body));
-            if (!_replies.TryDequeue(out var reply))
+            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, body)
+            {
+                Query = context.Request.QueryString,
+            };
+            _requests.Enqueue(request);
+            ScriptedHttpReply? reply;
+            if (Refuse(request) is { } refusal)
+            {
+                reply = refusal;
+            }
+            else if (!_replies.TryDequeue(out reply))
             {
                 reply = new ScriptedHttpReply(599, "text/plain", [$"No scripted reply for request {_requests.Count}."]);
             }

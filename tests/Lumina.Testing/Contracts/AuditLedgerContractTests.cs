@@ -1,9 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
-using Lumina.Core.Tests.Memory;
-using Lumina.Testing;
 
-namespace Lumina.Core.Tests.Audit;
+namespace Lumina.Testing.Contracts;
 
 /// <summary>
 /// The behaviour every audit ledger must have, run against each real store: chaining, reading, concurrent appenders

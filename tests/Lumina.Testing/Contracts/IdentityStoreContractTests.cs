@@ -1,9 +1,7 @@
 using System.Text;
 using Lumina.Core.Auth;
-using Lumina.Core.Tests.Memory;
-using Lumina.Testing;
 
-namespace Lumina.Core.Tests.Auth;
+namespace Lumina.Testing.Contracts;
 
 /// <summary>
 /// The behaviour every identity store must have, run against each real store (SQLite file, redis-server), so the

@@ -1,12 +1,7 @@
-using Lumina.Core.Budgets;
 using Lumina.Abstractions;
-using Lumina.Core.Tests.Memory;
-using Lumina.Storage.Redis;
-using Lumina.Storage.Sqlite;
-using Lumina.Testing;
-using StackExchange.Redis;
+using Lumina.Core.Budgets;
 
-namespace Lumina.Core.Tests.Budgets;
+namespace Lumina.Testing.Contracts;
 
 /// <summary>The same budget rules on each store: atomic reservations, settling, periods.</summary>
 public abstract class BudgetStoreContractTests : IAsyncLifetime
@@ -73,51 +68,4 @@ public abstract class BudgetStoreContractTests : IAsyncLifetime
     }
 
     private static BudgetKey Key(string budget, long limitMicros) => new(budget, "alice", s_day, s_day.AddDays(1), limitMicros);
-}
-
-public sealed class SqliteBudgetStoreTests : BudgetStoreContractTests
-{
-    private readonly string _directory = TestData.NewDirectory();
-
-    public override Task InitializeAsync()
-    {
-        Store = new SqliteBudgetStore(Path.Combine(_directory, "usage.db"));
-        return Task.CompletedTask;
-    }
-
-    public override Task DisposeAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-        return Task.CompletedTask;
-    }
-}
-
-public sealed class RedisBudgetStoreTests : BudgetStoreContractTests
-{
-    private RedisServer _server = null!;
-    private ConnectionMultiplexer _redis = null!;
-
-    public override async Task InitializeAsync()
-    {
-        _server = await RedisServer.StartAsync();
-        _redis = await ConnectionMultiplexer.ConnectAsync(_server.ConnectionString);
-        Store = new RedisBudgetStore(_redis, "test", TimeProvider.System);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await _redis.DisposeAsync();
-        await _server.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task RedisGone_IsAClearError()
-    {
-        await _server.StopAsync();
-
-        var reserve = () => Store.TryReserveAsync([new BudgetKey("daily", "alice", DateTimeOffset.UnixEpoch, null, 100)], 1);
-
-        (await reserve.Should().ThrowAsync<LuminaException>()).Which.Message.Should().Contain("budget store (Redis) cannot be reached");
-    }
 }

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using StackExchange.Redis;
 
-namespace Lumina.Core.Tests.Memory;
+namespace Lumina.Testing;
 
 /// <summary>
 /// A real, throwaway <c>redis-server</c> on a free loopback port (installed by ./test.sh when missing), which a test
@@ -48,25 +48,10 @@ public sealed class RedisServer : IAsyncDisposable
         var options = ConfigurationOptions.Parse(ConnectionString);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = 1000;
-        for (var attempt = 0; attempt < 100; attempt++)
+        if (!await Eventually.WaitAsync(() => AnswersAsync(options)))
         {
-            try
-            {
-                await using var probe = await ConnectionMultiplexer.ConnectAsync(options);
-                if (probe.IsConnected)
-                {
-                    await probe.GetDatabase().PingAsync();
-                    return;
-                }
-            }
-            catch (RedisException)
-            {
-            }
-
-            await Task.Delay(100);
+            throw new InvalidOperationException($"redis-server on port {Port} did not answer.");
         }
-
-        throw new InvalidOperationException($"redis-server on port {Port} did not answer.");
     }
 
     /// <summary>Stops the server abruptly, as a crash or a network cut would.</summary>
@@ -84,6 +69,24 @@ public sealed class RedisServer : IAsyncDisposable
         await StopAsync();
         _process?.Dispose();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    private static async Task<bool> AnswersAsync(ConfigurationOptions options)
+    {
+        try
+        {
+            await using var probe = await ConnectionMultiplexer.ConnectAsync(options);
+            if (probe.IsConnected)
+            {
+                await probe.GetDatabase().PingAsync();
+                return true;
+            }
+        }
+        catch (RedisException)
+        {
+        }
+
+        return false;
     }
 
     private static int FreePort()

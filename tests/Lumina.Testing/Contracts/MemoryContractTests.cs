@@ -1,9 +1,8 @@
 using Lumina.Abstractions;
 using Lumina.Abstractions.Memory;
 using Lumina.Core.Memory;
-using Lumina.Testing;
 
-namespace Lumina.Core.Tests.Memory;
+namespace Lumina.Testing.Contracts;
 
 /// <summary>
 /// The behaviour every memory store must have. Each store's test class runs all of it against a real store, so the
