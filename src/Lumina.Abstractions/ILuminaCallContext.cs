@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace Lumina.Abstractions;
@@ -42,6 +43,16 @@ public interface ILuminaCallContext
 
     /// <summary>The client's roots; empty when the client has none or cannot list them.</summary>
     Task<IReadOnlyList<ClientRoot>> GetRootsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Asks the client for several inputs at once (answers, completions, roots), each under a key the call chooses;
+    /// <paramref name="state"/> comes back with the answers. In a session the requests go to the client together; in
+    /// a stateless request (MCP 2026-07-28) they end the request with an input-required result and the call runs again
+    /// when the client retries with the answers (see <see cref="LuminaInputRequiredException"/>), so keep the keys
+    /// and the order of the questions the same from run to run.
+    /// </summary>
+    /// <exception cref="LuminaClientCapabilityException">The client cannot answer one of the requests.</exception>
+    Task<LuminaInputAnswers> RequestInputAsync(IReadOnlyDictionary<string, LuminaInputRequest> requests, JsonNode? state = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// For a long call: lets the client drop the connection now and come back for the result after

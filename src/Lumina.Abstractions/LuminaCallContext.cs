@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 
 namespace Lumina.Abstractions;
@@ -35,13 +36,33 @@ public class LuminaCallContext : ILuminaCallContext
 
     /// <inheritdoc />
     public virtual Task<ChatResponse> SampleAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        throw new LuminaClientCapabilityException(
-            "This call needs a model, but the client cannot run one for the server (it does not support MCP sampling). " +
-            "Configure a provider, for example Lumina__Providers__main__Kind=openai with Model, Endpoint and ApiKey.");
+        throw LuminaClientCapabilityException.NoSampling();
 
     /// <inheritdoc />
     public virtual Task<ElicitationResult> ElicitAsync(ElicitationRequest request, CancellationToken cancellationToken = default) =>
-        throw new LuminaClientCapabilityException("This call needs to ask the user, but the client does not support MCP elicitation.");
+        throw LuminaClientCapabilityException.NoElicitation();
+
+    /// <summary>Asks for every input at once through <see cref="ElicitAsync"/>, <see cref="SampleAsync"/> and <see cref="GetRootsAsync"/>.</summary>
+    public virtual Task<LuminaInputAnswers> RequestInputAsync(IReadOnlyDictionary<string, LuminaInputRequest> requests, JsonNode? state = null, CancellationToken cancellationToken = default) =>
+        ResolveEachAsync(this, requests, state, cancellationToken);
+
+    /// <summary>
+    /// Answers <paramref name="requests"/> by asking <paramref name="context"/> each one, all at once: how a context that
+    /// can reach its client during the call (a session, or none at all) serves <see cref="ILuminaCallContext.RequestInputAsync"/>.
+    /// </summary>
+    public static async Task<LuminaInputAnswers> ResolveEachAsync(ILuminaCallContext context, IReadOnlyDictionary<string, LuminaInputRequest> requests, JsonNode? state, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(requests);
+        var pending = requests.Select(async pair => (pair.Key, Response: pair.Value.Kind switch
+        {
+            LuminaInputKind.Elicitation => LuminaInputResponse.FromElicitation(await context.ElicitAsync(pair.Value.Elicitation!, cancellationToken).ConfigureAwait(false)),
+            LuminaInputKind.Sampling => LuminaInputResponse.FromSampling(await context.SampleAsync(pair.Value.Messages!, pair.Value.Options, cancellationToken).ConfigureAwait(false)),
+            _ => LuminaInputResponse.FromRoots(await context.GetRootsAsync(cancellationToken).ConfigureAwait(false)),
+        })).ToList();
+        var answered = await Task.WhenAll(pending).ConfigureAwait(false);
+        return new LuminaInputAnswers(answered.ToDictionary(a => a.Key, a => a.Response, StringComparer.Ordinal), state);
+    }
 
     /// <inheritdoc />
     public virtual ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default) =>

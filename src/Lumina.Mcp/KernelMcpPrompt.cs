@@ -48,7 +48,7 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
         var asked = LuminaInvoker.Asked(given);
         if (_function.Template is not null)
         {
-            var rendered = KernelInvoker.Result(await _invoker.Core.RenderAsync(context, _function, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
+            var rendered = KernelInvoker.Result(context, await _invoker.Core.RenderAsync(context, _function, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
             return new GetPromptResult
             {
                 Description = ProtocolPrompt.Description,
@@ -56,7 +56,7 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
             };
         }
 
-        var result = KernelInvoker.Result(await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.PromptGet, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
+        var result = KernelInvoker.Result(context, await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.PromptGet, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
         return new GetPromptResult { Description = ProtocolPrompt.Description, Messages = McpContent.PromptMessages(result.GetValue<object>()) };
     }
 

@@ -59,7 +59,7 @@ internal sealed class KernelMcpResource : McpServerResource
 
         var context = _invoker.CreateContext(request, request.Params?.ProgressToken, ProtocolResourceTemplate.Name);
         // Refused (and recorded as a refused resources/read) before the function runs; the kernel's filter checks again.
-        var result = KernelInvoker.Result(await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.ResourceRead, arguments, cancellationToken).ConfigureAwait(false));
+        var result = KernelInvoker.Result(context, await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.ResourceRead, arguments, cancellationToken).ConfigureAwait(false));
         return new ReadResourceResult { Contents = McpContent.ResourceContents(result.GetValue<object>(), uri, ProtocolResourceTemplate.MimeType) };
     }
 

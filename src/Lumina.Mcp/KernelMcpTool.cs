@@ -43,7 +43,7 @@ internal sealed class KernelMcpTool : McpServerTool
     {
         var context = _invoker.CreateContext(request, request.Params?.ProgressToken, ProtocolTool.Name);
         var outcome = await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.ToolCall, request.Params?.Arguments, cancellationToken).ConfigureAwait(false);
-        return KernelInvoker.ToolResult(outcome, result => _function.Kind == LuminaFunctionKind.PromptTemplate
+        return KernelInvoker.ToolResult(context, outcome, result => _function.Kind == LuminaFunctionKind.PromptTemplate
             ? McpContent.Text(result.ToString())
             : McpContent.ToolResult(result.GetValue<object>(), _structured));
     }

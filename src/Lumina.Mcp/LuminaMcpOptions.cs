@@ -29,4 +29,15 @@ public sealed class LuminaMcpOptions
     /// <summary>The longest resource URI (in characters) a client may subscribe to; a longer one is refused before it is looked at.</summary>
     /// <value>The default value is 2,048.</value>
     public int MaxResourceUriLength { get; set; } = 2048;
+
+    /// <summary>
+    /// The key that signs the request state of input-required results (MCP 2026-07-28), so a client cannot change the
+    /// earlier answers it holds between rounds. Hosts behind one address need the same key. Unset, the key is derived
+    /// from <c>Lumina:Auth:SigningKey</c>, and without that made at start.
+    /// </summary>
+    public string? RequestStateKey { get; set; }
+
+    /// <summary>How long a client has to answer an input-required result before its call must start over.</summary>
+    /// <value>The default value is 30 minutes.</value>
+    public TimeSpan InputTimeout { get; set; } = TimeSpan.FromMinutes(30);
 }

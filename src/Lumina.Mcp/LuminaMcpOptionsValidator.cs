@@ -23,6 +23,16 @@ internal sealed class LuminaMcpOptionsValidator : IValidateOptions<LuminaMcpOpti
             errors.Add($"Lumina:Mcp:MaxResourceUriLength must be between 16 and 1048576 characters (it is {options.MaxResourceUriLength}).");
         }
 
+        if (options.InputTimeout < TimeSpan.FromSeconds(10) || options.InputTimeout > TimeSpan.FromDays(7))
+        {
+            errors.Add($"Lumina:Mcp:InputTimeout must be between 00:00:10 and 7.00:00:00 (it is {options.InputTimeout}).");
+        }
+
+        if (options.RequestStateKey is { } key && System.Text.Encoding.UTF8.GetByteCount(key) < 32)
+        {
+            errors.Add("Lumina:Mcp:RequestStateKey must be at least 32 bytes (for example the output of 'openssl rand -base64 48').");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -37,12 +37,35 @@ public static class LuminaMcpServerBuilderExtensions
 
         services.TryAddSingleton<ILuminaCallerResolver, DefaultCallerResolver>();
         services.TryAddSingleton<KernelInvoker>();
+        services.TryAddSingleton(sp =>
+        {
+            // Lumina:Mcp:RequestStateKey, else derived from the token signing key, so hosts that share one share both.
+            var secret = sp.GetRequiredService<IOptions<LuminaMcpOptions>>().Value.RequestStateKey
+                ?? sp.GetService<IConfiguration>()?["Lumina:Auth:SigningKey"];
+            return new RequestStateProtector(RequestStateProtector.KeyFor(secret), sp.GetService<TimeProvider>() ?? TimeProvider.System);
+        });
         services.TryAddSingleton<LuminaMcpCatalog>();
         services.TryAddSingleton<ResourceSubscriptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<McpServerOptions>, LuminaMcpServerOptionsSetup>());
 
         return builder
             .WithRequestFilters(AuthorizedLists.Add)
+            .WithRequestFilters(filters => filters.AddReadResourceFilter(next => async (request, cancellationToken) =>
+            {
+                try
+                {
+                    return await next(request, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ModelContextProtocol.McpProtocolException ex) when (
+                    ex.ErrorCode is ModelContextProtocol.McpErrorCode.InvalidParams or ModelContextProtocol.McpErrorCode.ResourceNotFound
+                    && request.Params?.Uri is { } uri
+                    && !ex.Data.Contains("uri"))
+                {
+                    // SEP-2164: the error of an unreadable resource names the URI it was asked for.
+                    ex.Data["uri"] = uri;
+                    throw;
+                }
+            }))
             .WithCompleteHandler(CompleteAsync)
             .WithSubscribeToResourcesHandler(async (request, cancellationToken) =>
             {

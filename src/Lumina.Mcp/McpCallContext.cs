@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Lumina.Abstractions;
 using Lumina.Core.Tools;
 using Microsoft.Extensions.AI;
@@ -9,23 +10,31 @@ using ModelContextProtocol.Server;
 namespace Lumina.Mcp;
 
 /// <summary>The call context of one MCP request: the plugin's view of the client, filled from the request and its session.</summary>
+/// <remarks>
+/// A request of a session (2025-11-25 and earlier) asks the client during the call, with server-to-client requests. A
+/// stateless request (2026-07-28) cannot: its questions end it with an input-required result (<see cref="InputRounds"/>).
+/// </remarks>
 internal sealed class McpCallContext : ILuminaCallContext
 {
+    private readonly InputRounds? _rounds;
+    private int _asked;
+
     private readonly McpServer _server;
     private readonly JsonRpcRequest _request;
     private readonly ProgressToken? _progressToken;
     private readonly string _logger;
     private readonly Func<TimeSpan, CancellationToken, ValueTask>? _enablePolling;
 
-    public McpCallContext(McpServer server, JsonRpcRequest request, ProgressToken? progressToken, LuminaCaller caller, string logger, Func<TimeSpan, CancellationToken, ValueTask>? enablePolling = null)
+    public McpCallContext(McpServer server, JsonRpcRequest request, ProgressToken? progressToken, LuminaCaller caller, string logger, Func<TimeSpan, CancellationToken, ValueTask>? enablePolling = null, InputRounds? rounds = null)
     {
+        _rounds = rounds;
         _enablePolling = enablePolling;
         _server = server;
         _request = request;
         _progressToken = progressToken;
         _logger = logger;
         Caller = caller;
-        var capabilities = server.ClientCapabilities;
+        var capabilities = request.Context?.ClientCapabilities ?? server.ClientCapabilities;
         Client = new LuminaClientInfo(
             server.ClientInfo?.Name,
             server.ClientInfo?.Version,
@@ -37,6 +46,9 @@ internal sealed class McpCallContext : ILuminaCallContext
     public LuminaCaller Caller { get; }
 
     public LuminaClientInfo Client { get; }
+
+    /// <summary>Whether the call asks its client through input-required results (a stateless 2026-07-28 request).</summary>
+    public bool AsksThroughResults => _rounds is not null;
 
     public async ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null, CancellationToken cancellationToken = default)
     {
@@ -68,6 +80,12 @@ internal sealed class McpCallContext : ILuminaCallContext
 
     public async Task<ChatResponse> SampleAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
+        if (_rounds is not null)
+        {
+            var key = NextKey("sampling");
+            return (await RequestInputAsync(new Dictionary<string, LuminaInputRequest> { [key] = LuminaInputRequest.Sample(messages, options) }, null, cancellationToken).ConfigureAwait(false)).Sampling(key);
+        }
+
         if (!Client.CanSample)
         {
             return await LuminaCallContext.InProcess.SampleAsync(messages, options, cancellationToken).ConfigureAwait(false);
@@ -86,6 +104,12 @@ internal sealed class McpCallContext : ILuminaCallContext
     public async Task<ElicitationResult> ElicitAsync(ElicitationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (_rounds is not null)
+        {
+            var key = NextKey("elicitation");
+            return (await RequestInputAsync(new Dictionary<string, LuminaInputRequest> { [key] = LuminaInputRequest.Elicit(request) }, null, cancellationToken).ConfigureAwait(false)).Elicitation(key);
+        }
+
         if (!Client.CanElicit)
         {
             return await LuminaCallContext.InProcess.ElicitAsync(request, cancellationToken).ConfigureAwait(false);
@@ -119,11 +143,41 @@ internal sealed class McpCallContext : ILuminaCallContext
             return [];
         }
 
+        if (_rounds is not null)
+        {
+            var key = NextKey("roots");
+            return (await RequestInputAsync(new Dictionary<string, LuminaInputRequest> { [key] = LuminaInputRequest.ListRoots() }, null, cancellationToken).ConfigureAwait(false)).Roots(key);
+        }
+
         var result = await _server.RequestRootsAsync(new ListRootsRequestParams(), cancellationToken).ConfigureAwait(false);
         return [.. result.Roots.Select(r => new ClientRoot(r.Uri, r.Name))];
     }
 
-    /// <summary>The session-wide level set by <c>logging/setLevel</c> (how 2025-11-25 clients ask for logs).</summary>
+    public Task<LuminaInputAnswers> RequestInputAsync(IReadOnlyDictionary<string, LuminaInputRequest> requests, JsonNode? state = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (_rounds is null)
+        {
+            return LuminaCallContext.ResolveEachAsync(this, requests, state, cancellationToken);
+        }
+
+        // SEP-2575: never ask for what the client did not declare in this request's capabilities.
+        foreach (var request in requests.Values)
+        {
+            switch (request.Kind)
+            {
+                case LuminaInputKind.Elicitation when !Client.CanElicit:
+                    throw LuminaClientCapabilityException.NoElicitation();
+                case LuminaInputKind.Sampling when !Client.CanSample:
+                    throw LuminaClientCapabilityException.NoSampling();
+                case LuminaInputKind.Roots when !Client.CanListRoots:
+                    throw LuminaClientCapabilityException.NoRoots();
+            }
+        }
+
+        return Task.FromResult(_rounds.Answer(requests, state));
+    }
+
     public async ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default)
     {
         if (_enablePolling is null)
@@ -143,6 +197,9 @@ internal sealed class McpCallContext : ILuminaCallContext
         }
     }
 
+    private string NextKey(string kind) => $"{kind}-{++_asked}";
+
+    /// <summary>The session-wide level set by <c>logging/setLevel</c> (how 2025-11-25 clients ask for logs).</summary>
     private LoggingLevel? CurrentLevel() => _server.LoggingLevel;
 
     private static LoggingLevel Map(LuminaLogLevel level) => level switch

@@ -141,6 +141,7 @@ public sealed class ConformancePlugin(
           "type": "object",
           "$defs": {
             "address": {
+              "$anchor": "addressDef",
               "type": "object",
               "properties": {
                 "street": { "type": "string" },
@@ -150,15 +151,25 @@ public sealed class ConformancePlugin(
           },
           "properties": {
             "name": { "type": "string" },
-            "address": { "$ref": "#/$defs/address" }
+            "address": { "$ref": "#/$defs/address" },
+            "contactMethod": { "type": "string", "enum": ["phone", "email"] },
+            "phone": { "type": "string" },
+            "email": { "type": "string" }
           },
+          "allOf": [{ "anyOf": [{ "required": ["phone"] }, { "required": ["email"] }] }],
+          "if": { "properties": { "contactMethod": { "const": "phone" } }, "required": ["contactMethod"] },
+          "then": { "required": ["phone"] },
+          "else": { "required": ["email"] },
           "additionalProperties": false
         }
         """)]
     public string JsonSchema202012(
         [Description("A name.")] string? name = null,
-        [Description("An address with street and city.")] JsonElement? address = null) =>
-        $"Received name={name ?? "(none)"}, address={(address is { } a ? a.GetRawText() : "(none)")}";
+        [Description("An address with street and city.")] JsonElement? address = null,
+        [Description("How to reach the person: phone or email.")] string? contactMethod = null,
+        [Description("A phone number.")] string? phone = null,
+        [Description("An email address.")] string? email = null) =>
+        $"Received name={name ?? "(none)"}, address={(address is { } a ? a.GetRawText() : "(none)")}, contact={contactMethod ?? "(none)"}: {phone ?? email ?? "(none)"}";
 
     [KernelFunction("reconnection"), Description("Lets the client drop its stream mid-call and reconnect for the result (SSE polling).")]
     [LuminaTool(Name = "test_reconnection", ReadOnly = true)]

@@ -198,4 +198,31 @@ public sealed class ToolMappingTests
         [KernelFunction("hello"), System.ComponentModel.Description("Says hello.")]
         public static string Hello() => "hello";
     }
+
+    [Fact]
+    public async Task ParameterMarkedAsHeader_CarriesXMcpHeaderInTheToolSchema()
+    {
+        await using var harness = await McpHarness.StartAsync();
+        harness.Registry.Add(Lumina.Core.Plugins.LuminaPluginFactory.FromObject(new RoutedPlugin())).Should().BeTrue();
+
+        var tool = (await harness.Client.ListToolsAsync()).Single(t => t.Name == "routed_place");
+        var properties = tool.JsonSchema.GetProperty("properties");
+
+        properties.GetProperty("region").GetProperty("x-mcp-header").GetString().Should().Be("Region");
+        properties.GetProperty("item").TryGetProperty("x-mcp-header", out _).Should().BeFalse();
+    }
+
+    [Fact]
+    public void HeaderName_ThatIsNoHttpToken_IsRefused()
+    {
+        var make = () => new Lumina.Abstractions.LuminaHeaderAttribute("Region Name");
+
+        make.Should().Throw<ArgumentException>().WithMessage("*not an HTTP header name*");
+    }
+
+    public sealed class RoutedPlugin
+    {
+        [KernelFunction("place"), System.ComponentModel.Description("Places an item in a region.")]
+        public static string Place([Lumina.Abstractions.LuminaHeader("Region")] string region, string item) => $"{item}@{region}";
+    }
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the official MCP conformance suite (pinned in package-lock.json) against a server URL:
-#   tests/conformance/run.sh http://localhost:5100/mcp [--scenario NAME]
+#   tests/conformance/run.sh http://localhost:5100/mcp --requirements 2026-07-28
+#   tests/conformance/run.sh http://localhost:5100/mcp --suite all --scenario NAME
 # The suite needs Node >= 22; npm installs it locally as the `node` package, so the machine's Node 20 is enough.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,4 +12,4 @@ if [ ! -x node_modules/.bin/conformance ] || [ ! -x node_modules/.bin/node ]; th
   npm ci --no-audit --no-fund --loglevel=error
 fi
 export PATH="$here/node_modules/.bin:$PATH"
-exec conformance server --url "$url" --suite all "$@"
+exec conformance server --url "$url" "$@"

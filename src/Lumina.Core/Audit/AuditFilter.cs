@@ -86,6 +86,7 @@ internal sealed class AuditFilter(
     {
         null => (AuditOutcome.Ok, null),
         OperationCanceledException => (AuditOutcome.Cancelled, failure.GetType().Name),
+        LuminaInputRequiredException => (AuditOutcome.InputRequired, null),
         _ when Refusals.IsDenial(failure) => (AuditOutcome.Denied, s_deniedKind),
         _ => (AuditOutcome.Error, failure.GetType().Name),
     };

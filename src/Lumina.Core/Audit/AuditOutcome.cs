@@ -14,4 +14,10 @@ public enum AuditOutcome
 
     /// <summary>The call was cancelled.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The call stopped to ask its client for input (a stateless MCP request); the client's retry with the answers is
+    /// recorded as a call of its own.
+    /// </summary>
+    InputRequired,
 }

@@ -2,7 +2,8 @@ namespace Lumina.Core.Invocation;
 
 /// <summary>
 /// How a call through <see cref="LuminaInvoker"/> ended: <see cref="InvocationSucceeded"/>, <see cref="InvocationRefused"/>
-/// (with a kind and a message safe to show) or <see cref="InvocationFailed"/> (with a reference id and a generic message).
+/// (with a kind and a message safe to show), <see cref="InvocationFailed"/> (with a reference id and a generic message),
+/// or <see cref="InvocationInputRequired"/> (a stateless request whose call needs its client's answers first).
 /// </summary>
 /// <remarks>
 /// Each transport translates it in one place (MCP in <c>KernelInvoker</c>, HTTP in <c>LuminaHttpApi</c>); none of

@@ -127,10 +127,15 @@ public sealed partial class LuminaInvoker(
     /// <summary>The outcome of a call that threw <paramref name="exception"/>: a refusal by its kind, or a failure logged with a reference.</summary>
     private InvocationOutcome Outcome(string name, Exception exception)
     {
+        if (exception is LuminaInputRequiredException input)
+        {
+            return new InvocationInputRequired(name, input.Requests, input.RequestState);
+        }
+
         if (Refusals.KindOf(exception) is { } kind)
         {
             LogRefused(name, kind, exception.Message);
-            return new InvocationRefused(name, kind, exception.Message, (exception as LuminaRefusalException)?.RetryAfter);
+            return new InvocationRefused(name, kind, exception.Message, (exception as LuminaRefusalException)?.RetryAfter, (exception as LuminaClientCapabilityException)?.Capability);
         }
 
         var reference = Guid.NewGuid().ToString("N")[..12];

@@ -26,6 +26,12 @@ public sealed class LuminaFunction
                 .Select(p => (p.Name, Values: p.GetCustomAttributes(typeof(LuminaCompletionsAttribute), inherit: false).OfType<LuminaCompletionsAttribute>().FirstOrDefault()?.Values))
                 .Where(p => p.Name is not null && p.Values is not null)
                 .ToDictionary(p => p.Name!, p => p.Values!, StringComparer.Ordinal);
+        Headers = method is null
+            ? new Dictionary<string, string>()
+            : method.GetParameters()
+                .Select(p => (p.Name, Header: p.GetCustomAttributes(typeof(LuminaHeaderAttribute), inherit: false).OfType<LuminaHeaderAttribute>().FirstOrDefault()?.Name))
+                .Where(p => p.Name is not null && p.Header is not null)
+                .ToDictionary(p => p.Name!, p => p.Header!, StringComparer.Ordinal);
     }
 
     /// <summary>The plugin's name.</summary>
@@ -51,6 +57,9 @@ public sealed class LuminaFunction
 
     /// <summary>Completion values declared per parameter with <see cref="LuminaCompletionsAttribute"/>.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Completions { get; }
+
+    /// <summary>The HTTP headers parameters are mirrored into, declared with <see cref="LuminaHeaderAttribute"/>: header name by parameter.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; }
 
     /// <summary>The name it is served under as a tool: the declared one, or <c>plugin_function</c> (see <see cref="McpNames"/>).</summary>
     public string ToolName => Tool?.Name is { } declared ? McpNames.Declared(declared) : McpNames.For(PluginName, Function.Name);

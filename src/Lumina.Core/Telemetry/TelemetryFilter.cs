@@ -28,6 +28,12 @@ internal sealed class TelemetryFilter(LuminaTelemetry telemetry, ILuminaCallCont
         {
             await next(invocation).ConfigureAwait(false);
         }
+        catch (LuminaInputRequiredException)
+        {
+            // Not an error: the call asked its client something and will run again with the answer.
+            outcome = "input_required";
+            throw;
+        }
         catch (Exception ex)
         {
             outcome = Outcome(ex);

@@ -25,6 +25,11 @@ internal static class KernelSchemas
         foreach (var parameter in function.Function.Metadata.Parameters)
         {
             properties[parameter.Name] = Parameter(parameter);
+            if (function.Headers.TryGetValue(parameter.Name, out var header))
+            {
+                properties[parameter.Name]!["x-mcp-header"] = header;
+            }
+
             if (parameter.IsRequired)
             {
                 required.Add(parameter.Name);

@@ -153,7 +153,12 @@ internal static partial class LuminaHttpApi
             return Results.Problem(failed.Message, statusCode: 500, title: "Internal error", extensions: new Dictionary<string, object?> { ["reference"] = failed.ReferenceId });
         }
 
-        var refused = (InvocationRefused)outcome;
+        if (outcome is not InvocationRefused refused)
+        {
+            // Only a stateless MCP request asks for input mid-call; the HTTP API's context reaches no client.
+            throw new InvalidOperationException($"The HTTP API cannot answer {outcome.GetType().Name}.");
+        }
+
         if (refused.RetryAfter is { } wait && wait > TimeSpan.Zero && refused.Kind is LuminaRefusalKind.Limit or LuminaRefusalKind.Budget)
         {
             context.Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);

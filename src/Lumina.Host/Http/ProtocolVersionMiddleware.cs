@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ModelContextProtocol;
+
 namespace Lumina.Host.Http;
 
 /// <summary>
@@ -20,6 +24,12 @@ namespace Lumina.Host.Http;
 /// SDK still refuses); and when it names anything the server does not support (which still gets 400). Both removed
 /// revisions are ones the SDK negotiates (a host test checks this), so a removal never turns a 400 into a success.
 /// </para>
+/// <para>
+/// Outside a session it answers a version the server does not support itself (SEP-2575): 400 with an
+/// <c>UnsupportedProtocolVersionError</c> whose <c>supported</c> lists the revisions a request without a session can
+/// use — the ones <c>server/discover</c> lists — where the SDK would list every revision it knows, including those
+/// that need the <c>initialize</c> handshake, which such a request cannot use.
+/// </para>
 /// </remarks>
 internal sealed partial class ProtocolVersionMiddleware(RequestDelegate next, PathString endpoint, ILogger<ProtocolVersionMiddleware> logger)
 {
@@ -29,9 +39,25 @@ internal sealed partial class ProtocolVersionMiddleware(RequestDelegate next, Pa
     /// <summary>The revisions that predate the <c>MCP-Protocol-Version</c> header.</summary>
     private static readonly string[] PreHeaderRevisions = ["2024-11-05", "2025-03-26"];
 
+    /// <summary>Every revision the SDK serves: those of the <c>initialize</c> handshake, and the stateless ones.</summary>
+    private static readonly string[] SupportedRevisions = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"];
+
+    /// <summary>The revisions a request without a session can use (what <c>server/discover</c> lists).</summary>
+    private static readonly string[] StatelessRevisions = ["2026-07-28"];
+
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
+        if (HttpMethods.IsPost(context.Request.Method)
+            && context.Request.Path.StartsWithSegments(endpoint)
+            && headers.TryGetValue(ProtocolVersionHeader, out var asked)
+            && asked.Count == 1
+            && Array.IndexOf(SupportedRevisions, asked[0]) < 0
+            && string.IsNullOrEmpty(headers[SessionIdHeader].ToString()))
+        {
+            return RefuseUnsupportedAsync(context, asked[0] ?? string.Empty);
+        }
+
         if (context.Request.Path.StartsWithSegments(endpoint)
             && headers.TryGetValue(ProtocolVersionHeader, out var version)
             && version.Count == 1
@@ -43,6 +69,38 @@ internal sealed partial class ProtocolVersionMiddleware(RequestDelegate next, Pa
         }
 
         return next(context);
+    }
+
+    private static async Task RefuseUnsupportedAsync(HttpContext context, string requested)
+    {
+        JsonNode? id = null;
+        try
+        {
+            id = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false))?["id"]?.DeepClone();
+        }
+        catch (JsonException)
+        {
+            // No id to echo: the error goes out with a null one, as JSON-RPC says for an unreadable request.
+        }
+
+        var error = new JsonObject
+        {
+            ["jsonrpc"] = "2.0",
+            ["id"] = id,
+            ["error"] = new JsonObject
+            {
+                ["code"] = (int)McpErrorCode.UnsupportedProtocolVersion,
+                ["message"] = $"The MCP-Protocol-Version '{requested}' is not supported; without a session use one of: {string.Join(", ", StatelessRevisions)} (or initialize a 2025-11-25 session).",
+                ["data"] = new JsonObject
+                {
+                    ["supported"] = new JsonArray([.. StatelessRevisions.Select(v => (JsonNode)v)]),
+                    ["requested"] = requested,
+                },
+            },
+        };
+        context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(error.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Ignored MCP-Protocol-Version {Version} on a {Method} in a session: the session's negotiated version applies.")]
