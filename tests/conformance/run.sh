@@ -8,7 +8,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 url="${1:?usage: run.sh URL [conformance options]}"
 shift
 cd "$here"
-if [ ! -x node_modules/.bin/conformance ] || [ ! -x node_modules/.bin/node ]; then
+# Installs when missing, and again when the installed suite is not the version package.json pins (an older checkout's).
+wanted=$(sed -n 's/.*"@modelcontextprotocol\/conformance": *"\([^"]*\)".*/\1/p' package.json)
+installed=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' node_modules/@modelcontextprotocol/conformance/package.json 2>/dev/null | head -1 || true)
+if [ ! -x node_modules/.bin/conformance ] || [ ! -x node_modules/.bin/node ] || [ "$installed" != "$wanted" ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 export PATH="$here/node_modules/.bin:$PATH"
