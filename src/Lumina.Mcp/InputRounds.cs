@@ -23,7 +23,7 @@ namespace Lumina.Mcp;
 internal sealed class InputRounds
 {
     private readonly RequestStateProtector _protector;
-    private readonly string _binding;
+    private readonly Lazy<string> _binding;
     private readonly TimeSpan _lifetime;
     private readonly List<JsonObject> _rounds;
     private readonly JsonObject _partial;
@@ -32,7 +32,7 @@ internal sealed class InputRounds
     private IDictionary<string, InputResponse>? _answers;
     private int _next;
 
-    private InputRounds(RequestStateProtector protector, string binding, TimeSpan lifetime, List<JsonObject> rounds, JsonObject partial, JsonNode? pendingState, IDictionary<string, InputResponse>? answers)
+    private InputRounds(RequestStateProtector protector, Lazy<string> binding, TimeSpan lifetime, List<JsonObject> rounds, JsonObject partial, JsonNode? pendingState, IDictionary<string, InputResponse>? answers)
     {
         _protector = protector;
         _binding = binding;
@@ -45,16 +45,17 @@ internal sealed class InputRounds
     }
 
     /// <summary>The rounds of <paramref name="request"/>, checked.</summary>
+    /// <remarks>The call's binding is computed only when a state is checked or made: most calls ask nothing.</remarks>
     /// <exception cref="McpProtocolException">The request state was not issued here for this call, or has expired (invalid params).</exception>
     public static InputRounds Start(JsonRpcRequest request, RequestParams? parameters, string callerId, RequestStateProtector protector, TimeSpan lifetime)
     {
-        var binding = Binding(request, callerId);
+        var binding = new Lazy<string>(() => Binding(request, callerId), LazyThreadSafetyMode.None);
         var rounds = new List<JsonObject>();
         var partial = new JsonObject();
         JsonNode? pendingState = null;
         if (parameters?.RequestState is { Length: > 0 } state)
         {
-            var payload = protector.Unprotect(state, binding) ?? throw new McpProtocolException(
+            var payload = protector.Unprotect(state, binding.Value) ?? throw new McpProtocolException(
                 "requestState was not issued by this server for this call, was changed, or has expired; call again without it to start over.",
                 McpErrorCode.InvalidParams);
             rounds.AddRange((payload["r"] as JsonArray ?? []).OfType<JsonObject>().Select(r => (JsonObject)r.DeepClone()));
@@ -114,7 +115,7 @@ internal sealed class InputRounds
             ["p"] = usable,
             ["s"] = kept,
         };
-        throw new LuminaInputRequiredException(missing, _protector.Protect(payload, _binding, _lifetime));
+        throw new LuminaInputRequiredException(missing, _protector.Protect(payload, _binding.Value, _lifetime));
     }
 
     /// <summary>The answers in <paramref name="given"/> that fit <paramref name="requests"/>, and their JSON.</summary>

@@ -148,7 +148,7 @@ public sealed class AzureProviderTests : IAsyncDisposable
     public async Task AzureKind_Unreachable_FallsBackToAnotherKind()
     {
         await using var openai = new ScriptedOpenAiServer(200, "still answered");
-        using var services = Build(ProviderHost.Provider("spare", openai.Endpoint, 2), ("Endpoint", $"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}"));
+        using var services = Build(ProviderHost.Provider("spare", openai.Endpoint, 2), ("Endpoint", $"http://127.0.0.1:{LoopbackHttpServer.FreePort()}"));
 
         (await services.GetRequiredService<IChatClient>().GetResponseAsync("hello")).Text.Should().Be("still answered");
 

@@ -1,3 +1,4 @@
+using Lumina.Testing;
 using Lumina.Testing.Providers;
 using Microsoft.Extensions.AI;
 
@@ -21,7 +22,7 @@ public abstract class ConnectorContractTests<TServer> : IAsyncDisposable
     [Fact]
     public async Task RefusedConnection_IsReadAsAFailureWithoutStatus()
     {
-        using var client = CreateConnector($"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}", timeout: null);
+        using var client = CreateConnector($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}", timeout: null);
 
         var error = await FailureOf(() => client.GetResponseAsync("hi"));
 

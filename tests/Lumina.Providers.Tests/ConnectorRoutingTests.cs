@@ -95,7 +95,7 @@ public sealed class ConnectorRoutingTests : IAsyncDisposable
 
         ProviderFailure.Classify(await FailureOf(provider.GetRequiredKeyedService<IChatClient>("local")), timedOut: false)!.Kind.Should().Be(ProviderErrorKind.BadResponse);
 
-        using var refused = new OllamaOnly($"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}");
+        using var refused = new OllamaOnly($"http://127.0.0.1:{LoopbackHttpServer.FreePort()}");
         ProviderFailure.Classify(await FailureOf(refused.Client), timedOut: false)!.Kind.Should().Be(ProviderErrorKind.Unreachable);
     }
 

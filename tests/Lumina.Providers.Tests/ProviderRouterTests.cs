@@ -39,7 +39,7 @@ public sealed class ProviderRouterTests : IDisposable
     public async Task UnreachableProvider_FallsBack()
     {
         await using var working = new ScriptedOpenAiServer(200, "still answered");
-        using var provider = Build(("down", $"http://127.0.0.1:{ScriptedOpenAiServer.FreePort()}/v1", 1), ("up", working.Endpoint, 2));
+        using var provider = Build(("down", $"http://127.0.0.1:{LoopbackHttpServer.FreePort()}/v1", 1), ("up", working.Endpoint, 2));
 
         var response = await provider.GetRequiredService<IChatClient>().GetResponseAsync("hello");
 

@@ -38,24 +38,13 @@ public sealed record ScriptedHttpReply(int Status, string ContentType, IReadOnly
 /// received. With nothing left to answer it replies 599 with a body that says so, which fails any test that did not
 /// expect the request.
 /// </summary>
-public abstract class ScriptedHttpServer : IAsyncDisposable
+public abstract class ScriptedHttpServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<ScriptedHttpReply> _replies = new();
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly ConcurrentBag<Task> _handlers = [];
-    private readonly Task _loop;
 
     protected ScriptedHttpServer()
-    {
-        Port = ScriptedOpenAiServer.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
-
-    public int Port { get; }
+        : base(concurrent: true) => Start();
 
     /// <summary>Streams <paramref name="text"/> word by word; with <paramref name="cutAfterWords"/> the stream stops there, reset or closed.</summary>
     public abstract void StreamText(string text, int? cutAfterWords = null, bool reset = true);
@@ -64,7 +53,7 @@ public abstract class ScriptedHttpServer : IAsyncDisposable
     public abstract void ReplyTextAfter(TimeSpan delay, string text);
 
     /// <summary>The base URL, without a trailing slash.</summary>
-    public string Endpoint => $"http://127.0.0.1:{Port}";
+    public string Endpoint => BaseAddress;
 
     /// <summary>The requests received so far, in order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
@@ -75,83 +64,37 @@ public abstract class ScriptedHttpServer : IAsyncDisposable
     /// <summary>A reply of any status and body, for malformed bodies.</summary>
     public void EnqueueRaw(int status, string body, string contentType = "application/json") => Enqueue(new ScriptedHttpReply(status, contentType, [body]));
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stopping.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop;
-            await Task.WhenAll(_handlers);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
-        {
-        }
-
-        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
-        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
-        _stopping.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            // Each request on its own task, so a delayed reply does not hold up the next request.
-            _handlers.Add(Task.Run(() => AnswerAsync(context)));
-        }
-    }
-
     /// <summary>
     /// A reply the real service would give a request this server does not accept (a wrong path, a missing key), in
     /// place of the next scripted one; <see langword="null"/> to answer as scripted.
     /// </summary>
     protected virtual ScriptedHttpReply? Refuse(RecordedRequest request) => null;
 
-    private async Task AnswerAsync(HttpListenerContext context)
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
-        try
+        using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+        var body = await reader.ReadToEndAsync(Stopping);
+        var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, body)
         {
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync(_stopping.Token);
-            var request = new RecordedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, context.Request.Headers, body)
-            {
-                Query = context.Request.QueryString,
-            };
-            _requests.Enqueue(request);
-            ScriptedHttpReply? reply;
-            if (Refuse(request) is { } refusal)
-            {
-                reply = refusal;
-            }
-            else if (!_replies.TryDequeue(out reply))
-            {
-                reply = new ScriptedHttpReply(599, "text/plain", [$"No scripted reply for request {_requests.Count}."]);
-            }
-
-            if (reply.Delay > TimeSpan.Zero)
-            {
-                await Task.Delay(reply.Delay, _stopping.Token);
-            }
-
-            await WriteAsync(context.Response, reply, _stopping.Token);
-        }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or OperationCanceledException or IOException)
+            Query = context.Request.QueryString,
+        };
+        _requests.Enqueue(request);
+        ScriptedHttpReply? reply;
+        if (Refuse(request) is { } refusal)
         {
-            // The client went away (a timeout) or the server is stopping.
-            context.Response.Abort();
+            reply = refusal;
         }
+        else if (!_replies.TryDequeue(out reply))
+        {
+            reply = new ScriptedHttpReply(599, "text/plain", [$"No scripted reply for request {_requests.Count}."]);
+        }
+
+        if (reply.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(reply.Delay, Stopping);
+        }
+
+        await WriteAsync(context.Response, reply, Stopping);
     }
 
     private static async Task WriteAsync(HttpListenerResponse response, ScriptedHttpReply reply, CancellationToken cancellationToken)
@@ -181,7 +124,5 @@ public abstract class ScriptedHttpServer : IAsyncDisposable
             await response.OutputStream.WriteAsync(bytes, cancellationToken);
             await response.OutputStream.FlushAsync(cancellationToken);
         }
-
-        response.Close();
     }
 }

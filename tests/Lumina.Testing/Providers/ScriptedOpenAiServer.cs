@@ -47,28 +47,22 @@ public sealed record ScriptedReply
 /// An OpenAI-compatible chat completions endpoint on a free loopback port that answers as the test scripts it: queued
 /// replies first (<see cref="Enqueue"/>), then the default status and answer. It keeps every request body it received.
 /// </summary>
-public sealed class ScriptedOpenAiServer : IAsyncDisposable
+public sealed class ScriptedOpenAiServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
     private readonly ConcurrentQueue<ScriptedReply> _script = new();
     private readonly ConcurrentQueue<JsonNode> _received = new();
     private readonly ConcurrentQueue<string> _authorizations = new();
     private int _requests;
 
     public ScriptedOpenAiServer(int status, string answer = "scripted answer")
+        : base(concurrent: true)
     {
         Status = status;
         Answer = answer;
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
 
-    public int Port { get; }
-
-    public string Endpoint => $"http://127.0.0.1:{Port}/v1";
+    public string Endpoint => $"{BaseAddress}/v1";
 
     /// <summary>The status when nothing is queued.</summary>
     public int Status { get; set; }
@@ -95,94 +89,42 @@ public sealed class ScriptedOpenAiServer : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override async Task AnswerAsync(HttpListenerContext context)
     {
-        _listener.Stop();
-        try
+        Interlocked.Increment(ref _requests);
+        _authorizations.Enqueue(context.Request.Headers["Authorization"] ?? string.Empty);
+        using var reader = new StreamReader(context.Request.InputStream);
+        var body = await reader.ReadToEndAsync();
+        var request = JsonNode.Parse(body)!;
+        _received.Enqueue(request);
+        var reply = _script.TryDequeue(out var next)
+            ? next
+            : new ScriptedReply { Status = Status, Text = Answer, BreakStreamAfter = BreakStreamAfter };
+        if (reply.Delay > TimeSpan.Zero)
         {
-            await _loop;
+            await Task.Delay(reply.Delay, Stopping);
         }
-        catch (HttpListenerException)
+
+        if (reply.RetryAfter is { } retryAfter)
         {
+            context.Response.Headers["Retry-After"] = retryAfter;
         }
-        catch (ObjectDisposedException)
+
+        if (reply.Status != 200)
         {
+            await WriteAsync(context, reply.Status, new JsonObject { ["error"] = new JsonObject { ["message"] = reply.ErrorMessage, ["type"] = "scripted", ["code"] = reply.Status == 400 ? "context_length_exceeded" : null } }.ToJsonString());
         }
-
-        // No Close() after Stop(): the managed listener would look its endpoint up again to remove it, binding the
-        // port anew — and fail with "Address already in use" when another test has taken the port meanwhile.
-    }
-
-    /// <summary>A port nothing listens on: connecting to it is refused.</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
+        else if (reply.Malformed)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            // Each request on its own task: a delayed answer must not hold up the next request.
-            _ = Task.Run(() => AnswerAsync(context));
+            await WriteAsync(context, 200, """{"id":"chatcmpl-1","choices":[{"index":0,"message":""");
         }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
-    {
-        try
+        else if (request["stream"]?.GetValue<bool>() == true)
         {
-            Interlocked.Increment(ref _requests);
-            _authorizations.Enqueue(context.Request.Headers["Authorization"] ?? string.Empty);
-            using var reader = new StreamReader(context.Request.InputStream);
-            var body = await reader.ReadToEndAsync();
-            var request = JsonNode.Parse(body)!;
-            _received.Enqueue(request);
-            var reply = _script.TryDequeue(out var next)
-                ? next
-                : new ScriptedReply { Status = Status, Text = Answer, BreakStreamAfter = BreakStreamAfter };
-            if (reply.Delay > TimeSpan.Zero)
-            {
-                await Task.Delay(reply.Delay);
-            }
-
-            if (reply.RetryAfter is { } retryAfter)
-            {
-                context.Response.Headers["Retry-After"] = retryAfter;
-            }
-
-            if (reply.Status != 200)
-            {
-                await WriteAsync(context, reply.Status, new JsonObject { ["error"] = new JsonObject { ["message"] = reply.ErrorMessage, ["type"] = "scripted", ["code"] = reply.Status == 400 ? "context_length_exceeded" : null } }.ToJsonString());
-            }
-            else if (reply.Malformed)
-            {
-                await WriteAsync(context, 200, """{"id":"chatcmpl-1","choices":[{"index":0,"message":""");
-            }
-            else if (request["stream"]?.GetValue<bool>() == true)
-            {
-                await StreamAsync(context, reply);
-            }
-            else
-            {
-                await WriteAsync(context, 200, Completion(reply));
-            }
+            await StreamAsync(context, reply);
         }
-        catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or IOException)
+        else
         {
-            // The client went away (a timeout in the test): nothing to answer.
+            await WriteAsync(context, 200, Completion(reply));
         }
     }
 
