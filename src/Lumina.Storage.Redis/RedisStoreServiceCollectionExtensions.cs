@@ -7,6 +7,7 @@ using Lumina.Core.Budgets;
 using Lumina.Core.Memory;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
+using Lumina.Core.Tasks;
 using Lumina.Storage.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -24,9 +25,9 @@ public static class RedisStoreServiceCollectionExtensions
 
     /// <summary>
     /// Adds every store in the Redis server of <c>ConnectionStrings:redis</c>: memory, users and keys, the audit ledger,
-    /// budgets, rate limits and resource notifications (so a change made through one host reaches the clients of all).
-    /// Keys start with <c>Lumina:Redis:KeyPrefix</c>. One connection, made when a store first asks for it, serves them
-    /// all; a readiness check (tag <c>ready</c>) PINGs it. Calling it again adds nothing twice.
+    /// budgets, tasks, rate limits and resource notifications (so a change made through one host reaches the clients of
+    /// all). Keys start with <c>Lumina:Redis:KeyPrefix</c>. One connection, made when a store first asks for it, serves
+    /// them all; a readiness check (tag <c>ready</c>) PINGs it. Calling it again adds nothing twice.
     /// </summary>
     public static ILuminaBuilder AddRedisStores(this ILuminaBuilder builder, IConfiguration configuration)
     {
@@ -65,6 +66,7 @@ public static class RedisStoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ILuminaTaskStore>(sp => new RedisTaskStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
 
         // Resource changes travel between hosts through Redis and reach this host's clients through its hub.

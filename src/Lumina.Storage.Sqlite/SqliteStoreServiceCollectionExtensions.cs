@@ -8,6 +8,7 @@ using Lumina.Core.Configuration;
 using Lumina.Core.Memory;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
+using Lumina.Core.Tasks;
 using Lumina.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -23,9 +24,9 @@ public static class SqliteStoreServiceCollectionExtensions
 
     /// <summary>
     /// Adds every store in embedded SQLite files under <c>Lumina:DataDirectory</c>: memory (<c>memory.db</c>), users and
-    /// keys (<c>auth.db</c>), the audit ledger (<c>audit.db</c>) and budgets (<c>usage.db</c>); rate limits and resource
-    /// notifications stay in this process. Works on a laptop with no server. Adds a readiness check (tag <c>ready</c>)
-    /// that opens each file for writing. Calling it again adds nothing twice.
+    /// keys (<c>auth.db</c>), the audit ledger (<c>audit.db</c>), budgets (<c>usage.db</c>) and tasks (<c>tasks.db</c>);
+    /// rate limits and resource notifications stay in this process. Works on a laptop with no server. Adds a readiness
+    /// check (tag <c>ready</c>) that opens each file for writing. Calling it again adds nothing twice.
     /// </summary>
     public static ILuminaBuilder AddSqliteStores(this ILuminaBuilder builder)
     {
@@ -51,6 +52,7 @@ public static class SqliteStoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBudgetStore>(sp => new SqliteBudgetStore(DataFile(sp, "usage.db")));
+        services.TryAddSingleton<ILuminaTaskStore>(sp => new SqliteTaskStore(DataFile(sp, "tasks.db"), sp.GetRequiredService<TimeProvider>()));
 
         // One process, one count: a second host on the same files keeps its own rate limits and change notices.
         services.TryAddSingleton<IRateLimitStore>(sp => new InMemoryRateLimitStore(sp.GetRequiredService<TimeProvider>()));

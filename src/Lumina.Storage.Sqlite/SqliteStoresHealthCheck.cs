@@ -3,6 +3,7 @@ using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Budgets;
 using Lumina.Core.Storage;
+using Lumina.Core.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -10,8 +11,8 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Lumina.Storage.Sqlite;
 
 /// <summary>
-/// Whether every SQLite file of the host (memory, identities, audit ledger, budgets) opens for writing and answers a
-/// query now, so a load balancer stops sending work to a host whose disk is gone.
+/// Whether every SQLite file of the host (memory, identities, audit ledger, budgets, tasks) opens for writing and
+/// answers a query now, so a load balancer stops sending work to a host whose disk is gone.
 /// </summary>
 internal sealed class SqliteStoresHealthCheck(IServiceProvider services) : IHealthCheck
 {
@@ -31,6 +32,7 @@ internal sealed class SqliteStoresHealthCheck(IServiceProvider services) : IHeal
                 services.GetRequiredService<ILuminaIdentityStore>(),
                 services.GetRequiredKeyedService<IAuditLedger>(LuminaStoreKeys.Audit),
                 services.GetRequiredService<IBudgetStore>(),
+                services.GetRequiredService<ILuminaTaskStore>(),
             ];
             databases = [.. stores.Select(Database).OfType<SqliteDatabase>()];
         }
@@ -60,6 +62,7 @@ internal sealed class SqliteStoresHealthCheck(IServiceProvider services) : IHeal
         SqliteIdentityStore identities => identities.Database,
         SqliteAuditLedger ledger => ledger.Database,
         SqliteBudgetStore budgets => budgets.Database,
+        SqliteTaskStore tasks => tasks.Database,
         _ => null,
     };
 }
