@@ -83,8 +83,6 @@ host_dll="$root/src/Lumina.Host/bin/$config/net10.0/lumina.dll"
 # Runs the official conformance suite (tests/conformance/run.sh) once against a fresh host, so one run's sessions
 # (the suite never deletes them) never count against the next run's quota. One test per scenario: a scenario passes
 # when none of its checks fails or warns (the summary hides warnings, so they are read from each checks.json).
-# The tasks extension (io.modelcontextprotocol/tasks) is issue 21's next step: its scenarios are run and reported,
-# not counted, until it lands.
 run_conformance() {
   local label=$1
   shift
@@ -111,7 +109,7 @@ run_conformance() {
   wait "$host_pid" 2>/dev/null
   host_pid=""
 
-  local ok=0 bad=0 tasks_ok=0 tasks_bad=0 line name mark
+  local ok=0 bad=0 line name mark
   while IFS= read -r line; do
     mark=${line:0:1}
     name=${line#* }
@@ -125,13 +123,10 @@ run_conformance() {
         mark="✗"
       fi
     fi
-    case "$name" in
-      tasks-*) if [ "$mark" = "✓" ]; then tasks_ok=$((tasks_ok + 1)); else tasks_bad=$((tasks_bad + 1)); fi ;;
-      *) if [ "$mark" = "✓" ]; then ok=$((ok + 1)); else bad=$((bad + 1)); echo "   $line"; fi ;;
-    esac
+    if [ "$mark" = "✓" ]; then ok=$((ok + 1)); else bad=$((bad + 1)); echo "   $line"; fi
   done < <(grep -E '^(✓|✗) ' "$log")
   # A run of one scenario prints no list, only its counts: one test, passed when nothing failed or warned.
-  if [ $((ok + bad + tasks_ok + tasks_bad)) -eq 0 ] && grep -qE '^Passed: [0-9]+/[0-9]+, [0-9]+ failed, [0-9]+ warnings' "$log"; then
+  if [ $((ok + bad)) -eq 0 ] && grep -qE '^Passed: [0-9]+/[0-9]+, [0-9]+ failed, [0-9]+ warnings' "$log"; then
     if grep -qE '^Passed: [0-9]+/[0-9]+, 0 failed, 0 warnings' "$log"; then
       ok=1
     else
@@ -141,12 +136,9 @@ run_conformance() {
   fi
   grep -E '^Total:|^Not scored' "$log" | sed 's/^/   /'
   echo "   conformance $label: passed $ok, failed $bad"
-  if [ $((tasks_ok + tasks_bad)) -gt 0 ]; then
-    echo "   tasks extension (not counted until it lands): $tasks_ok of $((tasks_ok + tasks_bad)) scenarios pass"
-  fi
   passed=$((passed + ok))
   failed=$((failed + bad))
-  if [ $((ok + bad + tasks_ok + tasks_bad)) -eq 0 ] || { [ "$code" -ne 0 ] && [ "$bad" -eq 0 ] && [ "$tasks_bad" -eq 0 ]; }; then
+  if [ $((ok + bad)) -eq 0 ] || { [ "$code" -ne 0 ] && [ "$bad" -eq 0 ]; }; then
     echo "   conformance $label did not run cleanly (exit $code)"
     tail -40 "$log"
     tail -20 "$results/host-$label.log"

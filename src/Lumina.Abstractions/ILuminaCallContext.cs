@@ -61,4 +61,13 @@ public interface ILuminaCallContext
     /// </summary>
     /// <returns>Whether the connection was released.</returns>
     ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// For a tool declared with <see cref="LuminaToolAttribute.TaskStartsInCall"/>: ends the request with a task the
+    /// client polls, and lets the function go on as that task. Its questions from then on wait in the task for the
+    /// client's answers. Does nothing where the client cannot poll a task (it did not declare the tasks extension, or
+    /// the caller is not an MCP client): the call simply goes on in its request.
+    /// </summary>
+    /// <returns>Whether the call now runs as a task.</returns>
+    ValueTask<bool> ContinueAsTaskAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
 }

@@ -35,4 +35,18 @@ public sealed class LuminaToolAttribute : Attribute
     /// the parameters. The arguments still bind to the parameters by name.
     /// </summary>
     public string? InputSchema { get; set; }
+
+    /// <summary>
+    /// Whether a client that speaks the tasks extension (<c>io.modelcontextprotocol/tasks</c>) gets this call as a task
+    /// it polls instead of waiting for the answer: never (the default), when the client can, or always (a client that
+    /// cannot is refused before the function runs).
+    /// </summary>
+    public LuminaTaskSupport TaskSupport { get; set; }
+
+    /// <summary>
+    /// The call starts in its request and becomes a task only when the function says so with
+    /// <see cref="ILuminaCallContext.ContinueAsTaskAsync"/> (after asking its client something, say). Without it a task
+    /// is made before the function runs.
+    /// </summary>
+    public bool TaskStartsInCall { get; set; }
 }

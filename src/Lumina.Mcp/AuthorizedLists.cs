@@ -93,7 +93,7 @@ internal static class AuthorizedLists
     private static async ValueTask<LuminaCaller> Demand<TParams>(RequestContext<TParams> request, LuminaFunction function, LuminaAccess access, KernelArguments arguments, CancellationToken cancellationToken)
     {
         var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
-        var caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.Server, request.JsonRpcRequest);
+        var caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.JsonRpcRequest);
         await services.GetRequiredService<ILuminaAuthorizer>().DemandAsync(caller, function.Function, access, arguments, cancellationToken).ConfigureAwait(false);
         return caller;
     }
@@ -101,7 +101,7 @@ internal static class AuthorizedLists
     private static (LuminaMcpCatalog Catalog, Func<LuminaFunction, bool> Allowed) Check<TParams>(RequestContext<TParams> request)
     {
         var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
-        LuminaCaller caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.Server, request.JsonRpcRequest);
+        LuminaCaller caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.JsonRpcRequest);
         var authorizer = services.GetRequiredService<ILuminaAuthorizer>();
         return (services.GetRequiredService<LuminaMcpCatalog>(), f => authorizer.IsAllowed(caller, f.Function));
     }

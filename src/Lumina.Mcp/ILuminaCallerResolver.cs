@@ -2,14 +2,13 @@ using Lumina.Abstractions;
 using Lumina.Core.Auth;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
-using ModelContextProtocol.Server;
 
 namespace Lumina.Mcp;
 
 /// <summary>Decides who the caller of an MCP request is.</summary>
 public interface ILuminaCallerResolver
 {
-    LuminaCaller Resolve(McpServer server, JsonRpcRequest request);
+    LuminaCaller Resolve(JsonRpcRequest request);
 }
 
 /// <summary>
@@ -26,7 +25,7 @@ internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, 
     private readonly LuminaCaller _local = new(LuminaCaller.LocalId, Environment.UserName, options.Value.LocalRole ?? auth.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false);
     private readonly LuminaCaller _anonymous = new(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? NoRole, LuminaTransport.Http, IsAuthenticated: false);
 
-    public LuminaCaller Resolve(McpServer server, JsonRpcRequest request)
+    public LuminaCaller Resolve(JsonRpcRequest request)
     {
         if (LuminaClaims.Caller(request.Context?.User) is { } caller)
         {

@@ -140,7 +140,8 @@ internal sealed class InputRounds
         return read;
     }
 
-    private static LuminaInputResponse? Parse(LuminaInputKind kind, JsonObject answer)
+    /// <summary>The client's answer to a question of <paramref name="kind"/>, or <see langword="null"/> when it is not of that shape.</summary>
+    public static LuminaInputResponse? Parse(LuminaInputKind kind, JsonObject answer)
     {
         try
         {

@@ -32,7 +32,7 @@ internal sealed class KernelInvoker(LuminaInvoker invoker, ILuminaCallerResolver
     public McpCallContext CreateContext<TParams>(RequestContext<TParams> request, ProgressToken? progressToken, string name)
         where TParams : RequestParams
     {
-        var caller = callers.Resolve(request.Server, request.JsonRpcRequest);
+        var caller = callers.Resolve(request.JsonRpcRequest);
         var rounds = AsksThroughResults(request.Server, request.JsonRpcRequest)
             ? InputRounds.Start(request.JsonRpcRequest, request.Params, caller.Id, states, options.Value.InputTimeout)
             : null;
@@ -118,7 +118,8 @@ internal sealed class KernelInvoker(LuminaInvoker invoker, ILuminaCallerResolver
         }
     }
 
-    private static InputRequest InputRequestOf(LuminaInputRequest request) => request.Kind switch
+    /// <summary>A question of a call as MCP asks it.</summary>
+    public static InputRequest InputRequestOf(LuminaInputRequest request) => request.Kind switch
     {
         LuminaInputKind.Elicitation => InputRequest.ForElicitation(new ElicitRequestParams
         {

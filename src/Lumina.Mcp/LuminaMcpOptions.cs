@@ -40,4 +40,12 @@ public sealed class LuminaMcpOptions
     /// <summary>How long a client has to answer an input-required result before its call must start over.</summary>
     /// <value>The default value is 30 minutes.</value>
     public TimeSpan InputTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How long a task (the tasks extension) is kept after its last change; its result can be fetched until then.</summary>
+    /// <value>The default value is 1 hour.</value>
+    public TimeSpan TaskTtl { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often a client is told to poll a task, and how often the host running it looks for answers and cancellations made on other hosts.</summary>
+    /// <value>The default value is 1 second.</value>
+    public TimeSpan TaskPollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

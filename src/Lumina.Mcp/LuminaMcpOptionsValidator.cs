@@ -28,6 +28,16 @@ internal sealed class LuminaMcpOptionsValidator : IValidateOptions<LuminaMcpOpti
             errors.Add($"Lumina:Mcp:InputTimeout must be between 00:00:10 and 7.00:00:00 (it is {options.InputTimeout}).");
         }
 
+        if (options.TaskTtl < TimeSpan.FromMinutes(1) || options.TaskTtl > TimeSpan.FromDays(30))
+        {
+            errors.Add($"Lumina:Mcp:TaskTtl must be between 00:01:00 and 30.00:00:00 (it is {options.TaskTtl}).");
+        }
+
+        if (options.TaskPollInterval < TimeSpan.FromMilliseconds(50) || options.TaskPollInterval > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Lumina:Mcp:TaskPollInterval must be between 00:00:00.05 and 00:01:00 (it is {options.TaskPollInterval}).");
+        }
+
         if (options.RequestStateKey is { } key && System.Text.Encoding.UTF8.GetByteCount(key) < 32)
         {
             errors.Add("Lumina:Mcp:RequestStateKey must be at least 32 bytes (for example the output of 'openssl rand -base64 48').");

@@ -1,6 +1,7 @@
 using Lumina.Abstractions;
 using Lumina.Core.Tools;
 using Lumina.Mcp;
+using Lumina.Mcp.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -46,6 +47,12 @@ public static class LuminaMcpServerBuilderExtensions
         });
         services.TryAddSingleton<LuminaMcpCatalog>();
         services.TryAddSingleton<ResourceSubscriptions>();
+        if (!services.Any(d => d.ServiceType == typeof(LuminaTaskRunner)))
+        {
+            services.AddSingleton<LuminaTaskRunner>();
+            services.AddHostedService(sp => sp.GetRequiredService<LuminaTaskRunner>());
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<McpServerOptions>, LuminaMcpServerOptionsSetup>());
 
         return builder

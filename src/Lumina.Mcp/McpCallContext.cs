@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lumina.Abstractions;
 using Lumina.Core.Tools;
+using Lumina.Mcp.Tasks;
 using Microsoft.Extensions.AI;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -18,6 +19,8 @@ internal sealed class McpCallContext : ILuminaCallContext
 {
     private readonly InputRounds? _rounds;
     private int _asked;
+    private TaskRun? _task;
+    private Func<CancellationToken, Task<TaskRun>>? _continueAsTask;
 
     private readonly McpServer _server;
     private readonly JsonRpcRequest _request;
@@ -50,8 +53,39 @@ internal sealed class McpCallContext : ILuminaCallContext
     /// <summary>Whether the call asks its client through input-required results (a stateless 2026-07-28 request).</summary>
     public bool AsksThroughResults => _rounds is not null;
 
+    /// <summary>Whether the call asks without a server-to-client request: through input-required results or through its task.</summary>
+    private bool AsksIndirectly => _rounds is not null || _task is not null;
+
+    /// <summary>The call runs as <paramref name="run"/> from now on: its questions wait in the task, its progress is the task's status message.</summary>
+    public void RunAsTask(TaskRun run) => _task = run;
+
+    /// <summary>Lets the function make its call a task (<see cref="ContinueAsTaskAsync"/>) with <paramref name="continueAsTask"/>.</summary>
+    public void AllowTask(Func<CancellationToken, Task<TaskRun>> continueAsTask) => _continueAsTask = continueAsTask;
+
+    public async ValueTask<bool> ContinueAsTaskAsync(CancellationToken cancellationToken = default)
+    {
+        if (_task is not null)
+        {
+            return true;
+        }
+
+        if (Interlocked.Exchange(ref _continueAsTask, null) is not { } continueAsTask)
+        {
+            return false;
+        }
+
+        _task = await continueAsTask(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     public async ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null, CancellationToken cancellationToken = default)
     {
+        if (_task is not null)
+        {
+            await _task.ReportAsync(progress, total, message, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         if (_progressToken is not { } token)
         {
             return;
@@ -67,7 +101,7 @@ internal sealed class McpCallContext : ILuminaCallContext
     {
         var wanted = _request.Context?.LogLevel ?? CurrentLevel();
         var mapped = Map(level);
-        if (wanted is null || mapped < wanted)
+        if (_task is not null || wanted is null || mapped < wanted)
         {
             return;
         }
@@ -80,7 +114,7 @@ internal sealed class McpCallContext : ILuminaCallContext
 
     public async Task<ChatResponse> SampleAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
-        if (_rounds is not null)
+        if (AsksIndirectly)
         {
             var key = NextKey("sampling");
             return (await RequestInputAsync(new Dictionary<string, LuminaInputRequest> { [key] = LuminaInputRequest.Sample(messages, options) }, null, cancellationToken).ConfigureAwait(false)).Sampling(key);
@@ -104,7 +138,7 @@ internal sealed class McpCallContext : ILuminaCallContext
     public async Task<ElicitationResult> ElicitAsync(ElicitationRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_rounds is not null)
+        if (AsksIndirectly)
         {
             var key = NextKey("elicitation");
             return (await RequestInputAsync(new Dictionary<string, LuminaInputRequest> { [key] = LuminaInputRequest.Elicit(request) }, null, cancellationToken).ConfigureAwait(false)).Elicitation(key);
@@ -143,7 +177,7 @@ internal sealed class McpCallContext : ILuminaCallContext
             return [];
         }
 
-        if (_rounds is not null)
+        if (AsksIndirectly)
         {
             var key = NextKey("roots");
             return (await RequestInputAsync(new Dictionary<string, LuminaInputRequest> { [key] = LuminaInputRequest.ListRoots() }, null, cancellationToken).ConfigureAwait(false)).Roots(key);
@@ -156,7 +190,7 @@ internal sealed class McpCallContext : ILuminaCallContext
     public Task<LuminaInputAnswers> RequestInputAsync(IReadOnlyDictionary<string, LuminaInputRequest> requests, JsonNode? state = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        if (_rounds is null)
+        if (!AsksIndirectly)
         {
             return LuminaCallContext.ResolveEachAsync(this, requests, state, cancellationToken);
         }
@@ -175,7 +209,9 @@ internal sealed class McpCallContext : ILuminaCallContext
             }
         }
 
-        return Task.FromResult(_rounds.Answer(requests, state));
+        return _task is not null
+            ? _task.AskAsync(requests, state, cancellationToken)
+            : Task.FromResult(_rounds!.Answer(requests, state));
     }
 
     public async ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default)
@@ -197,7 +233,7 @@ internal sealed class McpCallContext : ILuminaCallContext
         }
     }
 
-    private string NextKey(string kind) => $"{kind}-{++_asked}";
+    private string NextKey(string kind) => $"{kind}-{Interlocked.Increment(ref _asked)}";
 
     /// <summary>The session-wide level set by <c>logging/setLevel</c> (how 2025-11-25 clients ask for logs).</summary>
     private LoggingLevel? CurrentLevel() => _server.LoggingLevel;

@@ -194,6 +194,6 @@ public sealed class AuthorizationTests
 
     private sealed class FixedCaller(string role) : ILuminaCallerResolver
     {
-        public LuminaCaller Resolve(McpServer server, JsonRpcRequest request) => new("tester-id", "tester", role, LuminaTransport.Http, IsAuthenticated: true);
+        public LuminaCaller Resolve(JsonRpcRequest request) => new("tester-id", "tester", role, LuminaTransport.Http, IsAuthenticated: true);
     }
 }

@@ -233,6 +233,6 @@ internal sealed class SwitchableCaller : ILuminaCallerResolver
 {
     public string Id { get; set; } = "local";
 
-    public LuminaCaller Resolve(McpServer server, JsonRpcRequest request) => new(Id, Id, "user", LuminaTransport.Http, IsAuthenticated: true);
+    public LuminaCaller Resolve(JsonRpcRequest request) => new(Id, Id, "user", LuminaTransport.Http, IsAuthenticated: true);
 }
 

@@ -184,6 +184,6 @@ public sealed class RefusalAndSubscriptionTests
 
     private sealed class Caller(string id, string role) : ILuminaCallerResolver
     {
-        public LuminaCaller Resolve(McpServer server, JsonRpcRequest request) => new(id, id, role, LuminaTransport.Http, IsAuthenticated: true);
+        public LuminaCaller Resolve(JsonRpcRequest request) => new(id, id, role, LuminaTransport.Http, IsAuthenticated: true);
     }
 }
