@@ -71,7 +71,16 @@ internal sealed class KernelMcpTool : McpServerTool
         var arguments = request.Params?.Arguments;
         if (_function.Tool?.TaskStartsInCall != true)
         {
-            var run = await tasks.CreateAsync(context.Caller.Id, ProtocolTool.Name, cancellationToken).ConfigureAwait(false);
+            TaskRun run;
+            try
+            {
+                run = await tasks.CreateAsync(context.Caller.Id, ProtocolTool.Name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (LuminaLimitException ex)
+            {
+                return McpContent.Error(ex.Message);
+            }
+
             context.RunAsTask(run);
             tasks.Follow(run, Task.Run(async () => TaskAnswer(context, await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.ToolCall, arguments, run.Token).ConfigureAwait(false)), CancellationToken.None));
             return Created(run, tasks);

@@ -48,4 +48,8 @@ public sealed class LuminaMcpOptions
     /// <summary>How often a client is told to poll a task, and how often the host running it looks for answers and cancellations made on other hosts.</summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan TaskPollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The most tasks one caller may have running on this host at once; one more call that would be a task is refused until one ends.</summary>
+    /// <value>The default value is 32.</value>
+    public int MaxTasksPerCaller { get; set; } = 32;
 }

@@ -38,6 +38,11 @@ internal sealed class LuminaMcpOptionsValidator : IValidateOptions<LuminaMcpOpti
             errors.Add($"Lumina:Mcp:TaskPollInterval must be between 00:00:00.05 and 00:01:00 (it is {options.TaskPollInterval}).");
         }
 
+        if (options.MaxTasksPerCaller is < 1 or > 100_000)
+        {
+            errors.Add($"Lumina:Mcp:MaxTasksPerCaller must be between 1 and 100000 (it is {options.MaxTasksPerCaller}).");
+        }
+
         if (options.RequestStateKey is { } key && System.Text.Encoding.UTF8.GetByteCount(key) < 32)
         {
             errors.Add("Lumina:Mcp:RequestStateKey must be at least 32 bytes (for example the output of 'openssl rand -base64 48').");

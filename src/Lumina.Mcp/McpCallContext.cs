@@ -216,7 +216,7 @@ internal sealed class McpCallContext : ILuminaCallContext
 
     public async ValueTask<bool> EnablePollingAsync(TimeSpan retryInterval, CancellationToken cancellationToken = default)
     {
-        if (_enablePolling is null)
+        if (_enablePolling is null || _task is not null)
         {
             return false;
         }

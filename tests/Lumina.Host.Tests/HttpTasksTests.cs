@@ -81,6 +81,53 @@ public sealed class HttpTasksTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATask_IsSeenOnlyByItsCaller()
+    {
+        await using var host = await StartAsync();
+        await HttpAuth.AddUserAsync(host.DataDirectory, "mallory", "user");
+        var (_, key) = await HttpAuth.CreateKeyAsync(host.DataDirectory, "mallory");
+        var id = await StartTaskAsync(host, "confirm_delete", new JsonObject { ["filename"] = "secret.txt" });
+        await UntilAsync(host, id, s => s is "input_required");
+
+        var (_, get) = await SendAsync(host, "tasks/get", id, new JsonObject { ["taskId"] = id }, bearer: key);
+        var (_, update) = await SendAsync(host, "tasks/update", id, new JsonObject { ["taskId"] = id, ["inputResponses"] = new JsonObject() }, bearer: key);
+        var (_, cancel) = await SendAsync(host, "tasks/cancel", id, new JsonObject { ["taskId"] = id }, bearer: key);
+        var mine = await ResultAsync(host, "tasks/get", id, new JsonObject { ["taskId"] = id });
+
+        foreach (var refused in new[] { get, update, cancel })
+        {
+            refused["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
+            refused["error"]!["message"]!.GetValue<string>().Should().Contain("Unknown task");
+        }
+
+        mine["status"]!.GetValue<string>().Should().Be("input_required", "another caller's cancel must not reach it");
+    }
+
+    [Fact]
+    public async Task ACallerAtTheTaskLimit_GetsAnErrorResult_UntilATaskEnds()
+    {
+        await using var host = await StartAsync("--Lumina:Mcp:MaxTasksPerCaller=1");
+        var first = await StartTaskAsync(host, "slow_compute", new JsonObject { ["seconds"] = 60 });
+
+        var refused = await ResultAsync(host, "tools/call", "slow_compute", new JsonObject { ["name"] = "slow_compute", ["arguments"] = new JsonObject { ["seconds"] = 60 } });
+        await ResultAsync(host, "tasks/cancel", first, new JsonObject { ["taskId"] = first });
+        // The cancelled call ends moments later; from then on the caller may start another task.
+        JsonObject again;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        do
+        {
+            again = await ResultAsync(host, "tools/call", "slow_compute", new JsonObject { ["name"] = "slow_compute", ["arguments"] = new JsonObject { ["seconds"] = 0 } });
+            DateTime.UtcNow.Should().BeBefore(deadline);
+        }
+        while (again["resultType"]!.GetValue<string>() != "task");
+
+        refused["resultType"]!.GetValue<string>().Should().Be("complete");
+        refused["isError"]!.GetValue<bool>().Should().BeTrue();
+        refused["content"]![0]!["text"]!.GetValue<string>().Should().Contain("MaxTasksPerCaller");
+        again["taskId"]!.GetValue<string>().Should().NotBe(first);
+    }
+
+    [Fact]
     public async Task AnAnswerOfTheWrongShape_IsRefused_AndTheQuestionStaysOpen()
     {
         await using var host = await StartAsync();
@@ -250,7 +297,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     }
 
     /// <summary>A stateless 2026-07-28 request on the wire, declaring elicitation (and the tasks extension unless told not to).</summary>
-    private async Task<(HttpStatusCode Status, JsonObject Answer)> SendAsync(HttpHost host, string method, string name, JsonObject parameters, bool declareTasks = true)
+    private async Task<(HttpStatusCode Status, JsonObject Answer)> SendAsync(HttpHost host, string method, string name, JsonObject parameters, bool declareTasks = true, string? bearer = null)
     {
         var capabilities = new JsonObject { ["elicitation"] = new JsonObject() };
         if (declareTasks)
@@ -268,6 +315,11 @@ public sealed class HttpTasksTests : IAsyncLifetime
         using var request = RawMcpSession.Post(host.McpEndpoint, body, "2026-07-28", sessionId: null);
         request.Headers.Add("Mcp-Method", method);
         request.Headers.Add("Mcp-Name", name);
+        if (bearer is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         var answer = response.Content.Headers.ContentType?.MediaType == "application/json"
             ? JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject()

@@ -41,11 +41,18 @@ internal sealed partial class LuminaTaskRunner(IServiceProvider services, ILumin
 
     /// <summary>Makes a task for a call of <paramref name="tool"/> by <paramref name="ownerId"/>, stored before this returns (so a <c>tasks/get</c> finds it at once).</summary>
     /// <exception cref="McpProtocolException">The host is stopping.</exception>
+    /// <exception cref="Abstractions.LuminaLimitException">The caller already runs <see cref="LuminaMcpOptions.MaxTasksPerCaller"/> tasks here.</exception>
     public async Task<TaskRun> CreateAsync(string ownerId, string tool, CancellationToken cancellationToken)
     {
         if (_stopping)
         {
             throw new McpProtocolException("This host is stopping and starts no more tasks; call again.", McpErrorCode.InternalError);
+        }
+
+        if (_runs.Values.Count(r => string.Equals(r.Created.OwnerId, ownerId, StringComparison.Ordinal)) >= Options.MaxTasksPerCaller)
+        {
+            throw new Abstractions.LuminaLimitException(
+                $"You already run {Options.MaxTasksPerCaller} tasks on this host (Lumina:Mcp:MaxTasksPerCaller): wait for one to end, or cancel one with tasks/cancel, and call again.");
         }
 
         var now = Now;
