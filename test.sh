@@ -152,7 +152,12 @@ run_conformance 2025-11-25 --requirements 2025-11-25
 echo "-- what the 2026-07-28 revision requires (stateless), and its pending and extension scenarios"
 run_conformance 2026-07-28 --requirements 2026-07-28
 # The 2025-11-25 run also runs (unscored) session lifecycle, SSE polling and JSON Schema 2020-12, and the 2026-07-28
-# run its pending scenarios: all counted. Not run: the skills extension (SEP-2640), whose scenarios skip every check
-# for a server that does not declare it.
+# run its pending scenarios and the tasks extension's: all counted. Together they are every scenario of --suite all but
+# the skills extension's (SEP-2640), run here one by one: Lumina declares no skills, so their checks skip, and what
+# they prove is that the server says so cleanly.
+echo "-- the rest of --suite all: the skills extension (SEP-2640)"
+for scenario in sep-2640-skills-directory sep-2640-skills-enumeration sep-2640-skills-manifest; do
+  run_conformance "$scenario" --suite all --scenario "$scenario"
+done
 
 finish
