@@ -44,6 +44,15 @@ if ! command -v redis-server > /dev/null 2>&1; then
   finish
 fi
 
+# The federation tests serve real upstream MCP servers (the TypeScript reference server), pinned by
+# tests/federation/package-lock.json.
+echo "== upstream MCP servers for the federation tests (npm ci)"
+if ! (cd tests/federation && npm ci --no-audit --no-fund --loglevel=error > /dev/null); then
+  echo "npm ci in tests/federation failed"
+  failed=$((failed + 1))
+  finish
+fi
+
 echo "== build ($config)"
 if ! dotnet build Lumina.sln -c "$config" -nologo -clp:ErrorsOnly; then
   echo "build failed"

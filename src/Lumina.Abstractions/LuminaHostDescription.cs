@@ -8,4 +8,8 @@ public sealed record LuminaHostDescription(
     string OperatingSystem,
     DateTimeOffset StartedAt,
     IReadOnlyList<LuminaPluginDescription> Plugins,
-    IReadOnlyList<LuminaProviderDescription> Providers);
+    IReadOnlyList<LuminaProviderDescription> Providers)
+{
+    /// <summary>The upstream MCP servers it serves through its kernel (none unless configured).</summary>
+    public IReadOnlyList<LuminaServerDescription> Servers { get; init; } = [];
+}

@@ -27,7 +27,10 @@ internal sealed class LuminaHostInfo(IServiceProvider services, IEnumerable<Lumi
             RuntimeInformation.OSDescription,
             _startedAt,
             plugins,
-            [.. providers]);
+            [.. providers])
+        {
+            Servers = [.. services.GetService(typeof(IEnumerable<ILuminaServerStatus>)) is IEnumerable<ILuminaServerStatus> sources ? sources.SelectMany(s => s.Describe()) : []],
+        };
     }
 
     private static string KindName(LuminaFunctionKind kind) => kind switch

@@ -21,6 +21,7 @@ internal static class LuminaComposition
         var store = LuminaStoreSwitch.Read(configuration);
         var builder = services.AddLumina(configuration);
         _ = store.UsesRedis ? builder.AddRedisStores(configuration) : builder.AddSqliteStores();
+        builder.AddFederation(configuration);
         if (store.Deprecated)
         {
             services.AddHostedService<DeprecatedStoreSettingWarning>();

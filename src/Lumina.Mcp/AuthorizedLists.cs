@@ -18,6 +18,12 @@ internal static class AuthorizedLists
     {
         filters.AddListToolsFilter(next => async (request, cancellationToken) =>
         {
+            // Plugins that come when first needed (upstream servers connected at the first list) come now.
+            foreach (var source in (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetServices<ILuminaPluginSource>())
+            {
+                await source.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var result = await next(request, cancellationToken).ConfigureAwait(false);
             var (catalog, allowed) = Check(request);
             result.Tools = [.. result.Tools.Where(t => !catalog.Tools.TryGetPrimitive(t.Name, out var tool) || tool is not KernelMcpTool k || allowed(k.Function))];

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
@@ -22,19 +23,32 @@ internal sealed class KernelMcpTool : McpServerTool
     {
         _function = function;
         _invoker = invoker;
-        var output = function.Kind == LuminaFunctionKind.PromptTemplate ? null : KernelSchemas.Output(function);
-        _structured = output is not null;
-        ProtocolTool = new Tool
+        if (LuminaDescribed.Of(function.Function) is { } described)
         {
-            Name = function.ToolName,
-            Title = function.Tool?.Title,
-            Description = function.Kind == LuminaFunctionKind.PromptTemplate
-                ? $"{function.Description} (Runs the prompt on a model and returns the model's answer.)"
-                : function.Description,
-            InputSchema = KernelSchemas.Input(function),
-            OutputSchema = output,
-            Annotations = Annotations(function),
-        };
+            // An upstream server's tool: served exactly as its server describes it, under its served name.
+            var tool = described.Descriptor.Deserialize<Tool>(McpJsonUtilities.DefaultOptions)
+                ?? throw new InvalidOperationException($"The descriptor of {function} is empty.");
+            tool.Name = function.ToolName;
+            ProtocolTool = tool;
+            _structured = tool.OutputSchema is not null;
+        }
+        else
+        {
+            var output = function.Kind == LuminaFunctionKind.PromptTemplate ? null : KernelSchemas.Output(function);
+            _structured = output is not null;
+            ProtocolTool = new Tool
+            {
+                Name = function.ToolName,
+                Title = function.Tool?.Title,
+                Description = function.Kind == LuminaFunctionKind.PromptTemplate
+                    ? $"{function.Description} (Runs the prompt on a model and returns the model's answer.)"
+                    : function.Description,
+                InputSchema = KernelSchemas.Input(function),
+                OutputSchema = output,
+                Annotations = Annotations(function),
+            };
+        }
+
         Metadata = [function];
     }
 
@@ -137,9 +151,13 @@ internal sealed class KernelMcpTool : McpServerTool
         : Answer(context, outcome);
 
     private CallToolResult Answer(McpCallContext context, InvocationOutcome outcome) =>
-        KernelInvoker.ToolResult(context, outcome, result => _function.Kind == LuminaFunctionKind.PromptTemplate
-            ? McpContent.Text(result.ToString())
-            : McpContent.ToolResult(result.GetValue<object>(), _structured));
+        KernelInvoker.ToolResult(context, outcome, result => result.GetValue<object>() switch
+        {
+            // An upstream server's answer goes to the client as it came: content, structured content, isError.
+            CallToolResult upstream => upstream,
+            var value when _function.Kind == LuminaFunctionKind.PromptTemplate => McpContent.Text(result.ToString()),
+            var value => McpContent.ToolResult(value, _structured),
+        });
 
     private static ToolAnnotations? Annotations(LuminaFunction function)
     {

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Lumina.Core;
+using Lumina.Core.Plugins;
 using Lumina.Mcp.Tasks;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -41,6 +43,20 @@ internal sealed class LuminaMcpServerOptionsSetup(LuminaMcpCatalog catalog, Lumi
         options.RequestHandlers.Add(new McpServerRequestHandler { Method = TasksExtension.Cancel, RoutingNameParameter = "taskId", Handler = tasks.CancelAsync });
         options.Filters.Request.CallToolWithAlternateFilters.Add(async (request, next, cancellationToken) =>
         {
+            if (request.MatchedPrimitive is null && request.Params?.Name is { } name && request.Services is { } services)
+            {
+                // A tool of a plugin that comes when first needed (an upstream server not connected yet): it comes now.
+                foreach (var source in services.GetServices<ILuminaPluginSource>())
+                {
+                    await source.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (catalog.Tools.TryGetPrimitive(name, out var found))
+                {
+                    request.MatchedPrimitive = found;
+                }
+            }
+
             if (request.MatchedPrimitive is not KernelMcpTool { TaskSupport: not Abstractions.LuminaTaskSupport.None } tool)
             {
                 return await next(request, cancellationToken).ConfigureAwait(false);

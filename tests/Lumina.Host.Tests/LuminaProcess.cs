@@ -13,6 +13,9 @@ internal static class LuminaProcess
 
     public static string ConformancePluginDirectory { get; } = Metadata("ConformancePluginDirectory");
 
+    /// <summary>The TypeScript reference server's entry point (<c>node … stdio | streamableHttp</c>), installed by the test command.</summary>
+    public static string ReferenceServer { get; } = Path.GetFullPath(Metadata("ReferenceServer"));
+
     /// <summary>Arguments that keep a test's host away from the user's own data and configuration.</summary>
     public static List<string> IsolatedArguments(string dataDirectory, params string[] more) =>
         [HostDll, $"--Lumina:DataDirectory={dataDirectory}", .. more];

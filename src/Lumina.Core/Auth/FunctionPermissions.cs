@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
 
 namespace Lumina.Core.Auth;
@@ -21,7 +22,7 @@ public static class FunctionPermissions
     public static LuminaPermission Declared(KernelFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return s_declared.GetValue(function, f => new StrongBox<LuminaPermission>(Derive(f.UnderlyingMethod))).Value;
+        return s_declared.GetValue(function, f => new StrongBox<LuminaPermission>(LuminaDescribed.Of(f) is { } described ? described.Permission : Derive(f.UnderlyingMethod))).Value;
     }
 
     private static LuminaPermission Derive(MethodInfo? method)

@@ -37,9 +37,9 @@ internal sealed partial class MemoryFilter(
     public async Task OnFunctionInvocationAsync(FunctionInvocationContext invocation, Func<FunctionInvocationContext, Task> next)
     {
         var settings = options.Value.Filter;
-        if (!settings.Enabled || invocation.Function.UnderlyingMethod is not null)
+        if (!settings.Enabled || invocation.Function.UnderlyingMethod is not null || LuminaDescribed.Of(invocation.Function) is not null)
         {
-            // Native functions have no prompt to remember; they run untouched.
+            // Native functions (and upstream servers' tools) have no prompt to remember; they run untouched.
             await next(invocation).ConfigureAwait(false);
             return;
         }

@@ -35,7 +35,8 @@ internal static class FunctionNames
             Dotted = $"{function.PluginName}.{function.Name}";
             var method = function.UnderlyingMethod;
             var fallback = string.IsNullOrEmpty(function.PluginName) ? function.Name : McpNames.For(function.PluginName, function.Name);
-            Served = method?.GetCustomAttribute<LuminaResourceAttribute>(inherit: false) is not null ? fallback
+            Served = LuminaDescribed.Of(function) is { } described ? described.Tool.Name ?? fallback
+                : method?.GetCustomAttribute<LuminaResourceAttribute>(inherit: false) is not null ? fallback
                 : method?.GetCustomAttribute<LuminaPromptAttribute>(inherit: false) is { } prompt ? prompt.Name ?? fallback
                 : method?.GetCustomAttribute<LuminaToolAttribute>(inherit: false)?.Name ?? fallback;
             Span = "lumina.function " + Served;

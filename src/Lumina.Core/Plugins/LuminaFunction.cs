@@ -13,7 +13,9 @@ public sealed class LuminaFunction
         Function = function;
         Template = template;
         var method = function.UnderlyingMethod;
-        Tool = method?.GetCustomAttributes(typeof(LuminaToolAttribute), inherit: false).OfType<LuminaToolAttribute>().FirstOrDefault();
+        Tool = LuminaDescribed.Of(function) is { } described
+            ? described.Tool
+            : method?.GetCustomAttributes(typeof(LuminaToolAttribute), inherit: false).OfType<LuminaToolAttribute>().FirstOrDefault();
         Prompt = method?.GetCustomAttributes(typeof(LuminaPromptAttribute), inherit: false).OfType<LuminaPromptAttribute>().FirstOrDefault();
         Resource = method?.GetCustomAttributes(typeof(LuminaResourceAttribute), inherit: false).OfType<LuminaResourceAttribute>().FirstOrDefault();
         Kind = template is not null ? LuminaFunctionKind.PromptTemplate

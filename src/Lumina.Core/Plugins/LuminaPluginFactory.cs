@@ -36,6 +36,18 @@ public static class LuminaPluginFactory
         return new LuminaPlugin(plugin, source);
     }
 
+    /// <summary>A plugin of functions made in code (an upstream server's tools), under <paramref name="name"/>.</summary>
+    /// <param name="owner">Disposed when the plugin is removed.</param>
+    public static LuminaPlugin FromFunctions(string name, string? description, IEnumerable<KernelFunction> functions, string source, IDisposable? owner = null)
+    {
+        if (!PluginNames.IsValid(name))
+        {
+            throw new ArgumentException($"'{name}' is not a valid plugin name: use letters, digits and '_'.", nameof(name));
+        }
+
+        return new LuminaPlugin(KernelPluginFactory.CreateFromFunctions(name, description, functions), source, owner: owner);
+    }
+
     /// <summary>Whether <paramref name="type"/> looks like a plugin class: public, concrete, with kernel functions.</summary>
     public static bool IsPluginType(Type type) =>
         type is { IsClass: true, IsAbstract: false, IsPublic: true, ContainsGenericParameters: false }

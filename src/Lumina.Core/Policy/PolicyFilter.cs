@@ -93,7 +93,8 @@ internal sealed partial class PolicyFilter(
             throw Refuse("cannot_confirm", LuminaRefusalKind.ConfirmationDeclined, call.Caller, tool, cannot);
         }
 
-        var title = invocation.Function.UnderlyingMethod?.GetCustomAttributes(typeof(LuminaToolAttribute), inherit: false).OfType<LuminaToolAttribute>().FirstOrDefault()?.Title;
+        var title = LuminaDescribed.Of(invocation.Function)?.Tool.Title
+            ?? invocation.Function.UnderlyingMethod?.GetCustomAttributes(typeof(LuminaToolAttribute), inherit: false).OfType<LuminaToolAttribute>().FirstOrDefault()?.Title;
         var summary = Summary(invocation.Arguments);
         var question = $"{title ?? tool}{(summary.Length > 0 ? $" ({summary})" : string.Empty)}? {tool} may delete or overwrite data.";
         var schema = new ElicitationSchema().Boolean("confirm", title: "Go ahead", description: $"Run {tool}", required: true, defaultValue: false).Build();

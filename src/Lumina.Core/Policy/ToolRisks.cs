@@ -19,7 +19,7 @@ public static class ToolRisks
     public static ToolRisk Declared(KernelFunction function)
     {
         ArgumentNullException.ThrowIfNull(function);
-        return s_declared.GetValue(function, f => new StrongBox<ToolRisk>(Derive(f.UnderlyingMethod))).Value;
+        return s_declared.GetValue(function, f => new StrongBox<ToolRisk>(Derive(LuminaDescribed.Of(f) is { } described ? described.Tool : f.UnderlyingMethod?.GetCustomAttribute<LuminaToolAttribute>(inherit: false)))).Value;
     }
 
     /// <summary>The risk of <paramref name="function"/> under <paramref name="overrides"/> (<c>plugin.function</c>, then <c>plugin</c>).</summary>
@@ -58,7 +58,7 @@ public static class ToolRisks
         }
     }
 
-    private static ToolRisk Derive(MethodInfo? method) => method?.GetCustomAttribute<LuminaToolAttribute>(inherit: false) switch
+    private static ToolRisk Derive(LuminaToolAttribute? tool) => tool switch
     {
         { Destructive: true } => ToolRisk.Destructive,
         { ReadOnly: true } => ToolRisk.ReadOnly,

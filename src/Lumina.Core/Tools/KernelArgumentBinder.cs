@@ -16,6 +16,17 @@ internal static class KernelArgumentBinder
     public static KernelArguments Bind(LuminaFunction function, IDictionary<string, JsonElement>? arguments, string displayName)
     {
         var result = new KernelArguments();
+        if (LuminaDescribed.Of(function.Function) is not null)
+        {
+            // Its own server checks the arguments against its schema: they go to it as the client sent them.
+            foreach (var (name, value) in arguments ?? new Dictionary<string, JsonElement>())
+            {
+                result[name] = value;
+            }
+
+            return result;
+        }
+
         var parameters = function.Function.Metadata.Parameters;
         var strict = function.Tool?.InputSchema is null;
         if (arguments is not null && strict)

@@ -116,6 +116,11 @@ internal static class KernelSchemas
     /// </summary>
     public static JsonElement? Output(LuminaFunction function)
     {
+        if (LuminaDescribed.Of(function.Function) is { } described)
+        {
+            return described.OutputSchema;
+        }
+
         var type = ResultType(function);
         if (type is null || !IsStructured(type))
         {

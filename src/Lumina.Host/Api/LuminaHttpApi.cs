@@ -101,7 +101,13 @@ internal static partial class LuminaHttpApi
             return Results.Json(new { status = "ready" });
         }
 
-        var failed = report.Entries.First(e => e.Value.Status != HealthStatus.Healthy);
+        var failed = report.Entries.OrderBy(e => e.Value.Status).First(e => e.Value.Status != HealthStatus.Healthy);
+        if (report.Status == HealthStatus.Degraded)
+        {
+            // Something optional is failing (an upstream server): the host serves, and says what is missing.
+            return Results.Json(new { status = "degraded", reason = failed.Value.Description });
+        }
+
         var reason = failed.Value.Description ?? $"The {failed.Key} store did not answer in time.";
         return Results.Json(new { status = "unavailable", reason }, statusCode: 503);
     }

@@ -1,0 +1,23 @@
+using System.Text.Json;
+using Lumina.Abstractions;
+
+namespace Lumina.Core.Plugins;
+
+/// <summary>
+/// A kernel function that is no method of a plugin class (a tool of an upstream MCP server): it says itself how it is
+/// served, what it needs and what it risks, where a method says it with attributes.
+/// </summary>
+public interface ILuminaDescribedFunction
+{
+    /// <summary>How it is served as a tool: its served name, title, hints and input schema.</summary>
+    LuminaToolAttribute Tool { get; }
+
+    /// <summary>The permission a caller needs to call it.</summary>
+    LuminaPermission Permission { get; }
+
+    /// <summary>Its output schema, if it has one.</summary>
+    JsonElement? OutputSchema { get; }
+
+    /// <summary>The tool as its server describes it (MCP tool JSON): served as it is, but for the name.</summary>
+    JsonElement Descriptor { get; }
+}

@@ -1,0 +1,80 @@
+using Lumina.Abstractions;
+using Lumina.Core.Plugins;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Lumina.Federation;
+
+/// <summary>
+/// The upstream MCP servers of <c>Lumina:Servers</c>: eager ones connected as the host starts (in the background: one
+/// that fails is reported and the host serves the rest), lazy ones at the first list; all of them, and every process
+/// they run, ended when the host stops.
+/// </summary>
+public sealed partial class FederationService : IHostedService, ILuminaPluginSource, ILuminaServerStatus, IAsyncDisposable
+{
+    private readonly IReadOnlyList<UpstreamServer> _servers;
+    private readonly ILogger _logger;
+
+    internal FederationService(IReadOnlyList<UpstreamServer> servers, ILogger<FederationService> logger)
+    {
+        _servers = servers;
+        _logger = logger;
+    }
+
+    /// <summary>How each upstream server is doing.</summary>
+    public IReadOnlyList<UpstreamStatus> Statuses => [.. _servers.Select(s => s.Status)];
+
+    public IReadOnlyList<LuminaServerDescription> Describe() =>
+        [.. Statuses.Select(s => new LuminaServerDescription(s.Name, s.Transport, s.State.ToString().ToLowerInvariant(), s.ToolCount, s.LastError, s.Restarts))];
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var server in _servers.Where(s => s.Options.Start == UpstreamStart.Eager))
+        {
+            _ = ConnectQuietlyAsync(server, CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask EnsureStartedAsync(CancellationToken cancellationToken)
+    {
+        var wanted = _servers.Where(s => s.Wanted).ToList();
+        if (wanted.Count > 0)
+        {
+            await Task.WhenAll(wanted.Select(s => ConnectQuietlyAsync(s, cancellationToken))).ConfigureAwait(false);
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync().ConfigureAwait(false);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in _servers)
+        {
+            try
+            {
+                await server.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException or ObjectDisposedException)
+            {
+                LogStopFailed(ex, server.Name);
+            }
+        }
+    }
+
+    private static async Task ConnectQuietlyAsync(UpstreamServer server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await server.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (LuminaException)
+        {
+            // Its status says why; its tools are served once it connects.
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server} did not stop cleanly")]
+    private partial void LogStopFailed(Exception exception, string server);
+}

@@ -1,0 +1,91 @@
+using Lumina.Core;
+using Lumina.Core.Plugins;
+using Lumina.Federation;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Serves other MCP servers through the kernel.</summary>
+public static class FederationServiceCollectionExtensions
+{
+    /// <summary>The configuration section of the upstream servers.</summary>
+    public const string SectionName = "Lumina:Servers";
+
+    /// <summary>Keys of <c>Lumina:Servers</c> that name no server.</summary>
+    private static readonly HashSet<string> s_reserved = new(StringComparer.OrdinalIgnoreCase) { "Import", "Inputs" };
+
+    /// <summary>
+    /// Serves every server of <c>Lumina:Servers:&lt;name&gt;</c> as the kernel plugin <c>&lt;name&gt;</c>: its tools as
+    /// <c>&lt;name&gt;_&lt;tool&gt;</c>, each call through every filter.
+    /// </summary>
+    /// <exception cref="LuminaStartupException">A server's settings make no sense; the message names the setting.</exception>
+    public static ILuminaBuilder AddFederation(this ILuminaBuilder builder, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var servers = Read(configuration);
+        builder.Services.TryAddSingleton(sp => new FederationService(
+            [.. servers.Select(s => new UpstreamServer(s.Name, s.Options, sp.GetRequiredService<LuminaPluginRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()))],
+            sp.GetRequiredService<ILogger<FederationService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FederationService>());
+        builder.Services.AddSingleton<ILuminaPluginSource>(sp => sp.GetRequiredService<FederationService>());
+        builder.Services.AddSingleton<ILuminaServerStatus>(sp => sp.GetRequiredService<FederationService>());
+        builder.Services.AddHealthChecks().AddCheck<UpstreamHealthCheck>("upstreams", tags: ["ready"]);
+        return builder;
+    }
+
+    /// <summary>The enabled servers of <paramref name="configuration"/>, checked.</summary>
+    internal static List<(string Name, UpstreamServerOptions Options)> Read(IConfiguration configuration)
+    {
+        var servers = new List<(string, UpstreamServerOptions)>();
+        foreach (var section in configuration.GetSection(SectionName).GetChildren().Where(s => !s_reserved.Contains(s.Key)))
+        {
+            var name = section.Key;
+            var options = new UpstreamServerOptions();
+            try
+            {
+                section.Bind(options);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}: {ex.Message}");
+            }
+
+            if (!options.Enabled)
+            {
+                continue;
+            }
+
+            if (!UpstreamNames.IsValidServer(name))
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}: a server name is 1 to 32 letters, digits, '_' and '-', starting with a letter or digit.");
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Command) == (options.Url is null))
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}: set exactly one of Command (a server over stdio) and Url (a server over streamable HTTP).");
+            }
+
+            if (options.Url is { } url && (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps)))
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}:Url must be an absolute http or https URL (it is '{url}').");
+            }
+
+            if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromHours(24))
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}:Timeout must be between 00:00:00.001 and 1.00:00:00 (it is {options.Timeout}).");
+            }
+
+            if (servers.FirstOrDefault(s => UpstreamNames.Plugin(s.Item1) == UpstreamNames.Plugin(name)) is { Item1: { } other })
+            {
+                throw new LuminaStartupException($"{SectionName}:{other} and {SectionName}:{name} would both be served as the plugin '{UpstreamNames.Plugin(name)}': rename one.");
+            }
+
+            servers.Add((name, options));
+        }
+
+        return servers;
+    }
+}

@@ -1,0 +1,55 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Lumina.Federation;
+
+/// <summary>
+/// The names an upstream server's tools get here: served as <c>&lt;server&gt;_&lt;tool&gt;</c> (at most 64
+/// characters, the same every time), and as kernel functions of the plugin <c>&lt;server&gt;</c> with the characters a
+/// kernel function name cannot hold replaced.
+/// </summary>
+internal static partial class UpstreamNames
+{
+    public const int MaxServedLength = 64;
+
+    /// <summary>Whether <paramref name="server"/> can name an upstream server: letters, digits, <c>_</c> and <c>-</c>, up to 32.</summary>
+    public static bool IsValidServer(string server) => ServerName().IsMatch(server);
+
+    /// <summary>The plugin of <paramref name="server"/>: its name with <c>-</c> as <c>_</c>.</summary>
+    public static string Plugin(string server) => server.Replace('-', '_');
+
+    /// <summary>The MCP name <c>&lt;server&gt;_&lt;tool&gt;</c>; a longer one is cut and made unique with a hash of the whole.</summary>
+    public static string Served(string server, string tool)
+    {
+        var name = $"{server}_{Clean(tool, allowed: "_.-")}";
+        if (name.Length <= MaxServedLength)
+        {
+            return name;
+        }
+
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)))[..8];
+        return $"{name[..(MaxServedLength - 9)]}_{hash}";
+    }
+
+    /// <summary>The kernel function name of <paramref name="tool"/>: letters, digits and <c>_</c>.</summary>
+    public static string Function(string tool)
+    {
+        var name = Clean(tool, allowed: "_");
+        return name.Length == 0 ? "tool" : name;
+    }
+
+    private static string Clean(string text, string allowed)
+    {
+        var clean = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            clean.Append(char.IsAsciiLetterOrDigit(c) || allowed.Contains(c, StringComparison.Ordinal) ? c : '_');
+        }
+
+        return clean.ToString();
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
+    private static partial Regex ServerName();
+}

@@ -1,0 +1,40 @@
+using Lumina.Abstractions;
+
+namespace Lumina.Federation;
+
+/// <summary>One upstream MCP server (<c>Lumina:Servers:&lt;name&gt;</c>): over stdio (a command) or streamable HTTP (a URL).</summary>
+public sealed class UpstreamServerOptions
+{
+    /// <summary>The program that serves MCP on its stdin and stdout.</summary>
+    public string? Command { get; set; }
+
+    /// <summary>Its arguments.</summary>
+    public IList<string> Args { get; set; } = [];
+
+    /// <summary>Environment variables added to the host's for it.</summary>
+    public IDictionary<string, string> Env { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Its working directory (default: the host's).</summary>
+    public string? WorkingDirectory { get; set; }
+
+    /// <summary>The streamable HTTP endpoint of a server reached over the network.</summary>
+    public Uri? Url { get; set; }
+
+    /// <summary>Headers sent with every request to <see cref="Url"/> (an API key, say). A caller's own token is never passed on.</summary>
+    public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Whether it is served at all.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>How long one call may take before it fails with a clear error.</summary>
+    /// <value>The default value is 2 minutes.</value>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>When to connect: <c>lazy</c> (at the first list or call) or <c>eager</c> (when the host starts).</summary>
+    /// <value>The default value is <see cref="UpstreamStart.Lazy"/>.</value>
+    public UpstreamStart Start { get; set; } = UpstreamStart.Lazy;
+
+    /// <summary>The permission its tools need; unset, read-only tools need read and the others write.</summary>
+    public LuminaPermission? Permission { get; set; }
+}

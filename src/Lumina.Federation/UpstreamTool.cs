@@ -1,0 +1,106 @@
+using System.Collections.ObjectModel;
+using System.Text.Json;
+using Lumina.Abstractions;
+using Lumina.Core.Plugins;
+using Microsoft.SemanticKernel;
+using ModelContextProtocol;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Federation;
+
+/// <summary>
+/// A tool of an upstream MCP server as a kernel function: a call runs through the kernel (and so through every filter)
+/// and goes to the server with the arguments as the client sent them; the server's answer comes back unchanged. How it
+/// is served (the server's descriptor, its hints, the permission it needs) travels with the function in its metadata.
+/// </summary>
+internal sealed class UpstreamTool : ILuminaDescribedFunction
+{
+    private UpstreamTool(UpstreamServer server, Tool tool, LuminaPermission permission)
+    {
+        UpstreamName = tool.Name;
+        Permission = permission;
+        Descriptor = JsonSerializer.SerializeToElement(tool, McpJsonUtilities.DefaultOptions);
+        OutputSchema = tool.OutputSchema;
+        var hints = tool.Annotations;
+        Tool = new LuminaToolAttribute
+        {
+            Name = UpstreamNames.Served(server.Name, tool.Name),
+            Title = tool.Title ?? hints?.Title,
+            ReadOnly = hints?.ReadOnlyHint ?? false,
+            // MCP's defaults: a tool that says nothing may be destructive and reaches the open world.
+            Destructive = hints?.ReadOnlyHint != true && (hints?.DestructiveHint ?? true),
+            Idempotent = hints?.IdempotentHint ?? false,
+            OpenWorld = hints?.OpenWorldHint ?? true,
+            InputSchema = tool.InputSchema.GetRawText(),
+        };
+        FunctionName = UpstreamNames.Function(tool.Name);
+    }
+
+    /// <summary>The tool's name on its server.</summary>
+    public string UpstreamName { get; }
+
+    /// <summary>Its kernel function's name.</summary>
+    public string FunctionName { get; }
+
+    public LuminaToolAttribute Tool { get; }
+
+    public LuminaPermission Permission { get; }
+
+    public JsonElement? OutputSchema { get; }
+
+    public JsonElement Descriptor { get; }
+
+    /// <summary>The kernel function of <paramref name="tool"/>, and its description.</summary>
+    public static (KernelFunction Function, UpstreamTool Described) Create(UpstreamServer server, Tool tool, LuminaPermission permission)
+    {
+        var described = new UpstreamTool(server, tool, permission);
+        var name = tool.Name;
+        var function = KernelFunctionFactory.CreateFromMethod(
+            (KernelArguments arguments, CancellationToken cancellationToken) => server.CallAsync(name, Arguments(arguments), cancellationToken),
+            McpJsonUtilities.DefaultOptions,
+            new KernelFunctionFromMethodOptions
+            {
+                FunctionName = described.FunctionName,
+                Description = tool.Description ?? tool.Title ?? tool.Name,
+                Parameters = Parameters(tool),
+                ReturnParameter = new KernelReturnParameterMetadata(McpJsonUtilities.DefaultOptions) { Description = "The server's answer, as it sent it." },
+                AdditionalMetadata = new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?> { [LuminaDescribed.Key] = described }),
+            });
+        return (function, described);
+    }
+
+    /// <summary>The arguments as JSON: as the client sent them, or as a model's function call made them.</summary>
+    private static Dictionary<string, JsonElement> Arguments(KernelArguments arguments) =>
+        arguments.Where(a => a.Value is not null).ToDictionary(
+            a => a.Key,
+            a => a.Value is JsonElement element ? element : JsonSerializer.SerializeToElement(a.Value, a.Value!.GetType(), McpJsonUtilities.DefaultOptions),
+            StringComparer.Ordinal);
+
+    /// <summary>One parameter per property of the input schema, with its schema, so a model calling the kernel sees them too.</summary>
+    private static List<KernelParameterMetadata> Parameters(Tool tool)
+    {
+        var parameters = new List<KernelParameterMetadata>();
+        var schema = tool.InputSchema;
+        if (schema.ValueKind != JsonValueKind.Object || !schema.TryGetProperty("properties", out var properties) || properties.ValueKind != JsonValueKind.Object)
+        {
+            return parameters;
+        }
+
+        var required = schema.TryGetProperty("required", out var list) && list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToHashSet(StringComparer.Ordinal)
+            : [];
+        foreach (var property in properties.EnumerateObject())
+        {
+            parameters.Add(new KernelParameterMetadata(property.Name, McpJsonUtilities.DefaultOptions)
+            {
+                Description = property.Value.ValueKind == JsonValueKind.Object && property.Value.TryGetProperty("description", out var description) && description.ValueKind == JsonValueKind.String
+                    ? description.GetString()
+                    : null,
+                IsRequired = required.Contains(property.Name),
+                Schema = KernelJsonSchema.Parse(property.Value.GetRawText()),
+            });
+        }
+
+        return parameters;
+    }
+}

@@ -1,0 +1,258 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace Lumina.Host.Tests;
+
+/// <summary>
+/// Other MCP servers served through Lumina, against real upstreams: the TypeScript reference server
+/// (<c>@modelcontextprotocol/server-everything</c>) over stdio and over streamable HTTP, and broken ones.
+/// </summary>
+public sealed class FederationTests
+{
+    private static readonly string[] s_everything = ["--Lumina:Servers:everything:Command=node", $"--Lumina:Servers:everything:Args:0={LuminaProcess.ReferenceServer}", "--Lumina:Servers:everything:Args:1=stdio"];
+
+    [Fact]
+    public async Task ReferenceServerOverStdio_ItsToolsAreServedAsTheyAre_AndAnswerUnchanged()
+    {
+        await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user"]);
+        await using var client = await ConnectAsync(host);
+        await using var direct = await DirectAsync();
+
+        var tools = (await client.ListToolsAsync()).Select(t => t.ProtocolTool).ToDictionary(t => t.Name);
+        var upstream = (await direct.ListToolsAsync()).Select(t => t.ProtocolTool).ToDictionary(t => t.Name);
+        var echo = await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "through Lumina" });
+        var image = await client.CallToolAsync("everything_get-tiny-image");
+        var structured = await client.CallToolAsync("everything_get-structured-content", new Dictionary<string, object?> { ["location"] = "New York" });
+        var directStructured = await direct.CallToolAsync("get-structured-content", new Dictionary<string, object?> { ["location"] = "New York" });
+
+        tools.Keys.Where(k => k.StartsWith("everything_", StringComparison.Ordinal)).Should().BeEquivalentTo(upstream.Keys.Select(k => "everything_" + k));
+        foreach (var (name, tool) in upstream)
+        {
+            var served = tools["everything_" + name];
+            Json(served.InputSchema).Should().Be(Json(tool.InputSchema), "{0}'s input schema is served verbatim", name);
+            JsonSerializer.Serialize(served.Annotations, McpJsonUtilities.DefaultOptions).Should().Be(JsonSerializer.Serialize(tool.Annotations, McpJsonUtilities.DefaultOptions));
+            served.Description.Should().Be(tool.Description);
+            (served.OutputSchema is null ? null : Json(served.OutputSchema.Value)).Should().Be(tool.OutputSchema is null ? null : Json(tool.OutputSchema.Value));
+        }
+
+        echo.IsError.Should().NotBe(true);
+        echo.Content.OfType<TextContentBlock>().Single().Text.Should().Be("Echo: through Lumina");
+        image.Content.OfType<ImageContentBlock>().Should().ContainSingle().Which.MimeType.Should().Be("image/png");
+        Json(structured.StructuredContent!.Value).Should().Be(Json(directStructured.StructuredContent!.Value));
+    }
+
+    [Fact]
+    public async Task ReferenceServerOverStreamableHttp_IsServedToo()
+    {
+        var port = FreePort();
+        using var upstream = StartReferenceServer(port);
+        await WaitForPortAsync(port);
+        await using var host = await HttpHost.StartAsync($"--Lumina:Servers:remote:Url=http://127.0.0.1:{port}/mcp", "--Lumina:Auth:AnonymousRole=user");
+        await using var client = await ConnectAsync(host);
+
+        var sum = await client.CallToolAsync("remote_get-sum", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 40 });
+
+        sum.IsError.Should().NotBe(true);
+        sum.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("42");
+    }
+
+    [Fact]
+    public async Task AGuest_SeesAndCallsOnlyTheReadOnlyUpstreamTools()
+    {
+        await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=guest"]);
+        await using var client = await ConnectAsync(host);
+
+        var listed = (await client.ListToolsAsync()).Select(t => t.Name).ToHashSet();
+        var refused = await client.CallToolAsync("everything_toggle-simulated-logging");
+        var allowed = await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "read-only" });
+
+        listed.Should().Contain("everything_echo").And.NotContain("everything_toggle-simulated-logging");
+        refused.IsError.Should().BeTrue();
+        refused.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("permission");
+        allowed.IsError.Should().NotBe(true);
+    }
+
+    [Fact]
+    public async Task BrokenUpstreams_AreReportedClearly_AndTheHostServesTheRest()
+    {
+        await using var host = await HttpHost.StartAsync(
+        [
+            .. s_everything,
+            "--Lumina:Auth:AnonymousRole=user",
+            // Prints garbage where MCP should be, and never answers initialize.
+            "--Lumina:Servers:garbage:Command=sh", "--Lumina:Servers:garbage:Args:0=-c", "--Lumina:Servers:garbage:Args:1=echo 'this is not json'; sleep 600",
+            "--Lumina:Servers:garbage:Timeout=00:00:03",
+            "--Lumina:Servers:silent:Command=sleep", "--Lumina:Servers:silent:Args:0=600", "--Lumina:Servers:silent:Timeout=00:00:03",
+            "--Lumina:Servers:missing:Command=/nonexistent/mcp-server",
+        ]);
+        await using var client = await ConnectAsync(host);
+
+        var listed = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
+        var echo = await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "still here" });
+
+        listed.Should().Contain("everything_echo").And.NotContain(n => n.StartsWith("garbage_", StringComparison.Ordinal) || n.StartsWith("silent_", StringComparison.Ordinal));
+        echo.IsError.Should().NotBe(true);
+        (await host.WaitForLogLineAsync(l => l.Contains("Upstream server silent could not be connected", StringComparison.Ordinal))).Should().Contain("did not finish connecting");
+        (await host.WaitForLogLineAsync(l => l.Contains("Upstream server missing could not be connected", StringComparison.Ordinal))).Should().NotBeEmpty();
+        (await host.WaitForLogLineAsync(l => l.Contains("Upstream server garbage could not be connected", StringComparison.Ordinal))).Should().NotBeEmpty();
+
+        using var http = new HttpClient();
+        var ready = JsonDocument.Parse(await http.GetStringAsync(new Uri(host.BaseAddress, "/readyz"))).RootElement;
+        var described = await client.CallToolAsync("system_describe");
+
+        ready.GetProperty("status").GetString().Should().Be("degraded");
+        ready.GetProperty("reason").GetString().Should().Contain("silent").And.Contain("missing").And.Contain("everything else");
+        var system = string.Concat(described.Content.OfType<TextContentBlock>().Select(t => t.Text));
+        system.Should().Contain("everything").And.Contain("connected").And.Contain("failed");
+    }
+
+    [Fact]
+    public async Task AnUpstreamThatDies_FailsItsCallsNamingIt_ThenComesBack_AndNoProcessOutlivesTheHost()
+    {
+        var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user", "--Lumina:Servers:everything:Start=eager"]);
+        int[] children;
+        try
+        {
+            await using var client = await ConnectAsync(host);
+            var first = await UntilAsync(() => Task.FromResult(Descendants(host.Process.Id).Where(IsReferenceServer).ToArray()), found => found.Length == 1);
+            (await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "one" })).IsError.Should().NotBe(true);
+
+            Process.GetProcessById(first[0]).Kill();
+            var broken = await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "two" });
+            var back = await UntilAsync(
+                async () => await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "three" }),
+                result => result.IsError != true);
+
+            broken.IsError.Should().BeTrue();
+            broken.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("'everything'");
+            back.Content.OfType<TextContentBlock>().Single().Text.Should().Be("Echo: three");
+            children = [.. Descendants(host.Process.Id)];
+            children.Count(IsReferenceServer).Should().Be(1, "the dead server was replaced by one, not more");
+        }
+        finally
+        {
+            (await host.StopAsync()).Should().Be(0);
+            await host.DisposeAsync();
+        }
+
+        children.Where(pid => Directory.Exists($"/proc/{pid}")).Should().BeEmpty("no upstream process outlives the host");
+    }
+
+    /// <summary>Asks <paramref name="get"/> until its answer is <paramref name="good"/> (30 s at most).</summary>
+    private static async Task<T> UntilAsync<T>(Func<Task<T>> get, Func<T, bool> good)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var value = await get();
+            if (good(value) || DateTime.UtcNow > deadline)
+            {
+                return value;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static Task<McpClient> ConnectAsync(HttpHost host) => McpClient.CreateAsync(
+        new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }),
+        new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+    private static Task<McpClient> DirectAsync() => McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
+    {
+        Command = "node",
+        Arguments = [LuminaProcess.ReferenceServer, "stdio"],
+        Name = "everything-direct",
+    }));
+
+    private static string Json(JsonElement element) => JsonSerializer.Serialize(element);
+
+    private static Process StartReferenceServer(int port)
+    {
+        var start = new ProcessStartInfo("node", [LuminaProcess.ReferenceServer, "streamableHttp"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitForPortAsync(int port)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var socket = new TcpClient();
+                await socket.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Every process below <paramref name="pid"/>, from /proc.</summary>
+    private static List<int> Descendants(int pid)
+    {
+        var found = new List<int>();
+        var queue = new Queue<int>([pid]);
+        while (queue.Count > 0)
+        {
+            var parent = queue.Dequeue();
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var child))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == parent)
+                    {
+                        found.Add(child);
+                        queue.Enqueue(child);
+                    }
+                }
+                catch (IOException)
+                {
+                    // The process ended while we looked.
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static bool IsReferenceServer(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Contains("server-everything", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
