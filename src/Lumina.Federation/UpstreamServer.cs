@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
@@ -24,6 +23,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly UpstreamRelay _relay = new();
     private McpClient? _client;
     private volatile UpstreamState _state = UpstreamState.Idle;
     private string? _lastError;
@@ -119,19 +119,28 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Calls <paramref name="tool"/> on the server with <paramref name="arguments"/>; its answer comes back as it is.</summary>
+    /// <summary>
+    /// Calls <paramref name="tool"/> on the server with <paramref name="arguments"/> for the caller of
+    /// <paramref name="context"/>, to whose client the server's requests during the call are relayed; its answer comes
+    /// back as it is. Cancelling <paramref name="cancellationToken"/> cancels the upstream call.
+    /// </summary>
     /// <exception cref="LuminaException">The server is unavailable, refused the call, ended during it or took too long.</exception>
-    public async Task<CallToolResult> CallAsync(string tool, IDictionary<string, JsonElement> arguments, CancellationToken cancellationToken)
+    /// <exception cref="LuminaInputRequiredException">The server asked something a stateless client answers in its next request.</exception>
+    public async Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken)
     {
         var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.Timeout);
+        using var call = _relay.Begin(context, timeout);
         try
         {
-            return await client.CallToolAsync(new CallToolRequestParams { Name = tool, Arguments = arguments }, timeout.Token).ConfigureAwait(false);
+            var result = await client.CallToolAsync(tool, arguments, call, cancellationToken: timeout.Token).ConfigureAwait(false);
+            await call.ReportedAsync().ConfigureAwait(false);
+            return result;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            call.ThrowIfEnded();
             throw new LuminaException($"The upstream server '{Name}' did not answer {tool} within {Options.Timeout} (Lumina:Servers:{Name}:Timeout).");
         }
         catch (McpProtocolException ex)
@@ -280,20 +289,21 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }, _loggers);
     }
 
+    /// <summary>What Lumina says it can do: what it relays to the caller's client (whose own abilities decide each answer).</summary>
     private McpClientOptions ClientOptions() => new()
     {
         ClientInfo = new Implementation { Name = "lumina", Version = Core.LuminaVersion.Value },
-        Handlers = new McpClientHandlers
+        Capabilities = new ClientCapabilities
         {
-            NotificationHandlers =
-            [
-                new(NotificationMethods.ToolListChangedNotification, (_, _) =>
-                {
-                    _ = RefreshAsync();
-                    return ValueTask.CompletedTask;
-                }),
-            ],
+            Sampling = new SamplingCapability(),
+            Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() },
+            Roots = new RootsCapability(),
         },
+        Handlers = _relay.Handlers((_, _) =>
+        {
+            _ = RefreshAsync();
+            return ValueTask.CompletedTask;
+        }),
     };
 
     /// <summary>The server said its tools changed: list and serve them again.</summary>

@@ -2,6 +2,7 @@ using System.Collections.ObjectModel;
 using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Plugins;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -56,7 +57,11 @@ internal sealed class UpstreamTool : ILuminaDescribedFunction
         var described = new UpstreamTool(server, tool, permission);
         var name = tool.Name;
         var function = KernelFunctionFactory.CreateFromMethod(
-            (KernelArguments arguments, CancellationToken cancellationToken) => server.CallAsync(name, Arguments(arguments), cancellationToken),
+            (Kernel kernel, KernelArguments arguments, CancellationToken cancellationToken) => server.CallAsync(
+                name,
+                Arguments(arguments),
+                kernel.Services.GetService<ILuminaCallContextAccessor>()?.Current ?? LuminaCallContext.InProcess,
+                cancellationToken),
             McpJsonUtilities.DefaultOptions,
             new KernelFunctionFromMethodOptions
             {
@@ -70,10 +75,10 @@ internal sealed class UpstreamTool : ILuminaDescribedFunction
     }
 
     /// <summary>The arguments as JSON: as the client sent them, or as a model's function call made them.</summary>
-    private static Dictionary<string, JsonElement> Arguments(KernelArguments arguments) =>
+    private static Dictionary<string, object?> Arguments(KernelArguments arguments) =>
         arguments.Where(a => a.Value is not null).ToDictionary(
             a => a.Key,
-            a => a.Value is JsonElement element ? element : JsonSerializer.SerializeToElement(a.Value, a.Value!.GetType(), McpJsonUtilities.DefaultOptions),
+            a => (object?)(a.Value is JsonElement element ? element : JsonSerializer.SerializeToElement(a.Value, a.Value!.GetType(), McpJsonUtilities.DefaultOptions)),
             StringComparer.Ordinal);
 
     /// <summary>One parameter per property of the input schema, with its schema, so a model calling the kernel sees them too.</summary>

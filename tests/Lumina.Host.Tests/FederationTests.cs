@@ -23,8 +23,9 @@ public sealed class FederationTests
         await using var client = await ConnectAsync(host);
         await using var direct = await DirectAsync();
 
-        var tools = (await client.ListToolsAsync()).Select(t => t.ProtocolTool).ToDictionary(t => t.Name);
-        var upstream = (await direct.ListToolsAsync()).Select(t => t.ProtocolTool).ToDictionary(t => t.Name);
+        // The server adds tools for the capabilities its client declares, a moment after it starts.
+        var upstream = (await UntilAsync(async () => await direct.ListToolsAsync(), l => l.Any(t => t.Name == "trigger-sampling-request"))).Select(t => t.ProtocolTool).ToDictionary(t => t.Name);
+        var tools = (await UntilAsync(async () => await client.ListToolsAsync(), l => l.Count(t => t.Name.StartsWith("everything_", StringComparison.Ordinal)) == upstream.Count)).Select(t => t.ProtocolTool).ToDictionary(t => t.Name);
         var echo = await client.CallToolAsync("everything_echo", new Dictionary<string, object?> { ["message"] = "through Lumina" });
         var image = await client.CallToolAsync("everything_get-tiny-image");
         var structured = await client.CallToolAsync("everything_get-structured-content", new Dictionary<string, object?> { ["location"] = "New York" });
@@ -44,6 +45,90 @@ public sealed class FederationTests
         echo.Content.OfType<TextContentBlock>().Single().Text.Should().Be("Echo: through Lumina");
         image.Content.OfType<ImageContentBlock>().Should().ContainSingle().Which.MimeType.Should().Be("image/png");
         Json(structured.StructuredContent!.Value).Should().Be(Json(directStructured.StructuredContent!.Value));
+    }
+
+    [Fact]
+    public async Task TheUpstreamsQuestionsAndProgress_ReachTheClientWhoseCallItIs()
+    {
+        await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var asked = new List<string>();
+        var sampled = new List<string>();
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }),
+            new McpClientOptions
+            {
+                ProtocolVersion = "2025-11-25",
+                Handlers = new McpClientHandlers
+                {
+                    ElicitationHandler = (request, _) =>
+                    {
+                        asked.Add(request!.Message);
+                        return ValueTask.FromResult(Accepted());
+                    },
+                    SamplingHandler = (request, _, _) =>
+                    {
+                        sampled.Add(string.Concat(request!.Messages.SelectMany(m => m.Content).OfType<TextContentBlock>().Select(t => t.Text)));
+                        return ValueTask.FromResult(new CreateMessageResult { Role = Role.Assistant, Model = "downstream-model", Content = [new TextContentBlock { Text = "the client's model answered" }] });
+                    },
+                },
+            });
+        await UntilAsync(async () => (await client.ListToolsAsync()).Select(t => t.Name).ToList(), names => names.Contains("everything_trigger-sampling-request") && names.Contains("everything_trigger-elicitation-request"));
+        var progress = new List<ProgressNotificationValue>();
+
+        var elicited = await client.CallToolAsync("everything_trigger-elicitation-request");
+        var sampling = await client.CallToolAsync("everything_trigger-sampling-request", new Dictionary<string, object?> { ["prompt"] = "What is relayed?" });
+        var longRun = await client.CallToolAsync("everything_trigger-long-running-operation", new Dictionary<string, object?> { ["duration"] = 2, ["steps"] = 4 }, new SyncProgress(progress));
+
+        asked.Should().Contain(m => m.StartsWith("Please provide inputs", StringComparison.Ordinal), "the upstream's own question reached this client");
+        Text(elicited).Should().Contain("User provided");
+        sampled.Should().ContainSingle().Which.Should().Contain("What is relayed?");
+        Text(sampling).Should().Contain("the client's model answered");
+        longRun.IsError.Should().NotBe(true);
+        // Steps half a second apart: the early ones are surely relayed before the answer (the SDK drops a report that
+        // arrives after its call's answer, so the last one may race it).
+        progress.Should().HaveCountGreaterThanOrEqualTo(2);
+        progress.Select(p => p.Total).Should().AllBeEquivalentTo(4f);
+        progress.Select(p => p.Progress).Should().BeInAscendingOrder();
+    }
+
+    [Fact]
+    public async Task AStatelessClient_AnswersTheUpstreamsQuestionInItsNextRequest()
+    {
+        await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var asked = new List<string>();
+        await using var client = await McpClient.CreateAsync(
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }),
+            new McpClientOptions
+            {
+                ProtocolVersion = "2026-07-28",
+                Handlers = new McpClientHandlers
+                {
+                    ElicitationHandler = (request, _) =>
+                    {
+                        asked.Add(request!.Message);
+                        return ValueTask.FromResult(Accepted());
+                    },
+                },
+            });
+        await UntilAsync(async () => (await client.ListToolsAsync()).Select(t => t.Name).ToList(), names => names.Contains("everything_trigger-elicitation-request"));
+
+        var elicited = await client.CallToolAsync("everything_trigger-elicitation-request");
+
+        asked.Should().Contain(m => m.StartsWith("Please provide inputs", StringComparison.Ordinal));
+        Text(elicited).Should().Contain("User provided");
+    }
+
+    [Fact]
+    public async Task AClientThatCannotSample_GivesTheUpstreamAnError_NotAHang()
+    {
+        await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user"]);
+        await using var client = await ConnectAsync(host);
+        await UntilAsync(async () => (await client.ListToolsAsync()).Select(t => t.Name).ToList(), names => names.Contains("everything_trigger-sampling-request"));
+
+        using var within = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var sampling = await client.CallToolAsync("everything_trigger-sampling-request", new Dictionary<string, object?> { ["prompt"] = "anyone?" }, cancellationToken: within.Token);
+
+        Text(sampling).Should().ContainAny("cannot", "sampling", "Error", "error");
     }
 
     [Fact]
@@ -143,6 +228,31 @@ public sealed class FederationTests
         children.Where(pid => Directory.Exists($"/proc/{pid}")).Should().BeEmpty("no upstream process outlives the host");
     }
 
+    private static ElicitResult Accepted() => new()
+    {
+        Action = "accept",
+        Content = new Dictionary<string, JsonElement>
+        {
+            ["confirm"] = JsonSerializer.SerializeToElement(true),
+            ["name"] = JsonSerializer.SerializeToElement("Ada"),
+            ["color"] = JsonSerializer.SerializeToElement("green"),
+        },
+    };
+
+    private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(t => t.Text));
+
+    /// <summary>Collects progress as it is reported (not posted to a synchronization context, as <see cref="Progress{T}"/> would).</summary>
+    private sealed class SyncProgress(List<ProgressNotificationValue> values) : IProgress<ProgressNotificationValue>
+    {
+        public void Report(ProgressNotificationValue value)
+        {
+            lock (values)
+            {
+                values.Add(value);
+            }
+        }
+    }
+
     /// <summary>Asks <paramref name="get"/> until its answer is <paramref name="good"/> (30 s at most).</summary>
     private static async Task<T> UntilAsync<T>(Func<Task<T>> get, Func<T, bool> good)
     {
@@ -163,12 +273,23 @@ public sealed class FederationTests
         new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }),
         new McpClientOptions { ProtocolVersion = "2025-11-25" });
 
-    private static Task<McpClient> DirectAsync() => McpClient.CreateAsync(new StdioClientTransport(new StdioClientTransportOptions
-    {
-        Command = "node",
-        Arguments = [LuminaProcess.ReferenceServer, "stdio"],
-        Name = "everything-direct",
-    }));
+    /// <summary>The reference server without Lumina, declaring what Lumina declares to it (it relays all three).</summary>
+    private static Task<McpClient> DirectAsync() => McpClient.CreateAsync(
+        new StdioClientTransport(new StdioClientTransportOptions
+        {
+            Command = "node",
+            Arguments = [LuminaProcess.ReferenceServer, "stdio"],
+            Name = "everything-direct",
+        }),
+        new McpClientOptions
+        {
+            Handlers = new McpClientHandlers
+            {
+                SamplingHandler = (_, _, _) => throw new McpException("not used"),
+                ElicitationHandler = (_, _) => throw new McpException("not used"),
+                RootsHandler = (_, _) => ValueTask.FromResult(new ListRootsResult { Roots = [] }),
+            },
+        });
 
     private static string Json(JsonElement element) => JsonSerializer.Serialize(element);
 
