@@ -27,6 +27,27 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
     public IReadOnlyList<LuminaServerDescription> Describe() =>
         [.. Statuses.Select(s => new LuminaServerDescription(s.Name, s.Transport, s.State.ToString().ToLowerInvariant(), s.ToolCount, s.LastError, s.Restarts))];
 
+    /// <summary>The names of the configured (enabled) upstream servers.</summary>
+    public IReadOnlyList<string> Names => [.. _servers.Select(s => s.Name)];
+
+    /// <summary>Connects <paramref name="server"/> (if it is not) and says how each of its tools is served.</summary>
+    /// <exception cref="LuminaException">No such server, or it cannot be connected.</exception>
+    public async Task<IReadOnlyList<UpstreamToolState>> InspectAsync(string server, CancellationToken cancellationToken)
+    {
+        var upstream = Find(server);
+        await upstream.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return [.. upstream.Served.Select(State)];
+    }
+
+    /// <summary>Approves the current descriptor of <paramref name="tool"/> of <paramref name="server"/> (of all its tools when null).</summary>
+    /// <exception cref="LuminaException">No such server or tool, or it cannot be connected.</exception>
+    public async Task<IReadOnlyList<UpstreamToolState>> ApproveAsync(string server, string? tool, string approvedBy, CancellationToken cancellationToken) =>
+        [.. (await Find(server).ApproveAsync(tool, approvedBy, cancellationToken).ConfigureAwait(false)).Select(State)];
+
+    /// <summary>The pins of <paramref name="server"/>'s tools in the store.</summary>
+    /// <exception cref="LuminaException">No such server.</exception>
+    public Task<IReadOnlyList<Core.Federation.ToolPin>> PinsAsync(string server, CancellationToken cancellationToken) => Find(server).PinsAsync(cancellationToken);
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var server in _servers.Where(s => s.Options.Start == UpstreamStart.Eager))
@@ -39,6 +60,11 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
 
     public async ValueTask EnsureStartedAsync(CancellationToken cancellationToken)
     {
+        foreach (var server in _servers.Where(s => s.Status.State == UpstreamState.Connected))
+        {
+            await server.RecheckAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var wanted = _servers.Where(s => s.Wanted).ToList();
         if (wanted.Count > 0)
         {
@@ -62,6 +88,12 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
             }
         }
     }
+
+    private static UpstreamToolState State(UpstreamTool tool) => new(tool.UpstreamName, tool.Tool.Name!, tool.Hash, tool.Quarantined);
+
+    private UpstreamServer Find(string server) =>
+        _servers.FirstOrDefault(s => string.Equals(s.Name, server, StringComparison.Ordinal))
+        ?? throw new LuminaException($"No MCP server '{server}' is configured (Lumina:Servers:{server}). Configured: {(_servers.Count == 0 ? "none" : string.Join(", ", _servers.Select(s => s.Name)))}.");
 
     private static async Task ConnectQuietlyAsync(UpstreamServer server, CancellationToken cancellationToken)
     {

@@ -27,7 +27,7 @@ public static class FederationServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var servers = Read(configuration);
         builder.Services.TryAddSingleton(sp => new FederationService(
-            [.. servers.Select(s => new UpstreamServer(s.Name, s.Options, sp.GetRequiredService<LuminaPluginRegistry>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()))],
+            [.. servers.Select(s => new UpstreamServer(s.Name, s.Options, sp.GetRequiredService<LuminaPluginRegistry>(), sp, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()))],
             sp.GetRequiredService<ILogger<FederationService>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FederationService>());
         builder.Services.AddSingleton<ILuminaPluginSource>(sp => sp.GetRequiredService<FederationService>());

@@ -33,8 +33,12 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     private DateTimeOffset _retryAt;
     private volatile bool _stopping;
 
-    public UpstreamServer(string name, UpstreamServerOptions options, LuminaPluginRegistry registry, ILoggerFactory loggers, TimeProvider time)
+    private readonly UpstreamPins _pins;
+    private IReadOnlyList<UpstreamTool> _served = [];
+
+    public UpstreamServer(string name, UpstreamServerOptions options, LuminaPluginRegistry registry, IServiceProvider services, ILoggerFactory loggers, TimeProvider time)
     {
+        _pins = new UpstreamPins(name, options.Pinning, services, loggers.CreateLogger<UpstreamPins>(), time);
         Name = name;
         Options = options;
         _registry = registry;
@@ -200,6 +204,8 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
             functions.Add(made);
         }
 
+        await _pins.CheckAsync([.. functions.Select(f => f.Described)], cancellationToken).ConfigureAwait(false);
+
         _registry.RemoveBySource(Source);
         if (!_registry.Add(LuminaPluginFactory.FromFunctions(plugin, $"Tools of the MCP server '{Name}'.", functions.Select(f => f.Function), Source)))
         {
@@ -207,6 +213,45 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
 
         _toolCount = functions.Count;
+        _served = [.. functions.Select(f => f.Described)];
+    }
+
+    /// <summary>The tools it serves (after a connection), each with its pin state.</summary>
+    public IReadOnlyList<UpstreamTool> Served => _served;
+
+    /// <summary>Pins the current descriptor of <paramref name="tool"/> (or of every tool), approved by <paramref name="approvedBy"/>; quarantines lift.</summary>
+    /// <returns>The tools approved.</returns>
+    /// <exception cref="LuminaException">The server has no such tool, or it cannot be connected.</exception>
+    public async Task<IReadOnlyList<UpstreamTool>> ApproveAsync(string? tool, string approvedBy, CancellationToken cancellationToken)
+    {
+        await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var chosen = tool is null ? _served : [.. _served.Where(t => t.UpstreamName == tool || t.Tool.Name == tool)];
+        if (chosen.Count == 0)
+        {
+            throw new LuminaException($"The MCP server '{Name}' has no tool '{tool}'. Its tools: {string.Join(", ", _served.Select(t => t.UpstreamName))}.");
+        }
+
+        foreach (var each in chosen)
+        {
+            await _pins.ApproveAsync(each, approvedBy, cancellationToken).ConfigureAwait(false);
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Every pin of this server in the store.</summary>
+    public Task<IReadOnlyList<Core.Federation.ToolPin>> PinsAsync(CancellationToken cancellationToken) => _pins.ListAsync(cancellationToken);
+
+    /// <summary>Whether the quarantined <paramref name="tool"/> has been approved since (then it is served again).</summary>
+    public Task<bool> ApprovedSinceAsync(UpstreamTool tool, CancellationToken cancellationToken) => _pins.ApprovedSinceAsync(tool, cancellationToken);
+
+    /// <summary>Lifts the quarantine of every tool approved since (asked before a list, so an approval shows at once).</summary>
+    public async Task RecheckAsync(CancellationToken cancellationToken)
+    {
+        foreach (var tool in _served.Where(t => t.Quarantined is not null))
+        {
+            await _pins.ApprovedSinceAsync(tool, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>When the connection ends while the host runs, makes it again after the pause (again and again until it holds).</summary>

@@ -35,6 +35,10 @@ public sealed class UpstreamServerOptions
     /// <value>The default value is <see cref="UpstreamStart.Lazy"/>.</value>
     public UpstreamStart Start { get; set; } = UpstreamStart.Lazy;
 
+    /// <summary>What a tool whose descriptor changed since it was approved does: quarantined (<c>strict</c>), served and reported (<c>warn</c>), or nothing (<c>off</c>).</summary>
+    /// <value>The default value is <see cref="UpstreamPinning.Strict"/>.</value>
+    public UpstreamPinning Pinning { get; set; } = UpstreamPinning.Strict;
+
     /// <summary>The permission its tools need; unset, read-only tools need read and the others write.</summary>
     public LuminaPermission? Permission { get; set; }
 }

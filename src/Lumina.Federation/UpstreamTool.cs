@@ -35,6 +35,8 @@ internal sealed class UpstreamTool : ILuminaDescribedFunction
             InputSchema = tool.InputSchema.GetRawText(),
         };
         FunctionName = UpstreamNames.Function(tool.Name);
+        Canonical = ToolDescriptors.Canonical(tool);
+        Hash = ToolDescriptors.Hash(Canonical);
     }
 
     /// <summary>The tool's name on its server.</summary>
@@ -51,17 +53,37 @@ internal sealed class UpstreamTool : ILuminaDescribedFunction
 
     public JsonElement Descriptor { get; }
 
+    public string? Quarantined
+    {
+        get => Volatile.Read(ref field);
+        set => Volatile.Write(ref field, value);
+    }
+
+    /// <summary>What of it is pinned, as canonical JSON.</summary>
+    public string Canonical { get; }
+
+    /// <summary>The hash of <see cref="Canonical"/>.</summary>
+    public string Hash { get; }
+
     /// <summary>The kernel function of <paramref name="tool"/>, and its description.</summary>
     public static (KernelFunction Function, UpstreamTool Described) Create(UpstreamServer server, Tool tool, LuminaPermission permission)
     {
         var described = new UpstreamTool(server, tool, permission);
         var name = tool.Name;
         var function = KernelFunctionFactory.CreateFromMethod(
-            (Kernel kernel, KernelArguments arguments, CancellationToken cancellationToken) => server.CallAsync(
-                name,
-                Arguments(arguments),
-                kernel.Services.GetService<ILuminaCallContextAccessor>()?.Current ?? LuminaCallContext.InProcess,
-                cancellationToken),
+            async (Kernel kernel, KernelArguments arguments, CancellationToken cancellationToken) =>
+            {
+                if (described.Quarantined is { } why && !await server.ApprovedSinceAsync(described, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new LuminaRefusalException(LuminaRefusalKind.Forbidden, why);
+                }
+
+                return await server.CallAsync(
+                    name,
+                    Arguments(arguments),
+                    kernel.Services.GetService<ILuminaCallContextAccessor>()?.Current ?? LuminaCallContext.InProcess,
+                    cancellationToken).ConfigureAwait(false);
+            },
             McpJsonUtilities.DefaultOptions,
             new KernelFunctionFromMethodOptions
             {

@@ -26,7 +26,7 @@ internal static class AuthorizedLists
 
             var result = await next(request, cancellationToken).ConfigureAwait(false);
             var (catalog, allowed) = Check(request);
-            result.Tools = [.. result.Tools.Where(t => !catalog.Tools.TryGetPrimitive(t.Name, out var tool) || tool is not KernelMcpTool k || allowed(k.Function))];
+            result.Tools = [.. result.Tools.Where(t => !catalog.Tools.TryGetPrimitive(t.Name, out var tool) || tool is not KernelMcpTool k || (allowed(k.Function) && LuminaDescribed.Of(k.Function.Function)?.Quarantined is null))];
             return result;
         });
         filters.AddListPromptsFilter(next => async (request, cancellationToken) =>

@@ -4,6 +4,7 @@ using Lumina.Core;
 using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Budgets;
+using Lumina.Core.Federation;
 using Lumina.Core.Memory;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
@@ -66,6 +67,7 @@ public static class RedisStoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IToolPinStore>(sp => new RedisToolPinStore(Redis(sp), KeyPrefix(sp)));
         services.TryAddSingleton<ILuminaTaskStore>(sp => new RedisTaskStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
 

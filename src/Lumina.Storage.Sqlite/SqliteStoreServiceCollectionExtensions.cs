@@ -5,6 +5,7 @@ using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Budgets;
 using Lumina.Core.Configuration;
+using Lumina.Core.Federation;
 using Lumina.Core.Memory;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
@@ -24,7 +25,7 @@ public static class SqliteStoreServiceCollectionExtensions
 
     /// <summary>
     /// Adds every store in embedded SQLite files under <c>Lumina:DataDirectory</c>: memory (<c>memory.db</c>), users and
-    /// keys (<c>auth.db</c>), the audit ledger (<c>audit.db</c>), budgets (<c>usage.db</c>) and tasks (<c>tasks.db</c>);
+    /// keys (<c>auth.db</c>), the audit ledger (<c>audit.db</c>), budgets (<c>usage.db</c>), tasks (<c>tasks.db</c>) and upstream tools' pins (<c>pins.db</c>);
     /// rate limits and resource notifications stay in this process. Works on a laptop with no server. Adds a readiness
     /// check (tag <c>ready</c>) that opens each file for writing. Calling it again adds nothing twice.
     /// </summary>
@@ -52,6 +53,7 @@ public static class SqliteStoreServiceCollectionExtensions
             sp.GetRequiredService<IOptions<LuminaAuthOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBudgetStore>(sp => new SqliteBudgetStore(DataFile(sp, "usage.db")));
+        services.TryAddSingleton<IToolPinStore>(sp => new SqliteToolPinStore(DataFile(sp, "pins.db")));
         services.TryAddSingleton<ILuminaTaskStore>(sp => new SqliteTaskStore(DataFile(sp, "tasks.db"), sp.GetRequiredService<TimeProvider>()));
 
         // One process, one count: a second host on the same files keeps its own rate limits and change notices.

@@ -2,6 +2,7 @@ using Lumina.Abstractions.Memory;
 using Lumina.Core.Audit;
 using Lumina.Core.Auth;
 using Lumina.Core.Budgets;
+using Lumina.Core.Federation;
 using Lumina.Core.Storage;
 using Lumina.Core.Tasks;
 using Microsoft.Data.Sqlite;
@@ -33,6 +34,7 @@ internal sealed class SqliteStoresHealthCheck(IServiceProvider services) : IHeal
                 services.GetRequiredKeyedService<IAuditLedger>(LuminaStoreKeys.Audit),
                 services.GetRequiredService<IBudgetStore>(),
                 services.GetRequiredService<ILuminaTaskStore>(),
+                services.GetRequiredService<IToolPinStore>(),
             ];
             databases = [.. stores.Select(Database).OfType<SqliteDatabase>()];
         }
@@ -63,6 +65,7 @@ internal sealed class SqliteStoresHealthCheck(IServiceProvider services) : IHeal
         SqliteAuditLedger ledger => ledger.Database,
         SqliteBudgetStore budgets => budgets.Database,
         SqliteTaskStore tasks => tasks.Database,
+        SqliteToolPinStore pins => pins.Database,
         _ => null,
     };
 }

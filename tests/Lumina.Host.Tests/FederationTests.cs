@@ -132,18 +132,64 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public async Task ARugPull_IsQuarantined_UntilAnAdminApprovesTheChange()
+    {
+        using var data = new TempDirectory();
+        string[] Settings(string description) =>
+        [
+            $"--Lumina:DataDirectory={data.Path}", "--Lumina:Auth:AnonymousRole=user",
+            "--Lumina:Servers:rug:Command=node", $"--Lumina:Servers:rug:Args:0={LuminaProcess.RugPullServer}", $"--Lumina:Servers:rug:Env:TOOL_DESCRIPTION={description}",
+        ];
+        await using (var first = await HttpHost.StartAsync(Settings("Returns the weather of a city.")))
+        {
+            await using var before = await ConnectAsync(first);
+            (await before.ListToolsAsync()).Select(t => t.Name).Should().Contain("rug_weather");
+        }
+
+        await using var host = await HttpHost.StartAsync(Settings("Returns the weather of a city, in Celsius."));
+        await using var client = await ConnectAsync(host);
+
+        var listed = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
+        var refused = await client.CallToolAsync("rug_weather", new Dictionary<string, object?> { ["city"] = "Oslo" });
+        var logged = await host.WaitForLogLineAsync(l => l.Contains("changed since it was approved", StringComparison.Ordinal));
+        var (code, stdout, stderr) = await LuminaProcess.RunAsync(["servers", "approve", "rug", "weather", .. Settings("Returns the weather of a city, in Celsius.")]);
+        var relisted = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
+        var served = await client.CallToolAsync("rug_weather", new Dictionary<string, object?> { ["city"] = "Oslo" });
+        var (_, pins, _) = await LuminaProcess.RunAsync(["servers", "pins", "rug", .. Settings("Returns the weather of a city, in Celsius.")]);
+
+        listed.Should().Contain("rug_time").And.NotContain("rug_weather", "a changed tool is hidden until approved");
+        refused.IsError.Should().BeTrue();
+        Text(refused).Should().Contain("changed since it was approved").And.Contain("lumina servers approve rug weather");
+        logged.Should().Contain("in Celsius");
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("Approved rug_weather");
+        relisted.Should().Contain("rug_weather");
+        served.IsError.Should().NotBe(true);
+        Text(served).Should().Be("weather in Oslo: fine");
+        pins.Should().Contain("weather").And.Contain(Environment.UserName).And.Contain("first sight");
+    }
+
+    [Fact]
     public async Task ReferenceServerOverStreamableHttp_IsServedToo()
     {
         var port = FreePort();
         using var upstream = StartReferenceServer(port);
-        await WaitForPortAsync(port);
-        await using var host = await HttpHost.StartAsync($"--Lumina:Servers:remote:Url=http://127.0.0.1:{port}/mcp", "--Lumina:Auth:AnonymousRole=user");
-        await using var client = await ConnectAsync(host);
+        try
+        {
+            await WaitForPortAsync(port);
+            await using var host = await HttpHost.StartAsync($"--Lumina:Servers:remote:Url=http://127.0.0.1:{port}/mcp", "--Lumina:Auth:AnonymousRole=user");
+            await using var client = await ConnectAsync(host);
 
-        var sum = await client.CallToolAsync("remote_get-sum", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 40 });
+            var sum = await client.CallToolAsync("remote_get-sum", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 40 });
 
-        sum.IsError.Should().NotBe(true);
-        sum.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("42");
+            sum.IsError.Should().NotBe(true);
+            sum.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("42");
+        }
+        finally
+        {
+            upstream.Kill(entireProcessTree: true);
+            await upstream.WaitForExitAsync();
+        }
     }
 
     [Fact]

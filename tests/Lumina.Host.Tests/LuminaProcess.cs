@@ -13,8 +13,14 @@ internal static class LuminaProcess
 
     public static string ConformancePluginDirectory { get; } = Metadata("ConformancePluginDirectory");
 
-    /// <summary>The TypeScript reference server's entry point (<c>node … stdio | streamableHttp</c>), installed by the test command.</summary>
-    public static string ReferenceServer { get; } = Path.GetFullPath(Metadata("ReferenceServer"));
+    /// <summary>tests/federation: the upstream MCP servers the federation tests use (npm, installed by the test command).</summary>
+    public static string UpstreamsDirectory { get; } = Metadata("UpstreamsDirectory");
+
+    /// <summary>The TypeScript reference server's entry point (<c>node … stdio | streamableHttp</c>).</summary>
+    public static string ReferenceServer { get; } = Path.Combine(UpstreamsDirectory, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
+
+    /// <summary>A small upstream of our own whose first tool's description comes from <c>TOOL_DESCRIPTION</c> (<c>node …</c>).</summary>
+    public static string RugPullServer { get; } = Path.Combine(UpstreamsDirectory, "rugpull-server.mjs");
 
     /// <summary>Arguments that keep a test's host away from the user's own data and configuration.</summary>
     public static List<string> IsolatedArguments(string dataDirectory, params string[] more) =>

@@ -20,4 +20,10 @@ public interface ILuminaDescribedFunction
 
     /// <summary>The tool as its server describes it (MCP tool JSON): served as it is, but for the name.</summary>
     JsonElement Descriptor { get; }
+
+    /// <summary>
+    /// Why it is quarantined (its descriptor changed since it was approved, or it reads like an instruction to the
+    /// model), or <see langword="null"/>: a quarantined function is listed to nobody and refuses every call.
+    /// </summary>
+    string? Quarantined { get; }
 }

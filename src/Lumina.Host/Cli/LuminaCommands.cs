@@ -90,6 +90,7 @@ internal static class LuminaCommands
         root.Subcommands.Add(UserCommands.Create(configuration));
         root.Subcommands.Add(KeyCommands.Create(configuration));
         root.Subcommands.Add(AuditCommand.Create(configuration));
+        root.Subcommands.Add(ServerCommands.Create(configuration));
 
         // 'lumina help' and 'lumina version', as the command line before the tree took them.
         var helpWord = new Command("help", "Print this help and exit.") { Hidden = true };
