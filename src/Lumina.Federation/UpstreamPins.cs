@@ -30,6 +30,8 @@ internal sealed partial class UpstreamPins(string server, UpstreamPinning mode, 
         var firstSight = pins.Count == 0;
         foreach (var tool in tools)
         {
+            pins.TryGetValue(tool.UpstreamName, out var approved);
+            await ScreenAsync(tool, approved, cancellationToken).ConfigureAwait(false);
             if (!pins.TryGetValue(tool.UpstreamName, out var pin))
             {
                 if (firstSight || mode == UpstreamPinning.Warn)
@@ -47,9 +49,9 @@ internal sealed partial class UpstreamPins(string server, UpstreamPinning mode, 
                 }
                 else
                 {
-                    tool.Quarantined = $"The tool '{tool.Tool.Name}' is new on the MCP server '{server}', whose tools are pinned: it is quarantined until an admin approves it (lumina servers approve {server} {tool.UpstreamName}).";
+                    tool.Quarantined ??= $"The tool '{tool.Tool.Name}' is new on the MCP server '{server}', whose tools are pinned: it is quarantined until an admin approves it (lumina servers approve {server} {tool.UpstreamName}).";
                     LogQuarantinedNew(server, tool.UpstreamName);
-                    await AuditAsync(tool, previous: null, cancellationToken).ConfigureAwait(false);
+                    await AuditAsync(tool, $"PinNew: {tool.Hash}", cancellationToken).ConfigureAwait(false);
                     continue;
                 }
             }
@@ -61,18 +63,45 @@ internal sealed partial class UpstreamPins(string server, UpstreamPinning mode, 
 
             var diff = ToolDescriptors.Diff(pin.Descriptor, tool.Canonical);
             LogChanged(server, tool.UpstreamName, pin.Hash, tool.Hash, diff);
-            await AuditAsync(tool, pin.Hash, cancellationToken).ConfigureAwait(false);
+            await AuditAsync(tool, $"PinChanged: {pin.Hash} -> {tool.Hash}", cancellationToken).ConfigureAwait(false);
             if (mode == UpstreamPinning.Strict)
             {
-                tool.Quarantined = $"The tool '{tool.Tool.Name}' of the MCP server '{server}' changed since it was approved ({Short(diff)}): it is quarantined until an admin approves the change (lumina servers approve {server} {tool.UpstreamName}).";
+                tool.Quarantined ??= $"The tool '{tool.Tool.Name}' of the MCP server '{server}' changed since it was approved ({Short(diff)}): it is quarantined until an admin approves the change (lumina servers approve {server} {tool.UpstreamName}).";
             }
         }
     }
 
-    /// <summary>Whether <paramref name="tool"/>'s current descriptor is pinned now (an admin approved it): then its quarantine is lifted.</summary>
+    /// <summary>
+    /// Reads <paramref name="tool"/>'s descriptor for hidden instructions, unless an admin approved exactly this
+    /// descriptor: a hit quarantines it (<see cref="UpstreamPinning.Strict"/>) or is reported (<see cref="UpstreamPinning.Warn"/>).
+    /// </summary>
+    private async Task ScreenAsync(UpstreamTool tool, ToolPin? pin, CancellationToken cancellationToken)
+    {
+        if (pin is { PinnedBy: not null } && pin.Hash == tool.Hash)
+        {
+            return;
+        }
+
+        var hits = Screening.DescriptionScreen.ScanTool(tool.Descriptor);
+        if (hits.Count == 0)
+        {
+            return;
+        }
+
+        var first = hits[0];
+        LogPoisoned(server, tool.UpstreamName, string.Join(", ", hits.Select(h => $"{h.RuleId} at {h.Field}: \"{h.Excerpt}\"")));
+        await AuditAsync(tool, $"Poisoned: {string.Join(",", hits.Select(h => h.RuleId).Distinct())}", cancellationToken).ConfigureAwait(false);
+        if (mode == UpstreamPinning.Strict)
+        {
+            tool.Quarantined = $"The tool '{tool.Tool.Name}' of the MCP server '{server}' is quarantined: {first.Reason} (in {first.Field}: \"{first.Excerpt}\"). An admin who has read it can approve it: lumina servers approve {server} {tool.UpstreamName}.";
+        }
+    }
+
+    /// <summary>Whether an admin has approved <paramref name="tool"/>'s current descriptor since: then its quarantine is lifted.</summary>
     public async Task<bool> ApprovedSinceAsync(UpstreamTool tool, CancellationToken cancellationToken)
     {
-        if (Store is not { } store || await store.GetAsync(server, tool.UpstreamName, cancellationToken).ConfigureAwait(false) is not { } pin || pin.Hash != tool.Hash)
+        // Only an admin's approval of exactly this descriptor lifts a quarantine (a pin made on first sight does not).
+        if (Store is not { } store || await store.GetAsync(server, tool.UpstreamName, cancellationToken).ConfigureAwait(false) is not { PinnedBy: not null } pin || pin.Hash != tool.Hash)
         {
             return false;
         }
@@ -95,8 +124,8 @@ internal sealed partial class UpstreamPins(string server, UpstreamPinning mode, 
 
     private static string Short(string diff) => diff.Length > 300 ? diff[..300] + "…" : diff;
 
-    /// <summary>Writes the change to the audit ledger: the served tool, the new hash as its digest, and both hashes.</summary>
-    private async Task AuditAsync(UpstreamTool tool, string? previous, CancellationToken cancellationToken)
+    /// <summary>Writes a finding to the audit ledger: the served tool, its descriptor's hash as the digest, and what was found (both hashes, for a change).</summary>
+    private async Task AuditAsync(UpstreamTool tool, string kind, CancellationToken cancellationToken)
     {
         if (services.GetKeyedService<IAuditLedger>(LuminaStoreKeys.Audit) is not { } ledger)
         {
@@ -104,7 +133,6 @@ internal sealed partial class UpstreamPins(string server, UpstreamPinning mode, 
         }
 
         var outcome = mode == UpstreamPinning.Strict ? AuditOutcome.Denied : AuditOutcome.Ok;
-        var kind = previous is null ? $"PinNew: {tool.Hash}" : $"PinChanged: {previous} -> {tool.Hash}";
         await ledger.AppendAsync(new AuditEntry(time.GetUtcNow(), "lumina", "system", LuminaTransport.InProcess, tool.Tool.Name!, tool.Hash, outcome, kind, 0), cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,6 +141,9 @@ internal sealed partial class UpstreamPins(string server, UpstreamPinning mode, 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server}: the new tool {Tool} is quarantined until an admin approves it")]
     private partial void LogQuarantinedNew(string server, string tool);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server}: the tool {Tool} reads like instructions to the model: {Hits}")]
+    private partial void LogPoisoned(string server, string tool, string hits);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server}: the new tool {Tool} is served and pinned (pinning: warn)")]
     private partial void LogNewTool(string server, string tool);
