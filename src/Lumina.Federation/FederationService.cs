@@ -13,11 +13,13 @@ namespace Lumina.Federation;
 public sealed partial class FederationService : IHostedService, ILuminaPluginSource, ILuminaServerStatus, IAsyncDisposable
 {
     private readonly IReadOnlyList<UpstreamServer> _servers;
+    private readonly IReadOnlyList<string> _ignored;
     private readonly ILogger _logger;
 
-    internal FederationService(IReadOnlyList<UpstreamServer> servers, ILogger<FederationService> logger)
+    internal FederationService(IReadOnlyList<UpstreamServer> servers, IReadOnlyList<string> ignored, ILogger<FederationService> logger)
     {
         _servers = servers;
+        _ignored = ignored;
         _logger = logger;
     }
 
@@ -50,6 +52,11 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        foreach (var note in _ignored)
+        {
+            LogImportNote(note);
+        }
+
         foreach (var server in _servers.Where(s => s.Options.Start == UpstreamStart.Eager))
         {
             _ = ConnectQuietlyAsync(server, CancellationToken.None);
@@ -106,6 +113,9 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
             // Its status says why; its tools are served once it connects.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Imported MCP client configuration: {Note}")]
+    private partial void LogImportNote(string note);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server} did not stop cleanly")]
     private partial void LogStopFailed(Exception exception, string server);

@@ -25,15 +25,49 @@ public static class FederationServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configuration);
-        var servers = Read(configuration);
+        var servers = Read(WithImports(configuration, out var ignored));
         builder.Services.TryAddSingleton(sp => new FederationService(
             [.. servers.Select(s => new UpstreamServer(s.Name, s.Options, sp.GetRequiredService<LuminaPluginRegistry>(), sp, sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<TimeProvider>()))],
+            ignored,
             sp.GetRequiredService<ILogger<FederationService>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FederationService>());
         builder.Services.AddSingleton<ILuminaPluginSource>(sp => sp.GetRequiredService<FederationService>());
         builder.Services.AddSingleton<ILuminaServerStatus>(sp => sp.GetRequiredService<FederationService>());
         builder.Services.AddHealthChecks().AddCheck<UpstreamHealthCheck>("upstreams", tags: ["ready"]);
         return builder;
+    }
+
+    /// <summary>
+    /// <paramref name="configuration"/> with the servers of the client files <c>Lumina:Servers:Import:&lt;i&gt;</c> names
+    /// under it: a setting made in Lumina's own configuration wins over an imported one.
+    /// </summary>
+    /// <param name="ignored">What the files hold that Lumina does not use, to report.</param>
+    /// <exception cref="LuminaStartupException">A file cannot be read or used.</exception>
+    internal static IConfiguration WithImports(IConfiguration configuration, out List<string> ignored)
+    {
+        ignored = [];
+        var paths = configuration.GetSection($"{SectionName}:Import").GetChildren().Select(c => c.Value).OfType<string>().Where(p => p.Length > 0).ToList();
+        if (paths.Count == 0)
+        {
+            return configuration;
+        }
+
+        var inputs = configuration.GetSection($"{SectionName}:Inputs").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty, StringComparer.Ordinal);
+        var imported = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in paths)
+        {
+            var home = Environment.GetEnvironmentVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var full = path.StartsWith("~/", StringComparison.Ordinal) ? Path.Combine(home, path[2..]) : path;
+            var (settings, notes) = Lumina.Federation.Configuration.ClientConfigImport.Read(full, Environment.GetEnvironmentVariable, inputs);
+            foreach (var (key, value) in settings)
+            {
+                imported.TryAdd(key, value);
+            }
+
+            ignored.AddRange(notes);
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(imported).AddConfiguration(configuration).Build();
     }
 
     /// <summary>The enabled servers of <paramref name="configuration"/>, checked.</summary>

@@ -188,6 +188,42 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public async Task AClaudeDesktopFile_IsServedInOneLine()
+    {
+        using var files = new TempDirectory();
+        var claude = Path.Combine(files.Path, "claude_desktop_config.json");
+        await File.WriteAllTextAsync(claude, JsonSerializer.Serialize(new
+        {
+            mcpServers = new Dictionary<string, object>
+            {
+                ["weather-desk"] = new { command = "node", args = new[] { LuminaProcess.RugPullServer }, env = new Dictionary<string, string> { ["TOOL_DESCRIPTION"] = "Returns the weather of a city." } },
+            },
+            globalShortcut = "Ctrl+Space",
+        }));
+        await using var host = await HttpHost.StartAsync($"--Lumina:Servers:Import:0={claude}", "--Lumina:Auth:AnonymousRole=user");
+        await using var client = await ConnectAsync(host);
+
+        var weather = await client.CallToolAsync("weather-desk_weather", new Dictionary<string, object?> { ["city"] = "Bergen" });
+        var noted = await host.WaitForLogLineAsync(l => l.Contains("globalShortcut", StringComparison.Ordinal));
+
+        Text(weather).Should().Be("weather in Bergen: fine");
+        noted.Should().Contain("not used by Lumina");
+    }
+
+    [Fact]
+    public async Task AnImportThatCannotBeUsed_StopsTheHost_NamingTheFileAndTheInput()
+    {
+        using var files = new TempDirectory();
+        var vscode = Path.Combine(files.Path, "mcp.json");
+        await File.WriteAllTextAsync(vscode, """{ "inputs": [ { "id": "token", "description": "The API token" } ], "servers": { "api": { "type": "stdio", "command": "api-mcp", "env": { "TOKEN": "${input:token}" } } } }""");
+
+        var (code, _, stderr) = await LuminaProcess.RunAsync(["--http", "--urls", "http://127.0.0.1:0", $"--Lumina:Servers:Import:0={vscode}", $"--Lumina:DataDirectory={files.Path}"]);
+
+        code.Should().NotBe(0);
+        stderr.Should().Contain(vscode).And.Contain("'token' (The API token)").And.Contain("Lumina:Servers:Inputs:token");
+    }
+
+    [Fact]
     public async Task ReferenceServerOverStreamableHttp_IsServedToo()
     {
         var port = FreePort();

@@ -32,6 +32,14 @@ internal static class LuminaCommands
           Lumina:Http:MaxSessionsPerIdentity  open MCP sessions per caller (default 32)
           Lumina:Mcp:MaxSubscriptionsPerSession  resource subscriptions per session (default 100)
 
+        Other MCP servers, served through the kernel as <name>_<tool> (run 'lumina servers --help'):
+          Lumina:Servers:<name>:Command, :Args:<i>, :Env:<KEY>, :WorkingDirectory   a server over stdio
+          Lumina:Servers:<name>:Url, :Headers:<Header>   a server over streamable HTTP
+          Lumina:Servers:<name>:Enabled, :Start (lazy|eager), :Timeout, :Permission (read|write|...)
+          Lumina:Servers:<name>:Pinning   strict (default: changed tools are quarantined until approved) | warn | off
+          Lumina:Servers:Import:<i>      client files to import: Claude Desktop/Cursor/Windsurf (mcpServers), VS Code (servers)
+          Lumina:Servers:Inputs:<id>     values of VS Code ${input:id} references (Lumina cannot prompt)
+
         Users, keys and roles: run 'lumina users --help' or 'lumina keys --help' for their commands.
           lumina users add alice --role user --password-stdin < password.txt
           lumina keys create alice --expires 30d
@@ -47,6 +55,7 @@ internal static class LuminaCommands
           lumina --Lumina:Files:Roots:0=$HOME/src/project
           Lumina__Files__Roots__0=/work lumina --http --urls http://127.0.0.1:8080
           lumina --Lumina:DataDirectory=/srv/lumina audit verify
+          lumina --Lumina:Servers:Import:0="$HOME/.config/Claude/claude_desktop_config.json"
 
         """;
 
