@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Lumina.Federation.Screening;
 
@@ -13,6 +12,9 @@ namespace Lumina.Federation.Screening;
 public static class DescriptionScreen
 {
     private const string Resource = "Lumina.Federation.Screening.poisoning-rules.json";
+
+    /// <summary>The longest an excerpt is.</summary>
+    public const int MaxExcerpt = 120;
 
     private static readonly Lazy<IReadOnlyList<ScreenRule>> s_rules = new(Load);
 
@@ -94,58 +96,69 @@ public static class DescriptionScreen
     {
         var start = Math.Max(0, index - 30);
         var end = Math.Min(text.Length, index + length + 30);
-        var shown = new StringBuilder();
-        for (var i = start; i < end; i++)
+        if (start > 0 && char.IsLowSurrogate(text[start]))
         {
-            if (char.IsSurrogatePair(text, i))
+            start--;
+        }
+
+        var shown = new StringBuilder();
+        for (var i = start; i < end; i += char.IsSurrogatePair(text, i) ? 2 : 1)
+        {
+            var codePoint = char.IsSurrogatePair(text, i) ? char.ConvertToUtf32(text, i) : text[i];
+            if (text[i] is '\n' or '\r' or '\t')
             {
-                shown.Append(CultureInfo.InvariantCulture, $"U+{char.ConvertToUtf32(text, i):X4}");
-                i++;
+                shown.Append(' ');
             }
-            else if (char.IsControl(text[i]) || CharUnicodeInfo.GetUnicodeCategory(text[i]) == UnicodeCategory.Format)
+            else if (CharUnicodeInfo.GetUnicodeCategory(codePoint) is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.Surrogate
+                or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator)
             {
-                shown.Append(CultureInfo.InvariantCulture, $"U+{(int)text[i]:X4}");
+                shown.Append(CultureInfo.InvariantCulture, $"U+{codePoint:X4}");
             }
             else
             {
-                shown.Append(text[i]);
+                shown.Append(text, i, char.IsSurrogatePair(text, i) ? 2 : 1);
             }
         }
 
         var excerpt = shown.ToString();
-        return excerpt.Length > 120 ? excerpt[..117] + "..." : excerpt;
+        return excerpt.Length > MaxExcerpt ? excerpt[..(MaxExcerpt - 1)] + "…" : excerpt;
     }
 
     private static List<ScreenRule> Load()
     {
         using var stream = typeof(DescriptionScreen).Assembly.GetManifestResourceStream(Resource)
             ?? throw new InvalidOperationException($"The poisoning rules ({Resource}) are missing from the assembly.");
-        using var document = JsonDocument.Parse(stream);
-        var rules = new List<ScreenRule>();
-        foreach (var rule in document.RootElement.GetProperty("rules").EnumerateArray())
+        return Load(stream);
+    }
+
+    /// <summary>Reads a rules file: a malformed rule, or two rules with one id, is an <see cref="InvalidDataException"/> naming the rule.</summary>
+    internal static List<ScreenRule> Load(Stream stream)
+    {
+        JsonElement root;
+        try
         {
-            var id = rule.GetProperty("id").GetString() ?? throw new InvalidDataException("A poisoning rule has no id.");
-            try
+            root = JsonDocument.Parse(stream).RootElement;
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"The poisoning rules are not JSON: {ex.Message}", ex);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("rules", out var array) || array.ValueKind != JsonValueKind.Array)
+        {
+            throw new InvalidDataException("The poisoning rules file has no \"rules\" array.");
+        }
+
+        var rules = new List<ScreenRule>();
+        foreach (var (rule, index) in array.EnumerateArray().Select((r, i) => (r, i)))
+        {
+            var parsed = ScreenRule.Parse(rule, index);
+            if (rules.Any(r => r.Id == parsed.Id))
             {
-                var examples = rule.GetProperty("examples");
-                rules.Add(new ScreenRule
-                {
-                    Id = id,
-                    Reason = rule.GetProperty("reason").GetString()!,
-                    Pattern = rule.GetProperty("kind").GetString() == "regex"
-                        ? new Regex(rule.GetProperty("pattern").GetString()!, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100))
-                        : null,
-                    Ranges = rule.TryGetProperty("ranges", out var ranges)
-                        ? [.. ranges.EnumerateArray().Select(r => (r[0].GetInt32(), r[1].GetInt32()))]
-                        : [],
-                    Hits = [.. examples.GetProperty("hit").EnumerateArray().Select(e => e.GetString()!)],
-                    Misses = [.. examples.GetProperty("miss").EnumerateArray().Select(e => e.GetString()!)],
-                });
+                throw new InvalidDataException($"The poisoning rule '{parsed.Id}' is there twice.");
             }
-            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or ArgumentException or RegexParseException)
-            {
-                throw new InvalidDataException($"The poisoning rule '{id}' is malformed: {ex.Message}", ex);
-            }
+
+            rules.Add(parsed);
         }
 
         return rules;
