@@ -34,6 +34,7 @@ public static class FederationServiceCollectionExtensions
         builder.Services.AddSingleton<ILuminaPluginSource>(sp => sp.GetRequiredService<FederationService>());
         builder.Services.AddSingleton<ILuminaServerStatus>(sp => sp.GetRequiredService<FederationService>());
         builder.Services.AddHealthChecks().AddCheck<UpstreamHealthCheck>("upstreams", tags: ["ready"]);
+        builder.AddPlugin<FederationPlugin>(source: "builtin");
         return builder;
     }
 

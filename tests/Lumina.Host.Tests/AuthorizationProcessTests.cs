@@ -18,6 +18,7 @@ public sealed class AuthorizationProcessTests : IDisposable
         ["code_commit_message"] = "execute", ["code_explain"] = "execute", ["code_review_diff"] = "execute",
         ["tasks_plan"] = "execute", ["text_summarize"] = "execute", ["text_translate"] = "execute",
         ["ask"] = "execute", ["synthesize"] = "execute", ["providers"] = "read",
+        ["federation_servers"] = "manage", ["federation_approve"] = "manage",
     };
 
     private readonly TempDirectory _data = new();

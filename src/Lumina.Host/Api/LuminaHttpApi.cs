@@ -18,7 +18,8 @@ namespace Lumina.Host.Api;
 /// <summary>
 /// The HTTP API beside MCP: <c>POST /v1/message</c> runs <c>ask</c> for the caller, <c>GET /v1/providers</c> shows the
 /// providers, <c>GET /v1/results/{id}</c> reads a result the policy guard kept because it was too large,
-/// <c>GET /readyz</c> says whether the store answers. Calls go through the kernel, so authorization, policy, audit and
+/// <c>GET /v1/servers</c> and <c>POST /v1/servers/{name}/approve[?tool=]</c> show upstream MCP servers and approve a
+/// quarantined tool (admins), <c>GET /readyz</c> says whether the store answers. Calls go through the kernel, so authorization, policy, audit and
 /// memory apply exactly as they do over MCP.
 /// </summary>
 /// <remarks>
@@ -36,6 +37,11 @@ internal static partial class LuminaHttpApi
         api.MapPost("/message", MessageAsync).DisableAntiforgery();
         api.MapGet("/providers", ProvidersAsync);
         api.MapGet("/results/{id}", KeptResultAsync);
+        api.MapGet("/servers", (HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
+            InvokeAsync<IReadOnlyList<LuminaServerDescription>>(context, invoker, auth, loggers, "federation", "servers", []));
+        api.MapPost("/servers/{name}/approve", (string name, string? tool, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
+            InvokeAsync<IReadOnlyList<Lumina.Federation.UpstreamToolState>>(context, invoker, auth, loggers, "federation", "approve", new KernelArguments { ["server"] = name, ["tool"] = tool }))
+            .DisableAntiforgery();
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
     }
 
