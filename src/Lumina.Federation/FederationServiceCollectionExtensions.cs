@@ -53,7 +53,7 @@ public static class FederationServiceCollectionExtensions
             return configuration;
         }
 
-        var inputs = configuration.GetSection($"{SectionName}:Inputs").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty, StringComparer.Ordinal);
+        var inputs = configuration.GetSection($"{SectionName}:Inputs").GetChildren().ToDictionary(c => c.Key, c => c.Value ?? string.Empty, StringComparer.OrdinalIgnoreCase);
         var imported = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in paths)
         {

@@ -84,6 +84,11 @@ public static partial class ClientConfigImport
                     throw context.Error($"the servers '{other}' and '{server.Name}' would both be named '{name}'");
                 }
 
+                if (string.Equals(name, "Import", StringComparison.OrdinalIgnoreCase) || string.Equals(name, "Inputs", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw context.Error($"the server '{server.Name}' has a name Lumina reserves (Lumina:Servers:{name} holds settings): rename it");
+                }
+
                 names[name] = server.Name;
                 context.Server = server.Name;
                 AddServer(name, server.Value, settings, context);

@@ -91,6 +91,7 @@ public sealed class ClientConfigImportTests : IDisposable
     [InlineData("""{ "mcpServers": { "x": { "args": ["a"] } } }""", "'x' has neither a command nor a url")]
     [InlineData("""{ "mcpServers": { "a b": { "command": "c" }, "a_b": { "command": "d" } } }""", "'a b' and 'a_b' would both be named 'a_b'")]
     [InlineData("""{ "other": 1 }""", "no 'mcpServers'")]
+    [InlineData("""{ "mcpServers": { "inputs": { "command": "c" } } }""", "name Lumina reserves")]
     [InlineData("""[1, 2]""", "not a JSON object")]
     [InlineData("""{ "mcpServers": { """, "is not JSON")]
     public void WhatCannotBeUsed_IsAnErrorNamingTheFileAndWhy(string json, string message)
