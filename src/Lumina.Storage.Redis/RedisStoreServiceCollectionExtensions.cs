@@ -26,7 +26,7 @@ public static class RedisStoreServiceCollectionExtensions
 
     /// <summary>
     /// Adds every store in the Redis server of <c>ConnectionStrings:redis</c>: memory, users and keys, the audit ledger,
-    /// budgets, tasks, rate limits and resource notifications (so a change made through one host reaches the clients of
+    /// budgets, tasks, upstream tools' pins, rate limits and resource notifications (so a change made through one host reaches the clients of
     /// all). Keys start with <c>Lumina:Redis:KeyPrefix</c>. One connection, made when a store first asks for it, serves
     /// them all; a readiness check (tag <c>ready</c>) PINGs it. Calling it again adds nothing twice.
     /// </summary>

@@ -12,7 +12,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace Lumina.Storage.Sqlite;
 
 /// <summary>
-/// Whether every SQLite file of the host (memory, identities, audit ledger, budgets, tasks) opens for writing and
+/// Whether every SQLite file of the host (memory, identities, audit ledger, budgets, tasks, tool pins) opens for writing and
 /// answers a query now, so a load balancer stops sending work to a host whose disk is gone.
 /// </summary>
 internal sealed class SqliteStoresHealthCheck(IServiceProvider services) : IHealthCheck
