@@ -72,7 +72,8 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
             await server.RecheckAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        var wanted = _servers.Where(s => s.Wanted).ToList();
+        // A server connecting now (an eager start, a restart) is waited for too: its tools are about to be served.
+        var wanted = _servers.Where(s => s.Wanted || s.Status.State == UpstreamState.Connecting).ToList();
         if (wanted.Count > 0)
         {
             await Task.WhenAll(wanted.Select(s => ConnectQuietlyAsync(s, cancellationToken))).ConfigureAwait(false);

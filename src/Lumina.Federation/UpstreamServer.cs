@@ -206,8 +206,8 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
 
         await _pins.CheckAsync([.. functions.Select(f => f.Described)], cancellationToken).ConfigureAwait(false);
 
-        _registry.RemoveBySource(Source);
-        if (!_registry.Add(LuminaPluginFactory.FromFunctions(plugin, $"Tools of the MCP server '{Name}'.", functions.Select(f => f.Function), Source)))
+        // In one step: a call made while the server reconnects finds its tools, old or new, never none.
+        if (!_registry.Replace(LuminaPluginFactory.FromFunctions(plugin, $"Tools of the MCP server '{Name}'.", functions.Select(f => f.Function), Source)))
         {
             throw new LuminaException($"A plugin named '{plugin}' is already served (or Lumina:Plugins:Disabled names it): rename the server in Lumina:Servers.");
         }

@@ -75,6 +75,27 @@ public sealed class PluginLoadingTests : IDisposable
         await host.StopAsync();
     }
 
+    [Fact]
+    public void Replace_SwapsASourcesPluginInOneStep_AndRefusesANameAnotherSourceServes()
+    {
+        using var provider = Build();
+        var registry = provider.GetRequiredService<LuminaPluginRegistry>();
+        var seen = new List<string>();
+        registry.Changed += (_, _) => seen.Add(string.Join(",", registry.Plugins.Where(p => p.Source == "upstream:demo").SelectMany(p => p.Functions).Select(f => f.Function.Name)));
+
+        registry.Replace(Plugin("demo", "upstream:demo", "first")).Should().BeTrue();
+        registry.Replace(Plugin("demo", "upstream:demo", "second")).Should().BeTrue();
+        var clash = registry.Replace(Plugin("time", "upstream:other", "third"));
+
+        seen.Should().Equal(["first", "second"], "every change shows the source's plugin, never an empty moment");
+        clash.Should().BeFalse();
+        registry.Plugins.Single(p => p.Name == "time").Source.Should().NotBe("upstream:other");
+        registry.Plugins.Where(p => p.Source == "upstream:demo").SelectMany(p => p.Functions).Select(f => f.Function.Name).Should().Equal("second");
+    }
+
+    private static LuminaPlugin Plugin(string name, string source, string function) =>
+        LuminaPluginFactory.FromFunctions(name, "A test plugin.", [Microsoft.SemanticKernel.KernelFunctionFactory.CreateFromMethod(() => function, function)], source);
+
     private ServiceProvider Build()
     {
         var configuration = new ConfigurationBuilder()

@@ -90,6 +90,38 @@ public sealed partial class LuminaPluginRegistry : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Serves <paramref name="plugin"/> in place of the plugins whose <see cref="LuminaPlugin.Source"/> is its source, in
+    /// one step: a call or list made meanwhile sees the old plugins or the new one, never neither.
+    /// </summary>
+    /// <returns><see langword="false"/> (and the old plugins stay) when another source serves a plugin of that name or the name is disabled.</returns>
+    public bool Replace(LuminaPlugin plugin)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        EnsureLoaded();
+        ImmutableArray<LuminaPlugin> removed;
+        lock (_gate)
+        {
+            var plugins = _state!.Plugins;
+            removed = [.. plugins.Where(p => p.Source == plugin.Source)];
+            var kept = plugins.RemoveRange(removed);
+            if (!TryAccept(kept, plugin))
+            {
+                return false;
+            }
+
+            Publish(kept.Add(plugin));
+        }
+
+        foreach (var old in removed)
+        {
+            old.Owner?.Dispose();
+        }
+
+        Changed?.Invoke(this, EventArgs.Empty);
+        return true;
+    }
+
     /// <summary>Removes the plugins whose <see cref="LuminaPlugin.Source"/> is <paramref name="source"/>, and unloads them.</summary>
     /// <returns>How many were removed.</returns>
     public int RemoveBySource(string source)
