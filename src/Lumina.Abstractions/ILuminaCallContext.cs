@@ -70,4 +70,14 @@ public interface ILuminaCallContext
     /// </summary>
     /// <returns>Whether the call now runs as a task.</returns>
     ValueTask<bool> ContinueAsTaskAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
+
+    /// <summary>
+    /// The W3C trace context the client sent with the call (MCP's <c>_meta.traceparent</c>), when valid; otherwise
+    /// <see langword="null"/>. A function that calls another service passes on <see cref="System.Diagnostics.Activity.Current"/>
+    /// when there is one (Lumina records spans), and this otherwise, so the trace goes on either way.
+    /// </summary>
+    string? TraceParent => null;
+
+    /// <summary>The vendor part of the client's trace context (<c>_meta.tracestate</c>), sent only with <see cref="TraceParent"/>.</summary>
+    string? TraceState => null;
 }

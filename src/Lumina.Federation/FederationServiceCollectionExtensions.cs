@@ -108,6 +108,8 @@ public static class FederationServiceCollectionExtensions
                 throw new LuminaStartupException($"{SectionName}:{name}:Url must be an absolute http or https URL (it is '{url}').");
             }
 
+            CheckClientCredentials(name, options);
+
             if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromHours(24))
             {
                 throw new LuminaStartupException($"{SectionName}:{name}:Timeout must be between 00:00:00.001 and 1.00:00:00 (it is {options.Timeout}).");
@@ -122,5 +124,72 @@ public static class FederationServiceCollectionExtensions
         }
 
         return servers;
+    }
+
+    /// <summary>Checks the OAuth client credentials of the server <paramref name="name"/>, if it has any.</summary>
+    /// <exception cref="LuminaStartupException">They are partial, on a server over stdio, sent in clear text, or clash with a header.</exception>
+    private static void CheckClientCredentials(string name, UpstreamServerOptions options)
+    {
+        var missing = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            missing.Add(nameof(UpstreamServerOptions.ClientId));
+        }
+
+        if (string.IsNullOrEmpty(options.ClientSecret))
+        {
+            missing.Add(nameof(UpstreamServerOptions.ClientSecret));
+        }
+
+        if (options.TokenUrl is null)
+        {
+            missing.Add(nameof(UpstreamServerOptions.TokenUrl));
+        }
+
+        if (missing.Count == 3 && options.Scopes.Count == 0)
+        {
+            return;
+        }
+
+        var prefix = $"{SectionName}:{name}";
+        if (options.Url is null)
+        {
+            throw new LuminaStartupException(
+                $"{prefix}: ClientId, ClientSecret, TokenUrl and Scopes are for a server over streamable HTTP, and it runs over stdio: set {prefix}:Url instead of Command, or give the program its credentials in Env.");
+        }
+
+        if (missing.Count > 0)
+        {
+            var named = missing.Select(m => $"{prefix}:{m}").ToList();
+            var unset = named.Count == 1 ? $"{named[0]} is" : $"{string.Join(", ", named[..^1])} and {named[^1]} are";
+            throw new LuminaStartupException($"{prefix}: OAuth client credentials need ClientId, ClientSecret and TokenUrl together; {unset} not set.");
+        }
+
+        var tokenUrl = options.TokenUrl!;
+        if (!tokenUrl.IsAbsoluteUri || (tokenUrl.Scheme != Uri.UriSchemeHttps && tokenUrl.Scheme != Uri.UriSchemeHttp))
+        {
+            throw new LuminaStartupException($"{prefix}:TokenUrl must be an absolute https URL (it is '{tokenUrl}').");
+        }
+
+        // The client secret goes to the token endpoint with every request for a token.
+        if (tokenUrl.Scheme == Uri.UriSchemeHttp && !tokenUrl.IsLoopback)
+        {
+            throw new LuminaStartupException(
+                $"{prefix}:TokenUrl must be an https URL: over http the client secret would cross the network in clear text to '{tokenUrl.Host}' (http is accepted only to a loopback address).");
+        }
+
+        if (options.Headers.Keys.Any(h => string.Equals(h, "Authorization", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new LuminaStartupException(
+                $"{prefix}:Headers:Authorization and its client credentials would both set the Authorization header: remove one.");
+        }
+
+        for (var i = 0; i < options.Scopes.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.Scopes[i]) || options.Scopes[i].Any(char.IsWhiteSpace))
+            {
+                throw new LuminaStartupException($"{prefix}:Scopes:{i} must be one scope, not empty and without spaces (it is '{options.Scopes[i]}').");
+            }
+        }
     }
 }

@@ -39,6 +39,16 @@ internal static partial class UpstreamNames
         return name.Length == 0 ? "tool" : name;
     }
 
+    /// <summary>
+    /// The URI <paramref name="uri"/> of <paramref name="server"/> is served under: <c>&lt;server&gt;+&lt;uri&gt;</c>
+    /// (<c>everything+demo://resource/1</c>), which names the server and gives the original back.
+    /// </summary>
+    public static string ServedUri(string server, string uri) => $"{server}+{uri}";
+
+    /// <summary>The server's own URI of a served one (<see cref="ServedUri"/>); one that is not served under this server's name is returned as it is.</summary>
+    public static string UpstreamUri(string server, string served) =>
+        served.StartsWith($"{server}+", StringComparison.Ordinal) ? served[(server.Length + 1)..] : served;
+
     private static string Clean(string text, string allowed)
     {
         var clean = new StringBuilder(text.Length);

@@ -32,14 +32,19 @@ internal sealed class UpstreamRelay
     }
 
     /// <summary>The client handlers of an upstream connection.</summary>
-    public McpClientHandlers Handlers(Func<JsonRpcNotification, CancellationToken, ValueTask> toolsChanged) => new()
+    /// <param name="listChanged">Told when the server's tools, prompts or resources change.</param>
+    /// <param name="resourceUpdated">Told when a resource the server was asked to watch changes.</param>
+    public McpClientHandlers Handlers(Func<JsonRpcNotification, CancellationToken, ValueTask> listChanged, Func<JsonRpcNotification, CancellationToken, ValueTask> resourceUpdated) => new()
     {
         SamplingHandler = (request, _, cancellationToken) => SampleAsync(request, cancellationToken),
         ElicitationHandler = (request, cancellationToken) => ElicitAsync(request, cancellationToken),
         RootsHandler = (_, cancellationToken) => RootsAsync(cancellationToken),
         NotificationHandlers =
         [
-            new(NotificationMethods.ToolListChangedNotification, toolsChanged),
+            new(NotificationMethods.ToolListChangedNotification, listChanged),
+            new(NotificationMethods.PromptListChangedNotification, listChanged),
+            new(NotificationMethods.ResourceListChangedNotification, listChanged),
+            new(NotificationMethods.ResourceUpdatedNotification, resourceUpdated),
             new(NotificationMethods.LoggingMessageNotification, LogAsync),
         ],
     };

@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Plugins;
 using Microsoft.SemanticKernel;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
@@ -25,6 +27,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly UpstreamRelay _relay = new();
     private McpClient? _client;
+    private HttpClient? _http;
     private volatile UpstreamState _state = UpstreamState.Idle;
     private string? _lastError;
     private int _failures;
@@ -35,10 +38,13 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
 
     private readonly UpstreamPins _pins;
     private IReadOnlyList<UpstreamTool> _served = [];
+    private readonly ILuminaResourceNotifier _notifier;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _subscribed = new(StringComparer.Ordinal);
 
     public UpstreamServer(string name, UpstreamServerOptions options, LuminaPluginRegistry registry, IServiceProvider services, ILoggerFactory loggers, TimeProvider time)
     {
         _pins = new UpstreamPins(name, options.Pinning, services, loggers.CreateLogger<UpstreamPins>(), time);
+        _notifier = services.GetRequiredService<ILuminaResourceNotifier>();
         Name = name;
         Options = options;
         _registry = registry;
@@ -100,6 +106,12 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
                 _lastError = null;
                 LogConnected(Name, _toolCount);
                 _ = WatchAsync(client);
+                foreach (var uri in _subscribed.Keys)
+                {
+                    // A new connection (after a restart) is asked again for what clients subscribed to.
+                    _ = SubscribeAsync(client, uri, CancellationToken.None);
+                }
+
                 return client;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested || ex is not OperationCanceledException)
@@ -130,7 +142,116 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     /// </summary>
     /// <exception cref="LuminaException">The server is unavailable, refused the call, ended during it or took too long.</exception>
     /// <exception cref="LuminaInputRequiredException">The server asked something a stateless client answers in its next request.</exception>
-    public async Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken)
+    public Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken) =>
+        SendAsync(tool, context, (client, call, options, token) => client.CallToolAsync(tool, arguments, call, options, token).AsTask(), cancellationToken);
+
+    /// <summary>Gets the prompt <paramref name="prompt"/> with <paramref name="arguments"/> for the caller of <paramref name="context"/>.</summary>
+    /// <exception cref="LuminaException">The server is unavailable, refused, ended during it or took too long.</exception>
+    public Task<GetPromptResult> GetPromptAsync(string prompt, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken) =>
+        SendAsync($"the prompt {prompt}", context, (client, _, options, token) => client.GetPromptAsync(prompt, arguments, options, token).AsTask(), cancellationToken);
+
+    /// <summary>Reads <paramref name="uri"/> (the server's own URI) for the caller of <paramref name="context"/>; the contents come back under served URIs.</summary>
+    /// <exception cref="LuminaException">The server is unavailable, refused, ended during it or took too long.</exception>
+    public async Task<ReadResourceResult> ReadResourceAsync(string uri, ILuminaCallContext context, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync($"the resource {uri}", context, (client, _, options, token) => client.ReadResourceAsync(uri, options, token).AsTask(), cancellationToken).ConfigureAwait(false);
+        foreach (var contents in result.Contents)
+        {
+            contents.Uri = UpstreamNames.ServedUri(Name, contents.Uri);
+        }
+
+        return result;
+    }
+
+    /// <summary>The server's completions of <paramref name="argument"/>, or <see langword="null"/> when it offers none.</summary>
+    public async ValueTask<IReadOnlyList<string>?> CompleteAsync(Reference reference, string argument, string value, IReadOnlyDictionary<string, string>? arguments, CancellationToken cancellationToken)
+    {
+        var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        if (client.ServerCapabilities.Completions is null)
+        {
+            return null;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Options.Timeout);
+        try
+        {
+            var result = await client.CompleteAsync(
+                new CompleteRequestParams
+                {
+                    Ref = reference,
+                    Argument = new Argument { Name = argument, Value = value },
+                    Context = arguments is null ? null : new CompleteContext { Arguments = arguments.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal) },
+                },
+                timeout.Token).ConfigureAwait(false);
+            return [.. result.Completion.Values];
+        }
+        catch (Exception ex) when (ex is McpException or IOException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            // A completion is a convenience: none is better than an error in the middle of typing.
+            LogCompletionFailed(ex, Name);
+            return [];
+        }
+    }
+
+    /// <summary>Asks the server for updates of <paramref name="uri"/> (its own URI), once; made again after a reconnection.</summary>
+    public async ValueTask SubscribeAsync(string uri, CancellationToken cancellationToken)
+    {
+        if (!_subscribed.TryAdd(uri, 0))
+        {
+            return;
+        }
+
+        var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await SubscribeAsync(client, uri, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SubscribeAsync(McpClient client, string uri, CancellationToken cancellationToken)
+    {
+        if (client.ServerCapabilities.Resources?.Subscribe != true)
+        {
+            return;
+        }
+
+        try
+        {
+            await client.SubscribeToResourceAsync(uri, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is McpException or IOException)
+        {
+            LogSubscribeFailed(ex, Name, uri);
+        }
+    }
+
+    /// <summary>
+    /// The request's <c>_meta</c>: the trace goes on upstream, under Lumina's span when it records one (the SDK's own
+    /// client span replaces it when that is recorded too), else straight from the caller's trace context (an activity
+    /// nobody records, such as ASP.NET Core's when no tracing is set up, would leave the upstream's parent unknown).
+    /// </summary>
+    private static RequestOptions Traced(ILuminaCallContext context)
+    {
+        var (parent, state) = System.Diagnostics.Activity.Current is { IdFormat: System.Diagnostics.ActivityIdFormat.W3C, Recorded: true } current
+            ? (current.Id, current.TraceStateString)
+            : (context.TraceParent, context.TraceState);
+        if (parent is null)
+        {
+            return new RequestOptions();
+        }
+
+        var meta = new System.Text.Json.Nodes.JsonObject { ["traceparent"] = parent };
+        if (state is not null)
+        {
+            meta["tracestate"] = state;
+        }
+
+        return new RequestOptions { Meta = meta };
+    }
+
+    /// <summary>
+    /// Sends one request for the caller of <paramref name="context"/>, to whose client the server's requests during it
+    /// are relayed; cancelling <paramref name="cancellationToken"/> cancels it upstream.
+    /// </summary>
+    private async Task<T> SendAsync<T>(string what, ILuminaCallContext context, Func<McpClient, RelayedCall, RequestOptions, CancellationToken, Task<T>> send, CancellationToken cancellationToken)
     {
         var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -138,22 +259,22 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         using var call = _relay.Begin(context, timeout);
         try
         {
-            var result = await client.CallToolAsync(tool, arguments, call, cancellationToken: timeout.Token).ConfigureAwait(false);
+            var result = await send(client, call, Traced(context), timeout.Token).ConfigureAwait(false);
             await call.ReportedAsync().ConfigureAwait(false);
             return result;
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             call.ThrowIfEnded();
-            throw new LuminaException($"The upstream server '{Name}' did not answer {tool} within {Options.Timeout} (Lumina:Servers:{Name}:Timeout).");
+            throw new LuminaException($"The upstream server '{Name}' did not answer {what} within {Options.Timeout} (Lumina:Servers:{Name}:Timeout).");
         }
         catch (McpProtocolException ex)
         {
-            throw new LuminaException($"The upstream server '{Name}' refused {tool}: {ex.Message}", ex);
+            throw new LuminaException($"The upstream server '{Name}' refused {what}: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is McpException or IOException or ObjectDisposedException or InvalidOperationException)
         {
-            throw new LuminaException($"The upstream server '{Name}' failed during {tool}: {ex.Message}", ex);
+            throw new LuminaException($"The upstream server '{Name}' failed during {what}: {ex.Message}", ex);
         }
     }
 
@@ -168,6 +289,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
                 await client.DisposeAsync().ConfigureAwait(false);
             }
 
+            Interlocked.Exchange(ref _http, null)?.Dispose();
             _state = UpstreamState.Idle;
         }
         finally
@@ -205,15 +327,76 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
 
         await _pins.CheckAsync([.. functions.Select(f => f.Described)], cancellationToken).ConfigureAwait(false);
+        var others = await OthersAsync(client, cancellationToken).ConfigureAwait(false);
+        if (others.Select(o => o.Function.Name).Intersect(functions.Select(f => f.Function.Name), StringComparer.OrdinalIgnoreCase).FirstOrDefault() is { } clash)
+        {
+            throw new LuminaException($"Its tool served as the kernel function {plugin}.{clash} has the name its prompts or resources are served under: the server must rename it.");
+        }
 
         // In one step: a call made while the server reconnects finds its tools, old or new, never none.
-        if (!_registry.Replace(LuminaPluginFactory.FromFunctions(plugin, $"Tools of the MCP server '{Name}'.", functions.Select(f => f.Function), Source)))
+        if (!_registry.Replace(LuminaPluginFactory.FromFunctions(plugin, $"Tools, prompts and resources of the MCP server '{Name}'.", [.. functions.Select(f => f.Function), .. others.Select(o => o.Function)], Source)))
         {
             throw new LuminaException($"A plugin named '{plugin}' is already served (or Lumina:Plugins:Disabled names it): rename the server in Lumina:Servers.");
         }
 
         _toolCount = functions.Count;
         _served = [.. functions.Select(f => f.Described)];
+    }
+
+    /// <summary>
+    /// The server's prompts, resources and resource templates (those it has), as kernel functions. A prompt whose
+    /// description reads like an instruction to the model is quarantined like a tool (but for <c>Pinning=off</c>).
+    /// </summary>
+    private async Task<List<(KernelFunction Function, ILuminaDescribedFunction Described)>> OthersAsync(McpClient client, CancellationToken cancellationToken)
+    {
+        var others = new List<(KernelFunction, ILuminaDescribedFunction)>();
+        if (client.ServerCapabilities.Prompts is not null)
+        {
+            string? cursor = null;
+            do
+            {
+                var page = await client.ListPromptsAsync(new ListPromptsRequestParams { Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+                foreach (var prompt in page.Prompts)
+                {
+                    var (function, described) = UpstreamPrompt.Create(this, prompt);
+                    if (Options.Pinning != UpstreamPinning.Off && Screening.DescriptionScreen.ScanPrompt(described.Descriptor) is [var hit, ..])
+                    {
+                        LogPromptPoisoned(Name, prompt.Name, hit.RuleId, hit.Field);
+                        described.Quarantined = Options.Pinning == UpstreamPinning.Strict
+                            ? $"The prompt '{described.Prompt.Name}' of the MCP server '{Name}' is quarantined: {hit.Reason} (in {hit.Field}: \"{hit.Excerpt}\"). To serve it anyway, set Lumina:Servers:{Name}:Pinning=warn."
+                            : null;
+                    }
+
+                    others.Add((function, described));
+                }
+
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && others.Count < 10_000);
+        }
+
+        if (client.ServerCapabilities.Resources is not null)
+        {
+            string? cursor = null;
+            do
+            {
+                var page = await client.ListResourcesAsync(new ListResourcesRequestParams { Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+                others.AddRange(page.Resources.Select(r => { var (f, d) = UpstreamResource.Create(this, r); return (f, (ILuminaDescribedFunction)d); }));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && others.Count < 10_000);
+
+            do
+            {
+                var page = await client.ListResourceTemplatesAsync(new ListResourceTemplatesRequestParams { Cursor = cursor }, cancellationToken).ConfigureAwait(false);
+                others.AddRange(page.ResourceTemplates.Select(t => { var (f, d) = UpstreamResource.Create(this, t); return (f, (ILuminaDescribedFunction)d); }));
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null && others.Count < 10_000);
+        }
+
+        // Two resources of one URI (a server listing it twice) are served once.
+        return [.. others.DistinctBy(o => o.Item1.Name, StringComparer.Ordinal)];
     }
 
     /// <summary>The tools it serves (after a connection), each with its pin state.</summary>
@@ -315,12 +498,21 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     {
         if (Options.Url is { } url)
         {
-            return new HttpClientTransport(new HttpClientTransportOptions
+            var options = new HttpClientTransportOptions
             {
                 Endpoint = url,
                 Name = Name,
                 AdditionalHeaders = new Dictionary<string, string>(Options.Headers, StringComparer.OrdinalIgnoreCase),
-            }, _loggers);
+            };
+            // One client for every connection (a token outlives a reconnection; no client is left undisposed by one),
+            // disposed with this server.
+            _http ??= new HttpClient(Options.TokenUrl is { } tokenUrl
+                ? new ClientCredentialsHandler(Name, tokenUrl, Options.ClientId!, Options.ClientSecret!, Options.Scopes, _time, _loggers.CreateLogger<ClientCredentialsHandler>())
+                {
+                    InnerHandler = new SocketsHttpHandler(),
+                }
+                : new SocketsHttpHandler());
+            return new HttpClientTransport(options, _http, _loggers, ownsHttpClient: false);
         }
 
         return new StdioClientTransport(new StdioClientTransportOptions
@@ -344,14 +536,25 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
             Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() },
             Roots = new RootsCapability(),
         },
-        Handlers = _relay.Handlers((_, _) =>
-        {
-            _ = RefreshAsync();
-            return ValueTask.CompletedTask;
-        }),
+        Handlers = _relay.Handlers(
+            (_, _) =>
+            {
+                _ = RefreshAsync();
+                return ValueTask.CompletedTask;
+            },
+            ResourceUpdatedAsync),
     };
 
-    /// <summary>The server said its tools changed: list and serve them again.</summary>
+    /// <summary>The server says a resource changed: the clients subscribed to it are told, under its served URI.</summary>
+    private async ValueTask ResourceUpdatedAsync(JsonRpcNotification notification, CancellationToken cancellationToken)
+    {
+        if (notification.Params is not null && JsonSerializer.Deserialize<ResourceUpdatedNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions) is { Uri: { Length: > 0 } uri })
+        {
+            await _notifier.NotifyUpdatedAsync(UpstreamNames.ServedUri(Name, uri), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The server said its tools, prompts or resources changed: list and serve them again.</summary>
     private async Task RefreshAsync()
     {
         try
@@ -379,6 +582,15 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server} changed its tools, and they could not be listed again")]
     private partial void LogRefreshFailed(Exception exception, string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server}: its prompt {Prompt} reads like an instruction to the model ({Rule} in {Field})")]
+    private partial void LogPromptPoisoned(string server, string prompt, string rule, string field);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream server {Server} could not complete an argument")]
+    private partial void LogCompletionFailed(Exception exception, string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server} refused a subscription to {Uri}")]
+    private partial void LogSubscribeFailed(Exception exception, string server, string uri);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream server {Server} (stderr): {Line}")]
     private partial void LogStderr(string server, string line);

@@ -23,6 +23,22 @@ public sealed class UpstreamServerOptions
     /// <summary>Headers sent with every request to <see cref="Url"/> (an API key, say). A caller's own token is never passed on.</summary>
     public IDictionary<string, string> Headers { get; set; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// The client id of an OAuth 2.0 client credentials grant: with <see cref="ClientSecret"/> and <see cref="TokenUrl"/>,
+    /// every request to <see cref="Url"/> carries an access token got from <see cref="TokenUrl"/> (and renewed before it
+    /// expires, or when the server answers 401).
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The client secret of <see cref="ClientId"/>: sent only to <see cref="TokenUrl"/>, never shown in an error.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The token endpoint of the authorization server: an absolute https URL (http only to a loopback address).</summary>
+    public Uri? TokenUrl { get; set; }
+
+    /// <summary>The scopes asked for with <see cref="ClientId"/>, sent space-separated as <c>scope</c>; none: the authorization server's default.</summary>
+    public IList<string> Scopes { get; set; } = [];
+
     /// <summary>Whether it is served at all.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;

@@ -1,8 +1,5 @@
-using System.Collections.ObjectModel;
 using System.Text.Json;
 using Lumina.Abstractions;
-using Lumina.Core.Plugins;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
@@ -10,31 +7,20 @@ using ModelContextProtocol.Protocol;
 namespace Lumina.Federation;
 
 /// <summary>
-/// A tool of an upstream MCP server as a kernel function: a call runs through the kernel (and so through every filter)
-/// and goes to the server with the arguments as the client sent them; the server's answer comes back unchanged. How it
-/// is served (the server's descriptor, its hints, the permission it needs) travels with the function in its metadata.
+/// A tool of an upstream MCP server, served as <c>&lt;server&gt;_&lt;tool&gt;</c> exactly as its server describes it: a
+/// call goes to the server with the arguments as the client sent them, and the server's answer comes back unchanged.
+/// Its hints and the permission it needs travel with it; so do its pin (hash of its descriptor) and its quarantine.
 /// </summary>
-internal sealed class UpstreamTool : ILuminaDescribedFunction
+internal sealed class UpstreamTool : UpstreamFunction
 {
+    private readonly UpstreamServer _server;
+
     private UpstreamTool(UpstreamServer server, Tool tool, LuminaPermission permission)
+        : base(JsonSerializer.SerializeToElement(tool, McpJsonUtilities.DefaultOptions), UpstreamNames.Function(tool.Name), Hints(server, tool), permission)
     {
+        _server = server;
         UpstreamName = tool.Name;
-        Permission = permission;
-        Descriptor = JsonSerializer.SerializeToElement(tool, McpJsonUtilities.DefaultOptions);
         OutputSchema = tool.OutputSchema;
-        var hints = tool.Annotations;
-        Tool = new LuminaToolAttribute
-        {
-            Name = UpstreamNames.Served(server.Name, tool.Name),
-            Title = tool.Title ?? hints?.Title,
-            ReadOnly = hints?.ReadOnlyHint ?? false,
-            // MCP's defaults: a tool that says nothing may be destructive and reaches the open world.
-            Destructive = hints?.ReadOnlyHint != true && (hints?.DestructiveHint ?? true),
-            Idempotent = hints?.IdempotentHint ?? false,
-            OpenWorld = hints?.OpenWorldHint ?? true,
-            InputSchema = tool.InputSchema.GetRawText(),
-        };
-        FunctionName = UpstreamNames.Function(tool.Name);
         Canonical = ToolDescriptors.Canonical(tool);
         Hash = ToolDescriptors.Hash(Canonical);
     }
@@ -42,22 +28,7 @@ internal sealed class UpstreamTool : ILuminaDescribedFunction
     /// <summary>The tool's name on its server.</summary>
     public string UpstreamName { get; }
 
-    /// <summary>Its kernel function's name.</summary>
-    public string FunctionName { get; }
-
-    public LuminaToolAttribute Tool { get; }
-
-    public LuminaPermission Permission { get; }
-
-    public JsonElement? OutputSchema { get; }
-
-    public JsonElement Descriptor { get; }
-
-    public string? Quarantined
-    {
-        get => Volatile.Read(ref field);
-        set => Volatile.Write(ref field, value);
-    }
+    public override JsonElement? OutputSchema { get; }
 
     /// <summary>What of it is pinned, as canonical JSON.</summary>
     public string Canonical { get; }
@@ -69,31 +40,37 @@ internal sealed class UpstreamTool : ILuminaDescribedFunction
     public static (KernelFunction Function, UpstreamTool Described) Create(UpstreamServer server, Tool tool, LuminaPermission permission)
     {
         var described = new UpstreamTool(server, tool, permission);
-        var name = tool.Name;
-        var function = KernelFunctionFactory.CreateFromMethod(
-            async (Kernel kernel, KernelArguments arguments, CancellationToken cancellationToken) =>
-            {
-                if (described.Quarantined is { } why && !await server.ApprovedSinceAsync(described, cancellationToken).ConfigureAwait(false))
-                {
-                    throw new LuminaRefusalException(LuminaRefusalKind.Forbidden, why);
-                }
-
-                return await server.CallAsync(
-                    name,
-                    Arguments(arguments),
-                    kernel.Services.GetService<ILuminaCallContextAccessor>()?.Current ?? LuminaCallContext.InProcess,
-                    cancellationToken).ConfigureAwait(false);
-            },
-            McpJsonUtilities.DefaultOptions,
-            new KernelFunctionFromMethodOptions
-            {
-                FunctionName = described.FunctionName,
-                Description = tool.Description ?? tool.Title ?? tool.Name,
-                Parameters = Parameters(tool),
-                ReturnParameter = new KernelReturnParameterMetadata(McpJsonUtilities.DefaultOptions) { Description = "The server's answer, as it sent it." },
-                AdditionalMetadata = new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?> { [LuminaDescribed.Key] = described }),
-            });
+        var function = described.CreateFunction(
+            tool.Description ?? tool.Title ?? tool.Name,
+            Parameters(tool),
+            "The server's answer, as it sent it.",
+            (arguments, context, cancellationToken) => server.CallAsync(described.UpstreamName, Arguments(arguments), context, cancellationToken));
         return (function, described);
+    }
+
+    /// <summary>A quarantined tool is refused, unless an admin approved it since (another host may have).</summary>
+    protected override async ValueTask EnsureServedAsync(CancellationToken cancellationToken)
+    {
+        if (Quarantined is { } why && !await _server.ApprovedSinceAsync(this, cancellationToken).ConfigureAwait(false))
+        {
+            throw new LuminaRefusalException(LuminaRefusalKind.Forbidden, why);
+        }
+    }
+
+    private static LuminaToolAttribute Hints(UpstreamServer server, Tool tool)
+    {
+        var hints = tool.Annotations;
+        return new LuminaToolAttribute
+        {
+            Name = UpstreamNames.Served(server.Name, tool.Name),
+            Title = tool.Title ?? hints?.Title,
+            ReadOnly = hints?.ReadOnlyHint ?? false,
+            // MCP's defaults: a tool that says nothing may be destructive and reaches the open world.
+            Destructive = hints?.ReadOnlyHint != true && (hints?.DestructiveHint ?? true),
+            Idempotent = hints?.IdempotentHint ?? false,
+            OpenWorld = hints?.OpenWorldHint ?? true,
+            InputSchema = tool.InputSchema.GetRawText(),
+        };
     }
 
     /// <summary>The arguments as JSON: as the client sent them, or as a model's function call made them.</summary>

@@ -18,38 +18,45 @@ internal static class AuthorizedLists
     {
         filters.AddListToolsFilter(next => async (request, cancellationToken) =>
         {
-            // Plugins that come when first needed (upstream servers connected at the first list) come now.
-            foreach (var source in (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetServices<ILuminaPluginSource>())
-            {
-                await source.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
-            }
-
+            await StartSourcesAsync(request, cancellationToken).ConfigureAwait(false);
             var result = await next(request, cancellationToken).ConfigureAwait(false);
-            var (catalog, allowed) = Check(request);
-            result.Tools = [.. result.Tools.Where(t => !catalog.Tools.TryGetPrimitive(t.Name, out var tool) || tool is not KernelMcpTool k || (allowed(k.Function) && LuminaDescribed.Of(k.Function.Function)?.Quarantined is null))];
+            var (catalog, shown) = Check(request);
+            result.Tools = [.. result.Tools.Where(t => !catalog.Tools.TryGetPrimitive(t.Name, out var tool) || tool is not KernelMcpTool k || shown(k.Function))];
             return result;
         });
         filters.AddListPromptsFilter(next => async (request, cancellationToken) =>
         {
+            await StartSourcesAsync(request, cancellationToken).ConfigureAwait(false);
             var result = await next(request, cancellationToken).ConfigureAwait(false);
-            var (catalog, allowed) = Check(request);
-            result.Prompts = [.. result.Prompts.Where(p => catalog.FindPrompt(p.Name) is not { } k || allowed(k.Function))];
+            var (catalog, shown) = Check(request);
+            result.Prompts = [.. result.Prompts.Where(p => catalog.FindPrompt(p.Name) is not { } k || shown(k.Function))];
             return result;
         });
         filters.AddListResourcesFilter(next => async (request, cancellationToken) =>
         {
+            await StartSourcesAsync(request, cancellationToken).ConfigureAwait(false);
             var result = await next(request, cancellationToken).ConfigureAwait(false);
-            var (catalog, allowed) = Check(request);
-            result.Resources = [.. result.Resources.Where(r => catalog.FindResource(r.Uri) is not { } k || allowed(k.Function))];
+            var (catalog, shown) = Check(request);
+            result.Resources = [.. result.Resources.Where(r => catalog.FindResource(r.Uri) is not { } k || shown(k.Function))];
             return result;
         });
         filters.AddListResourceTemplatesFilter(next => async (request, cancellationToken) =>
         {
+            await StartSourcesAsync(request, cancellationToken).ConfigureAwait(false);
             var result = await next(request, cancellationToken).ConfigureAwait(false);
-            var (catalog, allowed) = Check(request);
-            result.ResourceTemplates = [.. result.ResourceTemplates.Where(r => catalog.FindResource(r.UriTemplate) is not { } k || allowed(k.Function))];
+            var (catalog, shown) = Check(request);
+            result.ResourceTemplates = [.. result.ResourceTemplates.Where(r => catalog.FindResource(r.UriTemplate) is not { } k || shown(k.Function))];
             return result;
         });
+    }
+
+    /// <summary>Plugins that come when first needed (upstream servers, connected at the first list) come now.</summary>
+    private static async ValueTask StartSourcesAsync<TParams>(RequestContext<TParams> request, CancellationToken cancellationToken)
+    {
+        foreach (var source in (request.Services ?? throw new InvalidOperationException("The MCP server has no services.")).GetServices<ILuminaPluginSource>())
+        {
+            await source.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -75,8 +82,8 @@ internal static class AuthorizedLists
     /// read: an unknown URI with a clear error, a forbidden one in the words a refused call gets (and recorded as a
     /// refused <see cref="LuminaAccess.ResourceSubscribe"/>).
     /// </summary>
-    /// <returns>The caller, whose subscription it is.</returns>
-    public static async ValueTask<LuminaCaller> DemandSubscriptionAsync<TParams>(RequestContext<TParams> request, string uri, CancellationToken cancellationToken)
+    /// <returns>The caller, whose subscription it is, and the resource's function.</returns>
+    public static async ValueTask<(LuminaCaller Caller, LuminaFunction Resource)> DemandSubscriptionAsync<TParams>(RequestContext<TParams> request, string uri, CancellationToken cancellationToken)
     {
         var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
         if (services.GetRequiredService<LuminaMcpCatalog>().FindResource(uri) is not { } resource)
@@ -88,7 +95,7 @@ internal static class AuthorizedLists
 
         try
         {
-            return await Demand(request, resource.Function, LuminaAccess.ResourceSubscribe, new KernelArguments { ["uri"] = uri }, cancellationToken).ConfigureAwait(false);
+            return (await Demand(request, resource.Function, LuminaAccess.ResourceSubscribe, new KernelArguments { ["uri"] = uri }, cancellationToken).ConfigureAwait(false), resource.Function);
         }
         catch (LuminaForbiddenException ex)
         {
@@ -104,11 +111,12 @@ internal static class AuthorizedLists
         return caller;
     }
 
-    private static (LuminaMcpCatalog Catalog, Func<LuminaFunction, bool> Allowed) Check<TParams>(RequestContext<TParams> request)
+    private static (LuminaMcpCatalog Catalog, Func<LuminaFunction, bool> Shown) Check<TParams>(RequestContext<TParams> request)
     {
         var services = request.Services ?? throw new InvalidOperationException("The MCP server has no services.");
         LuminaCaller caller = services.GetRequiredService<ILuminaCallerResolver>().Resolve(request.JsonRpcRequest);
         var authorizer = services.GetRequiredService<ILuminaAuthorizer>();
-        return (services.GetRequiredService<LuminaMcpCatalog>(), f => authorizer.IsAllowed(caller, f.Function));
+        // A quarantined function (an upstream one whose description changed or reads like an instruction) is shown to nobody.
+        return (services.GetRequiredService<LuminaMcpCatalog>(), f => authorizer.IsAllowed(caller, f.Function) && LuminaDescribed.Of(f.Function)?.Quarantined is null);
     }
 }

@@ -5,6 +5,7 @@ using Lumina.Core.Invocation;
 using Lumina.Core.Plugins;
 using Lumina.Core.Tools;
 using Microsoft.SemanticKernel;
+using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 
@@ -20,6 +21,17 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
     {
         _function = function;
         _invoker = invoker;
+        if (LuminaDescribed.Of(function.Function) is { } described)
+        {
+            // An upstream server's prompt: served exactly as its server describes it, under its served name.
+            var prompt = described.Descriptor.Deserialize<Prompt>(McpJsonUtilities.DefaultOptions)
+                ?? throw new InvalidOperationException($"The descriptor of {function} is empty.");
+            prompt.Name = McpNames.Declared(FunctionNames.Served(function.Function));
+            ProtocolPrompt = prompt;
+            Metadata = [function];
+            return;
+        }
+
         ProtocolPrompt = new Prompt
         {
             Name = McpNames.Declared(FunctionNames.Served(function.Function)),
@@ -57,6 +69,12 @@ internal sealed class KernelMcpPrompt : McpServerPrompt
         }
 
         var result = KernelInvoker.Result(context, await _invoker.Core.InvokeAsync(context, _function, LuminaAccess.PromptGet, asked, () => Bind(given), cancellationToken).ConfigureAwait(false));
+        if (result.GetValue<object>() is GetPromptResult relayed)
+        {
+            // An upstream server's answer, as it sent it.
+            return relayed;
+        }
+
         return new GetPromptResult { Description = ProtocolPrompt.Description, Messages = McpContent.PromptMessages(result.GetValue<object>()) };
     }
 

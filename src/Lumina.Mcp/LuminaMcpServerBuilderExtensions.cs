@@ -1,4 +1,5 @@
 using Lumina.Abstractions;
+using Lumina.Core.Plugins;
 using Lumina.Core.Tools;
 using Lumina.Mcp;
 using Lumina.Mcp.Tasks;
@@ -85,8 +86,13 @@ public static class LuminaMcpServerBuilderExtensions
                         ModelContextProtocol.McpErrorCode.InvalidRequest);
                 }
 
-                var caller = await AuthorizedLists.DemandSubscriptionAsync(request, uri, cancellationToken).ConfigureAwait(false);
+                var (caller, resource) = await AuthorizedLists.DemandSubscriptionAsync(request, uri, cancellationToken).ConfigureAwait(false);
                 Subscriptions(request).Subscribe(request.Server, uri, caller.Id);
+                if (LuminaDescribed.Of(resource.Function) is { } described)
+                {
+                    // An upstream server's resource: that server is asked for its updates too.
+                    await described.SubscribedAsync(uri, cancellationToken).ConfigureAwait(false);
+                }
                 return new EmptyResult();
             })
             .WithUnsubscribeFromResourcesHandler((request, _) =>
@@ -165,9 +171,12 @@ public static class LuminaMcpServerBuilderExtensions
         }
 
         var typed = parameters.Argument.Value ?? string.Empty;
-        var matches = KernelSchemas.Values(function, parameters.Argument.Name)
-            .Where(v => v.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
-            .ToList();
+        var matches = LuminaDescribed.Of(function.Function) is { } described
+            && await described.CompleteAsync(parameters.Argument.Name, typed, parameters.Context?.Arguments?.AsReadOnly(), cancellationToken).ConfigureAwait(false) is { } offered
+            ? [.. offered]
+            : KernelSchemas.Values(function, parameters.Argument.Name)
+                .Where(v => v.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+                .ToList();
         return new CompleteResult
         {
             Completion = new Completion

@@ -50,6 +50,17 @@ internal sealed class McpCallContext : ILuminaCallContext
 
     public LuminaClientInfo Client { get; }
 
+    public string? TraceParent => Trace(out _);
+
+    public string? TraceState
+    {
+        get
+        {
+            Trace(out var state);
+            return state;
+        }
+    }
+
     /// <summary>Whether the call asks its client through input-required results (a stateless 2026-07-28 request).</summary>
     public bool AsksThroughResults => _rounds is not null;
 
@@ -249,4 +260,24 @@ internal sealed class McpCallContext : ILuminaCallContext
         LuminaLogLevel.Alert => LoggingLevel.Alert,
         _ => LoggingLevel.Emergency,
     };
+
+    /// <summary>The request's <c>_meta.traceparent</c> (and <c>tracestate</c>), when it is a valid W3C trace context.</summary>
+    private string? Trace(out string? state)
+    {
+        state = null;
+        if (_request.Params is not JsonObject parameters || parameters["_meta"] is not JsonObject meta
+            || meta["traceparent"] is not JsonValue parent || !parent.TryGetValue<string>(out var traceParent))
+        {
+            return null;
+        }
+
+        state = meta["tracestate"] is JsonValue vendor && vendor.TryGetValue<string>(out var traceState) ? traceState : null;
+        if (!System.Diagnostics.ActivityContext.TryParse(traceParent, state, out _))
+        {
+            state = null;
+            return null;
+        }
+
+        return traceParent;
+    }
 }

@@ -48,6 +48,105 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public async Task ReferenceServer_ItsPromptsAndResourcesAreServedUnderItsName_WithItsCompletionsAndUpdates()
+    {
+        await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user"]);
+        await using var client = await ConnectAsync(host);
+        await using var direct = await DirectAsync();
+
+        var upstreamPrompts = (await direct.ListPromptsAsync()).Select(p => p.ProtocolPrompt).ToList();
+        var upstreamResources = (await direct.ListResourcesAsync()).Select(r => r.ProtocolResource).ToList();
+        var upstreamTemplates = (await direct.ListResourceTemplatesAsync()).Select(t => t.ProtocolResourceTemplate).ToList();
+        var prompts = (await client.ListPromptsAsync()).Select(p => p.ProtocolPrompt).Where(p => p.Name.StartsWith("everything_", StringComparison.Ordinal)).ToDictionary(p => p.Name);
+        var resources = (await client.ListResourcesAsync()).Select(r => r.ProtocolResource).Where(r => r.Uri.StartsWith("everything+", StringComparison.Ordinal)).ToDictionary(r => r.Uri);
+        var templates = (await client.ListResourceTemplatesAsync()).Select(t => t.ProtocolResourceTemplate).Where(t => t.UriTemplate.StartsWith("everything+", StringComparison.Ordinal)).ToList();
+
+        var asked = await client.GetPromptAsync("everything_args-prompt", new Dictionary<string, object?> { ["city"] = "Paris", ["state"] = "Texas" });
+        var askedDirectly = await direct.GetPromptAsync("args-prompt", new Dictionary<string, object?> { ["city"] = "Paris", ["state"] = "Texas" });
+        var missing = await FluentActions.Awaiting(() => client.GetPromptAsync("everything_args-prompt").AsTask()).Should().ThrowAsync<McpProtocolException>();
+        var departments = await client.CompleteAsync(new PromptReference { Name = "everything_completable-prompt" }, "department", "En");
+        var people = await client.CompleteAsync(new CompleteRequestParams
+        {
+            Ref = new PromptReference { Name = "everything_completable-prompt" },
+            Argument = new Argument { Name = "name", Value = "" },
+            Context = new CompleteContext { Arguments = new Dictionary<string, string> { ["department"] = "Sales" } },
+        });
+        var document = upstreamResources[0];
+        var read = await client.ReadResourceAsync("everything+" + document.Uri);
+        var readDirectly = await direct.ReadResourceAsync(document.Uri);
+        var fromTemplate = await client.ReadResourceAsync("everything+demo://resource/dynamic/text/3");
+
+        upstreamPrompts.Should().NotBeEmpty();
+        prompts.Keys.Should().BeEquivalentTo(upstreamPrompts.Select(p => "everything_" + p.Name));
+        foreach (var prompt in upstreamPrompts)
+        {
+            var served = prompts["everything_" + prompt.Name];
+            JsonSerializer.Serialize(served.Arguments, McpJsonUtilities.DefaultOptions).Should().Be(JsonSerializer.Serialize(prompt.Arguments, McpJsonUtilities.DefaultOptions), "{0}'s arguments are served verbatim", prompt.Name);
+            (served.Title, served.Description).Should().Be((prompt.Title, prompt.Description));
+        }
+
+        JsonSerializer.Serialize(asked.Messages, McpJsonUtilities.DefaultOptions).Should().Be(JsonSerializer.Serialize(askedDirectly.Messages, McpJsonUtilities.DefaultOptions));
+        missing.Which.Message.Should().Contain("city");
+        departments.Completion.Values.Should().Equal("Engineering");
+        people.Completion.Values.Should().Equal("David", "Eve", "Frank");
+
+        resources.Keys.Should().BeEquivalentTo(upstreamResources.Select(r => "everything+" + r.Uri));
+        resources["everything+" + document.Uri].Description.Should().Be(document.Description);
+        templates.Select(t => t.UriTemplate).Should().BeEquivalentTo(upstreamTemplates.Select(t => "everything+" + t.UriTemplate));
+        var readText = read.Contents.OfType<TextResourceContents>().Single();
+        readText.Uri.Should().Be("everything+" + document.Uri, "a content's URI is the one it is read under here");
+        readText.Text.Should().Be(readDirectly.Contents.OfType<TextResourceContents>().Single().Text);
+        fromTemplate.Contents.OfType<TextResourceContents>().Single().Text.Should().StartWith("Resource 3: This is a plaintext resource");
+
+        // A subscription reaches the upstream, and its updates reach the subscriber under the served URI.
+        var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.SubscribeToResourceAsync("everything+" + document.Uri, (notification, _) =>
+        {
+            updated.TrySetResult(notification.Uri);
+            return ValueTask.CompletedTask;
+        });
+        await client.CallToolAsync("everything_toggle-subscriber-updates");
+
+        (await updated.Task.WaitAsync(TimeSpan.FromSeconds(30))).Should().Be("everything+" + document.Uri);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheCallersTraceGoesOnUpstream(bool recorded)
+    {
+        const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+        const string Parent = $"00-{TraceId}-b7ad6b7169203331-01";
+        await using var host = await HttpHost.StartAsync(
+            // Spans are recorded (and exported to nowhere) when an OTLP endpoint is set.
+            recorded ? new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort()}" } : null,
+            "--Lumina:Auth:AnonymousRole=user", "--Lumina:Servers:rug:Command=node", $"--Lumina:Servers:rug:Args:0={LuminaProcess.RugPullServer}");
+        await using var client = await ConnectAsync(host);
+        await client.ListToolsAsync();
+
+        var traced = await client.CallToolAsync("rug_trace", options: new RequestOptions { Meta = new System.Text.Json.Nodes.JsonObject { ["traceparent"] = Parent, ["tracestate"] = "vendor=1" } });
+        var garbled = await client.CallToolAsync("rug_trace", options: new RequestOptions { Meta = new System.Text.Json.Nodes.JsonObject { ["traceparent"] = "not a trace" } });
+
+        var upstream = JsonDocument.Parse(Text(traced)).RootElement;
+        upstream.GetProperty("traceparent").GetString().Should().StartWith($"00-{TraceId}-", "the upstream call is part of the caller's trace");
+        if (recorded)
+        {
+            upstream.GetProperty("traceparent").GetString().Should().NotBe(Parent, "its parent is a span Lumina recorded");
+        }
+        else
+        {
+            upstream.GetProperty("traceparent").GetString().Should().Be(Parent, "Lumina records no span, so the caller's stays the parent");
+            upstream.GetProperty("tracestate").GetString().Should().Be("vendor=1");
+        }
+
+        JsonDocument.Parse(Text(garbled)).RootElement.TryGetProperty("traceparent", out var passed).Should().Be(recorded, "an invalid trace context is not passed on");
+        if (recorded)
+        {
+            passed.GetString().Should().NotContain("not a trace");
+        }
+    }
+
+    [Fact]
     public async Task TheUpstreamsQuestionsAndProgress_ReachTheClientWhoseCallItIs()
     {
         await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=user"]);
@@ -257,6 +356,35 @@ public sealed class FederationTests
     }
 
     [Fact]
+    public async Task AnUpstreamThatNeedsAToken_GetsOneWithClientCredentials_AndABadSecretIsReportedWithoutIt()
+    {
+        // The upstream is another Lumina host: its MCP endpoint takes bearer tokens from its own /token (client credentials = an API key).
+        await using var upstream = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument);
+        await HttpAuth.AddUserAsync(upstream.DataDirectory, "svc", "user");
+        var (id, secret) = await HttpAuth.CreateKeyAsync(upstream.DataDirectory, "svc");
+        string[] Upstream(string key) =>
+        [
+            "--Lumina:Auth:AnonymousRole=user", $"--Lumina:Servers:inner:Url={upstream.McpEndpoint}", $"--Lumina:Servers:inner:ClientId={id}",
+            $"--Lumina:Servers:inner:ClientSecret={key}", $"--Lumina:Servers:inner:TokenUrl={new Uri(upstream.BaseAddress, "/token")}", "--Lumina:Servers:inner:Timeout=00:00:20",
+        ];
+        await using var host = await HttpHost.StartAsync(Upstream(secret));
+        await using var refused = await HttpHost.StartAsync(Upstream("lum_not-the-key"));
+        await using var client = await ConnectAsync(host);
+        await using var refusedClient = await ConnectAsync(refused);
+
+        var tools = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
+        var now = await client.CallToolAsync("inner_time_now");
+        var refusedTools = (await refusedClient.ListToolsAsync()).Select(t => t.Name).ToList();
+        var why = await refused.WaitForLogLineAsync(l => l.Contains("Upstream server inner could not be connected", StringComparison.Ordinal));
+
+        tools.Should().Contain("inner_time_now");
+        now.IsError.Should().NotBe(true, Text(now));
+        refusedTools.Should().NotContain(t => t.StartsWith("inner_", StringComparison.Ordinal));
+        why.Should().Contain("invalid_client").And.NotContain("lum_not-the-key");
+        refused.LogLines.Should().NotContain(l => l.Contains("lum_not-the-key", StringComparison.Ordinal), "the secret is never logged");
+    }
+
+    [Fact]
     public async Task AGuest_SeesAndCallsOnlyTheReadOnlyUpstreamTools()
     {
         await using var host = await HttpHost.StartAsync([.. s_everything, "--Lumina:Auth:AnonymousRole=guest"]);
@@ -336,6 +464,68 @@ public sealed class FederationTests
         }
 
         children.Where(pid => Directory.Exists($"/proc/{pid}")).Should().BeEmpty("no upstream process outlives the host");
+    }
+
+    [Fact]
+    public async Task AHundredCrashes_LeaveOneProcessPerUpstream_AndNoneOutlivesTheHost()
+    {
+        // Ten upstreams crashed ten times each, all at once: a hundred restarts in the time of ten.
+        const int Servers = 10;
+        const int Cycles = 10;
+        var names = Enumerable.Range(0, Servers).Select(i => $"crash{i}").ToArray();
+        var host = await HttpHost.StartAsync(
+        [
+            "--Lumina:Auth:AnonymousRole=user",
+            .. names.SelectMany(n => new[]
+            {
+                $"--Lumina:Servers:{n}:Command=node", $"--Lumina:Servers:{n}:Args:0={LuminaProcess.RugPullServer}", $"--Lumina:Servers:{n}:Args:1={n}", $"--Lumina:Servers:{n}:Start=eager",
+            }),
+        ]);
+        int[] children;
+        try
+        {
+            await using var client = await ConnectAsync(host);
+            for (var cycle = 0; cycle < Cycles; cycle++)
+            {
+                await Task.WhenAll(names.Select(n => UntilAsync(() => client.CallToolAsync($"{n}_time").AsTask(), r => r.IsError != true)));
+                var running = new List<int[]>();
+                foreach (var name in names)
+                {
+                    running.Add(await UntilAsync(() => Task.FromResult(Descendants(host.Process.Id).Where(pid => IsUpstream(pid, name)).ToArray()), found => found.Length == 1));
+                }
+
+                running.Should().OnlyContain(found => found.Length == 1, "cycle {0}: each upstream runs one process", cycle);
+                foreach (var found in running)
+                {
+                    Process.GetProcessById(found[0]).Kill();
+                }
+            }
+
+            var back = await Task.WhenAll(names.Select(n => UntilAsync(() => client.CallToolAsync($"{n}_time", new Dictionary<string, object?> { ["city"] = n }).AsTask(), r => r.IsError != true)));
+            children = [.. Descendants(host.Process.Id)];
+
+            back.Select(Text).Should().Equal(names.Select(n => $"time in {n}: fine"));
+            names.Select(n => children.Count(pid => IsUpstream(pid, n))).Should().OnlyContain(count => count == 1, "a hundred restarts left one process per upstream, not more");
+        }
+        finally
+        {
+            (await host.StopAsync()).Should().Be(0);
+            await host.DisposeAsync();
+        }
+
+        children.Where(pid => Directory.Exists($"/proc/{pid}")).Should().BeEmpty("no upstream process outlives the host");
+    }
+
+    private static bool IsUpstream(int pid, string name)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").EndsWith($"\0{name}\0", StringComparison.Ordinal);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static ElicitResult Accepted() => new()

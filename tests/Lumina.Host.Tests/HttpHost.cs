@@ -64,6 +64,18 @@ internal sealed partial class HttpHost : IAsyncDisposable
         return started;
     }
 
+    /// <summary>The host's log (stderr) so far.</summary>
+    public IReadOnlyList<string> LogLines
+    {
+        get
+        {
+            lock (_stderr)
+            {
+                return [.. _stderr];
+            }
+        }
+    }
+
     /// <summary>Completes with the first line of the host's log (stderr) that <paramref name="match"/> accepts.</summary>
     public Task<string> WaitForLogLineAsync(Func<string, bool> match)
     {

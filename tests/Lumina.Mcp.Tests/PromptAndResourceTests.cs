@@ -182,6 +182,20 @@ public sealed class PromptAndResourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ResourceTemplate_WithReservedAndQueryExpressions_MatchesWhatTheyExpandTo()
+    {
+        await using var harness = await McpHarness.StartAsync(settings: Settings);
+
+        var nested = await harness.Client.ReadResourceAsync("sample://files/docs/a/b.md");
+        var queried = await harness.Client.ReadResourceAsync("sample://files/readme.md?version=2");
+        var empty = await FluentActions.Awaiting(() => harness.Client.ReadResourceAsync("sample://files/").AsTask()).Should().ThrowAsync<ModelContextProtocol.McpProtocolException>();
+
+        ((TextResourceContents)nested.Contents.Single()).Text.Should().Be("file docs/a/b.md", "{+path} takes the slashes too");
+        ((TextResourceContents)queried.Contents.Single()).Text.Should().Be("file readme.md", "{?version} matches the query, which is no part of the path");
+        empty.Which.Message.Should().Contain("sample://files/");
+    }
+
+    [Fact]
     public async Task SubscribeResource_WhenPluginReportsChange_NotifiesSubscriberUntilUnsubscribed()
     {
         var updates = System.Threading.Channels.Channel.CreateUnbounded<string>();

@@ -90,6 +90,10 @@ public sealed class SamplePlugin(ILuminaCallContextAccessor context, ILuminaReso
     [LuminaResource("sample://items/{id}", Name = "item", MimeType = "text/plain")]
     public string Item([Description("The id."), LuminaCompletions("alpha", "beta", "alps")] string id) => $"item {id}";
 
+    [KernelFunction("file"), Description("A file by path, with an optional query.")]
+    [LuminaResource("sample://files/{+path}{?version}", Name = "file", MimeType = "text/plain")]
+    public string File([Description("The path.")] string path) => $"file {path}";
+
     [KernelFunction("greeting"), Description("A greeting prompt.")]
     [LuminaPrompt]
     public IEnumerable<LuminaPromptMessage> Greeting([Description("Who to greet."), LuminaCompletions("Ada", "Alan", "Grace")] string name) =>

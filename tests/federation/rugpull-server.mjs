@@ -1,5 +1,6 @@
 // A small upstream MCP server for the federation tests (stdio). Its one tool's description comes from the
-// environment, so a test can change it between two starts (a "rug pull") or make it carry hidden instructions.
+// environment, so a test can change it between two starts (a "rug pull") or make it carry hidden instructions. Its
+// tool "trace" answers with the _meta its call carried (the trace context Lumina passes on).
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -15,6 +16,12 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     {
+      name: "trace",
+      description: "Returns the _meta of the call.",
+      inputSchema: { type: "object", properties: {} },
+      annotations: { readOnlyHint: true, openWorldHint: false },
+    },
+    {
       name: "time",
       description: "Returns the time in a city.",
       inputSchema: { type: "object", properties: { city: { type: "string" } } },
@@ -23,6 +30,11 @@ server.setRequestHandler(ListToolsRequestSchema, async () => ({
   ],
 }));
 server.setRequestHandler(CallToolRequestSchema, async (request) => ({
-  content: [{ type: "text", text: `${request.params.name} in ${request.params.arguments?.city ?? "nowhere"}: fine` }],
+  content: [{
+    type: "text",
+    text: request.params.name === "trace"
+      ? JSON.stringify(request.params._meta ?? {})
+      : `${request.params.name} in ${request.params.arguments?.city ?? "nowhere"}: fine`,
+  }],
 }));
 await server.connect(new StdioServerTransport());

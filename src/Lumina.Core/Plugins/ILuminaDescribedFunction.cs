@@ -26,4 +26,26 @@ public interface ILuminaDescribedFunction
     /// model), or <see langword="null"/>: a quarantined function is listed to nobody and refuses every call.
     /// </summary>
     string? Quarantined { get; }
+
+    /// <summary>How it is served as a prompt (a prompt of an upstream server), or <see langword="null"/>.</summary>
+    LuminaPromptAttribute? Prompt => null;
+
+    /// <summary>
+    /// How it is served as a resource or resource template (of an upstream server), or <see langword="null"/>. A read
+    /// passes the URI asked for as the argument <see cref="LuminaDescribed.UriArgument"/>.
+    /// </summary>
+    LuminaResourceAttribute? Resource => null;
+
+    /// <summary>
+    /// Values for the argument <paramref name="argument"/> that begin like <paramref name="value"/>, given the
+    /// arguments filled in so far; <see langword="null"/> when it offers none of its own.
+    /// </summary>
+    ValueTask<IReadOnlyList<string>?> CompleteAsync(string argument, string value, IReadOnlyDictionary<string, string>? arguments, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>?>(null);
+
+    /// <summary>
+    /// Told that a client subscribed to <paramref name="uri"/> (one this resource serves), so it can ask its source
+    /// for updates; it reports them through <see cref="ILuminaResourceNotifier"/>.
+    /// </summary>
+    ValueTask SubscribedAsync(string uri, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }

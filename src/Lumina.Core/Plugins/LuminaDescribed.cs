@@ -11,6 +11,9 @@ public static class LuminaDescribed
     /// <summary>The key of the description in <see cref="KernelFunctionMetadata.AdditionalProperties"/>.</summary>
     public const string Key = "lumina.described";
 
+    /// <summary>The argument that carries the URI asked for to a described resource's function (no template variable can be named so).</summary>
+    public const string UriArgument = "lumina.uri";
+
     /// <summary>The description of <paramref name="function"/>, or <see langword="null"/> for a method of a plugin class or a prompt.</summary>
     public static ILuminaDescribedFunction? Of(KernelFunction function) =>
         function.Metadata.AdditionalProperties.TryGetValue(Key, out var described) ? described as ILuminaDescribedFunction : null;

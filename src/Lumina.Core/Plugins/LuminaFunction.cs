@@ -13,11 +13,17 @@ public sealed class LuminaFunction
         Function = function;
         Template = template;
         var method = function.UnderlyingMethod;
-        Tool = LuminaDescribed.Of(function) is { } described
+        // A function made in code (an upstream server's tool, prompt or resource) says itself how it is served.
+        var described = LuminaDescribed.Of(function);
+        Tool = described is not null
             ? described.Tool
             : method?.GetCustomAttributes(typeof(LuminaToolAttribute), inherit: false).OfType<LuminaToolAttribute>().FirstOrDefault();
-        Prompt = method?.GetCustomAttributes(typeof(LuminaPromptAttribute), inherit: false).OfType<LuminaPromptAttribute>().FirstOrDefault();
-        Resource = method?.GetCustomAttributes(typeof(LuminaResourceAttribute), inherit: false).OfType<LuminaResourceAttribute>().FirstOrDefault();
+        Prompt = described is not null
+            ? described.Prompt
+            : method?.GetCustomAttributes(typeof(LuminaPromptAttribute), inherit: false).OfType<LuminaPromptAttribute>().FirstOrDefault();
+        Resource = described is not null
+            ? described.Resource
+            : method?.GetCustomAttributes(typeof(LuminaResourceAttribute), inherit: false).OfType<LuminaResourceAttribute>().FirstOrDefault();
         Kind = template is not null ? LuminaFunctionKind.PromptTemplate
             : Resource is not null ? LuminaFunctionKind.Resource
             : Prompt is not null ? LuminaFunctionKind.Prompt

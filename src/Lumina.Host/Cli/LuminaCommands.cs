@@ -35,6 +35,9 @@ internal static class LuminaCommands
         Other MCP servers, served through the kernel as <name>_<tool> (run 'lumina servers --help'):
           Lumina:Servers:<name>:Command, :Args:<i>, :Env:<KEY>, :WorkingDirectory   a server over stdio
           Lumina:Servers:<name>:Url, :Headers:<Header>   a server over streamable HTTP
+          Lumina:Servers:<name>:ClientId, :ClientSecret, :TokenUrl   an OAuth client credentials token for it
+                                        (TokenUrl https, or http to loopback only)
+          Lumina:Servers:<name>:Scopes:<i>   the scopes asked for with it (sent space-separated)
           Lumina:Servers:<name>:Enabled, :Start (lazy|eager), :Timeout, :Permission (read|write|...)
           Lumina:Servers:<name>:Pinning   strict (default: changed tools are quarantined until approved) | warn | off
           Lumina:Servers:Import:<i>      client files to import: Claude Desktop/Cursor/Windsurf (mcpServers), VS Code (servers)
