@@ -108,6 +108,11 @@ public static class FederationServiceCollectionExtensions
                 throw new LuminaStartupException($"{SectionName}:{name}:Url must be an absolute http or https URL (it is '{url}').");
             }
 
+            if (options.Prefix is { } prefix && !UpstreamNames.IsValidPrefix(prefix))
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}:Prefix is up to 32 letters, digits, '_', '.' and '-' (it is '{prefix}').");
+            }
+
             CheckClientCredentials(name, options);
 
             if (options.Timeout <= TimeSpan.Zero || options.Timeout > TimeSpan.FromHours(24))

@@ -11,6 +11,7 @@ internal sealed class RelayedCall : IProgress<ProgressNotificationValue>, IDispo
     private readonly CancellationTokenSource _cancel;
     private readonly Lock _reporting = new();
     private ExceptionDispatchInfo? _ending;
+    private ExceptionDispatchInfo? _refused;
     private Task _reported = Task.CompletedTask;
 
     public RelayedCall(UpstreamRelay relay, long id, ILuminaCallContext context, CancellationTokenSource cancel)
@@ -62,6 +63,8 @@ internal sealed class RelayedCall : IProgress<ProgressNotificationValue>, IDispo
         }
         catch (LuminaClientCapabilityException ex)
         {
+            // The upstream is told and may do without; if the call then fails, it fails for this (see ThrowIfRefused).
+            _refused = ExceptionDispatchInfo.Capture(ex);
             throw new McpProtocolException($"The client cannot answer this: {ex.Message}", McpErrorCode.InvalidRequest);
         }
         catch (LuminaException ex)
@@ -72,6 +75,12 @@ internal sealed class RelayedCall : IProgress<ProgressNotificationValue>, IDispo
 
     /// <summary>Rethrows what ended the call from inside (a question for the next round), if anything did.</summary>
     public void ThrowIfEnded() => _ending?.Throw();
+
+    /// <summary>
+    /// Rethrows the refusal of a question the client could not answer (it lacks the capability), if there was one: for
+    /// a call that then failed, that is why (a stateless client gets <c>-32021</c>, as from a native function).
+    /// </summary>
+    public void ThrowIfRefused() => _refused?.Throw();
 
     public void Dispose() => _relay.End(this);
 

@@ -13,16 +13,22 @@ internal static partial class UpstreamNames
 {
     public const int MaxServedLength = 64;
 
+    /// <summary>Whether <paramref name="prefix"/> can begin the names of a server's tools and prompts: letters, digits, <c>_</c>, <c>.</c> and <c>-</c>, up to 32 (or nothing).</summary>
+    public static bool IsValidPrefix(string prefix) => PrefixPattern().IsMatch(prefix);
+
     /// <summary>Whether <paramref name="server"/> can name an upstream server: letters, digits, <c>_</c> and <c>-</c>, up to 32.</summary>
     public static bool IsValidServer(string server) => ServerName().IsMatch(server);
 
     /// <summary>The plugin of <paramref name="server"/>: its name with <c>-</c> as <c>_</c>.</summary>
     public static string Plugin(string server) => server.Replace('-', '_');
 
-    /// <summary>The MCP name <c>&lt;server&gt;_&lt;tool&gt;</c>; a longer one is cut and made unique with a hash of the whole.</summary>
-    public static string Served(string server, string tool)
+    /// <summary>
+    /// The MCP name <c>&lt;server&gt;_&lt;tool&gt;</c> (or <c>&lt;prefix&gt;&lt;tool&gt;</c>, when the server has a
+    /// <see cref="UpstreamServerOptions.Prefix"/>); a longer one is cut and made unique with a hash of the whole.
+    /// </summary>
+    public static string Served(string server, string tool, string? prefix = null)
     {
-        var name = $"{server}_{Clean(tool, allowed: "_.-")}";
+        var name = $"{prefix ?? server + "_"}{Clean(tool, allowed: "_.-")}";
         if (name.Length <= MaxServedLength)
         {
             return name;
@@ -62,4 +68,7 @@ internal static partial class UpstreamNames
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")]
     private static partial Regex ServerName();
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{0,32}$")]
+    private static partial Regex PrefixPattern();
 }

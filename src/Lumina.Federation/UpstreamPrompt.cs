@@ -20,7 +20,7 @@ internal sealed class UpstreamPrompt : UpstreamFunction, ILuminaDescribedFunctio
         : base(
             JsonSerializer.SerializeToElement(prompt, McpJsonUtilities.DefaultOptions),
             $"prompt_{UpstreamNames.Function(prompt.Name)}",
-            new LuminaToolAttribute { Name = UpstreamNames.Served(server.Name, prompt.Name), Title = prompt.Title, ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false },
+            new LuminaToolAttribute { Name = server.ServedName(prompt.Name), Title = prompt.Title, ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false },
             server.Options.Permission ?? LuminaPermission.Read)
     {
         _server = server;

@@ -11,7 +11,7 @@ namespace Lumina.Federation;
 
 /// <summary>
 /// A resource or resource template of an upstream MCP server, served under the URI <c>&lt;server&gt;+&lt;its URI&gt;</c>
-/// (see <see cref="UpstreamNames.ServedUri"/>): a read goes to the server with the URI it knows and the contents come
+/// (see <see cref="UpstreamServer.ServedUri"/>): a read goes to the server with the URI it knows and the contents come
 /// back as it sent them, under served URIs. A subscription asks the server for updates, which reach the subscribed
 /// clients; completions of a template's variables are the server's.
 /// </summary>
@@ -24,12 +24,12 @@ internal sealed class UpstreamResource : UpstreamFunction, ILuminaDescribedFunct
             JsonSerializer.SerializeToElement(descriptor, descriptor.GetType(), McpJsonUtilities.DefaultOptions),
             // From a hash of its URI: a URI can hold anything.
             $"resource_{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(uri)))[..16]}",
-            new LuminaToolAttribute { Name = UpstreamNames.Served(server.Name, name), Title = title, ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false },
+            new LuminaToolAttribute { Name = server.ServedName(name), Title = title, ReadOnly = true, Destructive = false, Idempotent = true, OpenWorld = false },
             server.Options.Permission ?? LuminaPermission.Read)
     {
         _server = server;
         UpstreamUri = uri;
-        Resource = new LuminaResourceAttribute(UpstreamNames.ServedUri(server.Name, uri)) { Name = name, Title = title };
+        Resource = new LuminaResourceAttribute(server.ServedUri(uri)) { Name = name, Title = title };
     }
 
     /// <summary>Its URI (or URI template) on its server.</summary>
@@ -41,7 +41,7 @@ internal sealed class UpstreamResource : UpstreamFunction, ILuminaDescribedFunct
         _server.CompleteAsync(new ResourceTemplateReference { Uri = UpstreamUri }, argument, value, arguments, cancellationToken);
 
     public ValueTask SubscribedAsync(string uri, CancellationToken cancellationToken) =>
-        _server.SubscribeAsync(UpstreamNames.UpstreamUri(_server.Name, uri), cancellationToken);
+        _server.SubscribeAsync(_server.UpstreamUri(uri), cancellationToken);
 
     /// <summary>The kernel function of a resource.</summary>
     public static (KernelFunction Function, UpstreamResource Described) Create(UpstreamServer server, Resource resource) =>
@@ -58,7 +58,7 @@ internal sealed class UpstreamResource : UpstreamFunction, ILuminaDescribedFunct
             [],
             "The server's contents, as it sent them.",
             (arguments, context, cancellationToken) => server.ReadResourceAsync(
-                UpstreamNames.UpstreamUri(server.Name, arguments.TryGetValue(LuminaDescribed.UriArgument, out var asked) && asked is string uri ? uri : described.Resource.Uri),
+                server.UpstreamUri(arguments.TryGetValue(LuminaDescribed.UriArgument, out var asked) && asked is string uri ? uri : described.Resource.Uri),
                 context,
                 cancellationToken));
         return (function, described);

@@ -57,6 +57,15 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
 
     public UpstreamServerOptions Options { get; }
 
+    /// <summary>The name a tool or prompt <paramref name="name"/> of it is served under.</summary>
+    public string ServedName(string name) => UpstreamNames.Served(Name, name, Options.Prefix);
+
+    /// <summary>The URI a resource <paramref name="uri"/> of it is served under: <c>&lt;server&gt;+&lt;uri&gt;</c>, or the URI itself when its prefix is empty.</summary>
+    public string ServedUri(string uri) => Options.Prefix is "" ? uri : UpstreamNames.ServedUri(Name, uri);
+
+    /// <summary>Its own URI of a served one (<see cref="ServedUri"/>).</summary>
+    public string UpstreamUri(string served) => Options.Prefix is "" ? served : UpstreamNames.UpstreamUri(Name, served);
+
     /// <summary>The source its plugin is registered under.</summary>
     public string Source => $"upstream:{Name}";
 
@@ -157,7 +166,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         var result = await SendAsync($"the resource {uri}", context, (client, _, options, token) => client.ReadResourceAsync(uri, options, token).AsTask(), cancellationToken).ConfigureAwait(false);
         foreach (var contents in result.Contents)
         {
-            contents.Uri = UpstreamNames.ServedUri(Name, contents.Uri);
+            contents.Uri = ServedUri(contents.Uri);
         }
 
         return result;
@@ -260,6 +269,11 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         try
         {
             var result = await send(client, call, Traced(context), timeout.Token).ConfigureAwait(false);
+            if (result is CallToolResult { IsError: true })
+            {
+                call.ThrowIfRefused();
+            }
+
             await call.ReportedAsync().ConfigureAwait(false);
             return result;
         }
@@ -270,6 +284,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
         catch (McpProtocolException ex)
         {
+            call.ThrowIfRefused();
             throw new LuminaException($"The upstream server '{Name}' refused {what}: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is McpException or IOException or ObjectDisposedException or InvalidOperationException)
@@ -550,7 +565,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     {
         if (notification.Params is not null && JsonSerializer.Deserialize<ResourceUpdatedNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions) is { Uri: { Length: > 0 } uri })
         {
-            await _notifier.NotifyUpdatedAsync(UpstreamNames.ServedUri(Name, uri), cancellationToken).ConfigureAwait(false);
+            await _notifier.NotifyUpdatedAsync(ServedUri(uri), cancellationToken).ConfigureAwait(false);
         }
     }
 

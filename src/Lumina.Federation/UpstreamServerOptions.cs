@@ -39,6 +39,13 @@ public sealed class UpstreamServerOptions
     /// <summary>The scopes asked for with <see cref="ClientId"/>, sent space-separated as <c>scope</c>; none: the authorization server's default.</summary>
     public IList<string> Scopes { get; set; } = [];
 
+    /// <summary>
+    /// What the names of its tools and prompts begin with here (default <c>&lt;name&gt;_</c>). Empty serves them, and its
+    /// resources' URIs, as the server names them (no <c>&lt;name&gt;+</c> either): for one server standing in for
+    /// another, when no name of it clashes with one Lumina serves already.
+    /// </summary>
+    public string? Prefix { get; set; }
+
     /// <summary>Whether it is served at all.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;

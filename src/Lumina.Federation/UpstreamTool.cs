@@ -62,7 +62,7 @@ internal sealed class UpstreamTool : UpstreamFunction
         var hints = tool.Annotations;
         return new LuminaToolAttribute
         {
-            Name = UpstreamNames.Served(server.Name, tool.Name),
+            Name = server.ServedName(tool.Name),
             Title = tool.Title ?? hints?.Title,
             ReadOnly = hints?.ReadOnlyHint ?? false,
             // MCP's defaults: a tool that says nothing may be destructive and reaches the open world.

@@ -47,6 +47,7 @@ public sealed class FederationSettingsTests
     [InlineData("Lumina:Servers:bad name:Command", "x", null, null, "Lumina:Servers:bad name: a server name")]
     [InlineData("Lumina:Servers:a-b:Command", "x", "Lumina:Servers:a_b:Command", "y", "would both be served as the plugin 'a_b'")]
     [InlineData("Lumina:Servers:odd:Command", "x", "Lumina:Servers:odd:Start", "sometimes", "Lumina:Servers:odd")]
+    [InlineData("Lumina:Servers:pre:Command", "x", "Lumina:Servers:pre:Prefix", "a b/", "Lumina:Servers:pre:Prefix is up to 32")]
     public void ASettingThatMakesNoSense_StopsTheHost_NamingIt(string key, string value, string? key2, string? value2, string message)
     {
         var settings = new Dictionary<string, string?> { [key] = value };
@@ -58,6 +59,26 @@ public sealed class FederationSettingsTests
         var read = () => FederationServiceCollectionExtensions.Read(Configuration(settings));
 
         read.Should().Throw<LuminaStartupException>().WithMessage($"*{message}*");
+    }
+
+    [Fact]
+    public void APrefix_IsRead_AndAnEmptyOneMeansNone()
+    {
+        var servers = FederationServiceCollectionExtensions.Read(Configuration(new()
+        {
+            ["Lumina:Servers:gh:Command"] = "x",
+            ["Lumina:Servers:gh:Prefix"] = "github.",
+            ["Lumina:Servers:bare:Command"] = "y",
+            ["Lumina:Servers:bare:Prefix"] = "",
+            ["Lumina:Servers:plain:Command"] = "z",
+        }));
+
+        servers.Single(s => s.Name == "gh").Options.Prefix.Should().Be("github.");
+        servers.Single(s => s.Name == "bare").Options.Prefix.Should().Be("", "an empty prefix serves the names as they are");
+        servers.Single(s => s.Name == "plain").Options.Prefix.Should().BeNull();
+        UpstreamNames.Served("gh", "search", "github.").Should().Be("github.search");
+        UpstreamNames.Served("bare", "search", "").Should().Be("search");
+        UpstreamNames.Served("plain", "search").Should().Be("plain_search");
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> settings) => new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
