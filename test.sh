@@ -159,7 +159,15 @@ run_conformance() {
         mark="✗"
       fi
     fi
-    if [ "$mark" = "✓" ]; then ok=$((ok + 1)); else bad=$((bad + 1)); echo "   $line"; fi
+    if [ "$mark" = "✓" ]; then
+      ok=$((ok + 1))
+    else
+      bad=$((bad + 1))
+      echo "   $line"
+      # The checks that failed, with why (the results directory is removed at the end).
+      find "$out" -path "*server-$name-*" -name checks.json 2>/dev/null | head -1 | xargs -r node -e \
+        'for (const c of JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))) if (c.status === "FAILURE" || c.status === "WARNING") console.log(`     ${c.id}: ${(c.errorMessage || "").slice(0, 300)}`)'
+    fi
   done < <(grep -E '^(✓|✗) ' "$log")
   # A run of one scenario prints no list, only its counts: one test, passed when nothing failed or warned.
   if [ $((ok + bad)) -eq 0 ] && grep -qE '^Passed: [0-9]+/[0-9]+, [0-9]+ failed, [0-9]+ warnings' "$log"; then

@@ -108,6 +108,11 @@ public static class FederationServiceCollectionExtensions
                 throw new LuminaStartupException($"{SectionName}:{name}:Url must be an absolute http or https URL (it is '{url}').");
             }
 
+            if (options.IdleTimeout <= TimeSpan.Zero || options.MaxConnections < 1)
+            {
+                throw new LuminaStartupException($"{SectionName}:{name}: IdleTimeout must be positive and MaxConnections at least 1 (they are {options.IdleTimeout} and {options.MaxConnections}).");
+            }
+
             if (options.Prefix is { } prefix && !UpstreamNames.IsValidPrefix(prefix))
             {
                 throw new LuminaStartupException($"{SectionName}:{name}:Prefix is up to 32 letters, digits, '_', '.' and '-' (it is '{prefix}').");

@@ -39,10 +39,15 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     private readonly UpstreamPins _pins;
     private IReadOnlyList<UpstreamTool> _served = [];
     private readonly ILuminaResourceNotifier _notifier;
+    private readonly IServiceProvider _services;
+    private readonly string? _callerId;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _subscribed = new(StringComparer.Ordinal);
 
-    public UpstreamServer(string name, UpstreamServerOptions options, LuminaPluginRegistry registry, IServiceProvider services, ILoggerFactory loggers, TimeProvider time)
+    /// <param name="callerId">The caller whose own connection this is (<see cref="UpstreamServerOptions.PerCaller"/>), or <see langword="null"/> for the server's shared one.</param>
+    public UpstreamServer(string name, UpstreamServerOptions options, LuminaPluginRegistry registry, IServiceProvider services, ILoggerFactory loggers, TimeProvider time, string? callerId = null)
     {
+        _callerId = callerId;
+        _services = services;
         _pins = new UpstreamPins(name, options.Pinning, services, loggers.CreateLogger<UpstreamPins>(), time);
         _notifier = services.GetRequiredService<ILuminaResourceNotifier>();
         Name = name;
@@ -108,7 +113,12 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(Options.Timeout);
                 client = await McpClient.CreateAsync(Transport(), ClientOptions(), _loggers, timeout.Token).ConfigureAwait(false);
-                await ServeAsync(client, timeout.Token).ConfigureAwait(false);
+                if (_callerId is null)
+                {
+                    // A caller's own connection serves nothing: the shared one lists what the server has.
+                    await ServeAsync(client, timeout.Token).ConfigureAwait(false);
+                }
+
                 _client = client;
                 _state = UpstreamState.Connected;
                 _failures = 0;
@@ -262,7 +272,36 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     /// </summary>
     private async Task<T> SendAsync<T>(string what, ILuminaCallContext context, Func<McpClient, RelayedCall, RequestOptions, CancellationToken, Task<T>> send, CancellationToken cancellationToken)
     {
+        if (Options.PerCaller && _callerId is null)
+        {
+            var own = Acquire(context.Caller.Id);
+            try
+            {
+                return await own.Server.SendAsync(what, context, send, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                Release(own);
+            }
+        }
+
         var client = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendOnceAsync(client, what, context, send, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LuminaException ex) when (Options.Url is not null && SessionLost(ex.InnerException))
+        {
+            // The server forgot Lumina's session (it restarted, or expired it): a new one is made and the request sent
+            // again, once.
+            LogSessionLost(Name);
+            await ForgetAsync(client).ConfigureAwait(false);
+            return await SendOnceAsync(await ConnectAsync(cancellationToken).ConfigureAwait(false), what, context, send, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<T> SendOnceAsync<T>(McpClient client, string what, ILuminaCallContext context, Func<McpClient, RelayedCall, RequestOptions, CancellationToken, Task<T>> send, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Options.Timeout);
         using var call = _relay.Begin(context, timeout);
@@ -287,15 +326,53 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
             call.ThrowIfRefused();
             throw new LuminaException($"The upstream server '{Name}' refused {what}: {ex.Message}", ex);
         }
-        catch (Exception ex) when (ex is McpException or IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is McpException or IOException or ObjectDisposedException or InvalidOperationException or HttpRequestException)
         {
             throw new LuminaException($"The upstream server '{Name}' failed during {what}: {ex.Message}", ex);
         }
     }
 
+    /// <summary>
+    /// Whether an upstream over HTTP no longer knows Lumina's session: it answered 404, as the protocol says, or (as the
+    /// TypeScript SDK's servers do) 400 "No valid session ID provided".
+    /// </summary>
+    private static bool SessionLost(Exception? exception) => exception switch
+    {
+        HttpRequestException { StatusCode: System.Net.HttpStatusCode.NotFound } => true,
+        McpException { Message: var message } => message.Contains("session", StringComparison.OrdinalIgnoreCase)
+            && (message.Contains("not found", StringComparison.OrdinalIgnoreCase) || message.Contains("no valid", StringComparison.OrdinalIgnoreCase)
+                || message.Contains("invalid", StringComparison.OrdinalIgnoreCase) || message.Contains("expired", StringComparison.OrdinalIgnoreCase)),
+        _ => false,
+    };
+
+    /// <summary>Drops <paramref name="client"/> (not as a failure), so the next request connects anew.</summary>
+    private async Task ForgetAsync(McpClient client)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (ReferenceEquals(_client, client))
+            {
+                _client = null;
+                _state = UpstreamState.Idle;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await client.DisposeAsync().ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
-        _stopping = true;
+        lock (_callersGate)
+        {
+            _stopping = true;
+        }
+
+        await CloseCallerConnectionsAsync().ConfigureAwait(false);
         await _gate.WaitAsync().ConfigureAwait(false);
         try
         {
@@ -483,6 +560,13 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
 
         await client.DisposeAsync().ConfigureAwait(false);
+        if (_callerId is not null)
+        {
+            // A caller's own connection is made again at their next call (after the pause), not before.
+            _state = UpstreamState.Failed;
+            return;
+        }
+
         while (!_stopping)
         {
             var wait = _retryAt - _time.GetUtcNow();
@@ -565,7 +649,15 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     {
         if (notification.Params is not null && JsonSerializer.Deserialize<ResourceUpdatedNotificationParams>(notification.Params, McpJsonUtilities.DefaultOptions) is { Uri: { Length: > 0 } uri })
         {
-            await _notifier.NotifyUpdatedAsync(ServedUri(uri), cancellationToken).ConfigureAwait(false);
+            // On a caller's own connection, the update is theirs alone.
+            if (_callerId is { } caller)
+            {
+                await _notifier.NotifyCallerUpdatedAsync(ServedUri(uri), caller, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _notifier.NotifyUpdatedAsync(ServedUri(uri), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -574,7 +666,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     {
         try
         {
-            if (_client is { } client && !_stopping)
+            if (_client is { } client && !_stopping && _callerId is null)
             {
                 using var timeout = new CancellationTokenSource(Options.Timeout);
                 await ServeAsync(client, timeout.Token).ConfigureAwait(false);
@@ -600,6 +692,9 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server}: its prompt {Prompt} reads like an instruction to the model ({Rule} in {Field})")]
     private partial void LogPromptPoisoned(string server, string prompt, string rule, string field);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upstream server {Server} no longer knows Lumina's session: a new one is made")]
+    private partial void LogSessionLost(string server);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream server {Server} could not complete an argument")]
     private partial void LogCompletionFailed(Exception exception, string server);

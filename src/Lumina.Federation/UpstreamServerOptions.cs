@@ -46,6 +46,21 @@ public sealed class UpstreamServerOptions
     /// </summary>
     public string? Prefix { get; set; }
 
+    /// <summary>
+    /// Whether each caller gets a connection (a process, over stdio) of their own, for a server that keeps one user's
+    /// state or acts with one user's rights; the shared connection then only lists what the server has.
+    /// </summary>
+    /// <value>The default value is <see langword="false"/>: one connection shared by every caller.</value>
+    public bool PerCaller { get; set; }
+
+    /// <summary>How long a caller's own connection (<see cref="PerCaller"/>) stays open unused.</summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How many callers may have a connection of their own at once (<see cref="PerCaller"/>); one more is refused until one closes.</summary>
+    /// <value>The default value is 32.</value>
+    public int MaxConnections { get; set; } = 32;
+
     /// <summary>Whether it is served at all.</summary>
     /// <value>The default value is <see langword="true"/>.</value>
     public bool Enabled { get; set; } = true;

@@ -333,10 +333,10 @@ public sealed class FederationTests
     }
 
     [Fact]
-    public async Task ReferenceServerOverStreamableHttp_IsServedToo()
+    public async Task ReferenceServerOverStreamableHttp_IsServedToo_AndAfterItRestartsItsNewSessionIsUsed()
     {
         var port = FreePort();
-        using var upstream = StartReferenceServer(port);
+        var upstream = StartReferenceServer(port);
         try
         {
             await WaitForPortAsync(port);
@@ -345,13 +345,26 @@ public sealed class FederationTests
 
             var sum = await client.CallToolAsync("remote_get-sum", new Dictionary<string, object?> { ["a"] = 2, ["b"] = 40 });
 
+            // The server restarts and forgets Lumina's session: Lumina initializes a new one.
+            upstream.Kill(entireProcessTree: true);
+            await upstream.WaitForExitAsync();
+            upstream.Dispose();
+            upstream = StartReferenceServer(port);
+            await WaitForPortAsync(port);
+            var again = await UntilAsync(
+                () => client.CallToolAsync("remote_get-sum", new Dictionary<string, object?> { ["a"] = 1, ["b"] = 1 }).AsTask(),
+                r => r.IsError != true);
+
             sum.IsError.Should().NotBe(true);
             sum.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("42");
+            again.IsError.Should().NotBe(true, Text(again));
+            again.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("2");
         }
         finally
         {
             upstream.Kill(entireProcessTree: true);
             await upstream.WaitForExitAsync();
+            upstream.Dispose();
         }
     }
 
@@ -506,6 +519,54 @@ public sealed class FederationTests
 
             back.Select(Text).Should().Equal(names.Select(n => $"time in {n}: fine"));
             names.Select(n => children.Count(pid => IsUpstream(pid, n))).Should().OnlyContain(count => count == 1, "a hundred restarts left one process per upstream, not more");
+        }
+        finally
+        {
+            (await host.StopAsync()).Should().Be(0);
+            await host.DisposeAsync();
+        }
+
+        children.Where(pid => Directory.Exists($"/proc/{pid}")).Should().BeEmpty("no upstream process outlives the host");
+    }
+
+    [Fact]
+    public async Task PerCaller_EachCallerGetsAProcessOfTheirOwn_ClosedWhenIdle_AndNoneOutlivesTheHost()
+    {
+        var host = await HttpHost.StartAsync(
+            HttpAuth.SigningKeyArgument,
+            "--Lumina:Servers:mine:Command=node", $"--Lumina:Servers:mine:Args:0={LuminaProcess.RugPullServer}", "--Lumina:Servers:mine:Args:1=mine",
+            "--Lumina:Servers:mine:PerCaller=true", "--Lumina:Servers:mine:IdleTimeout=00:00:03", "--Lumina:Servers:mine:MaxConnections=2");
+        int[] children;
+        try
+        {
+            using var http = new HttpClient();
+            var clients = new List<McpClient>();
+            foreach (var user in new[] { "alice", "bob", "carol" })
+            {
+                await HttpAuth.AddUserAsync(host.DataDirectory, user, "user");
+                clients.Add(await HttpAuth.McpClientAsync(host, await HttpAuth.PasswordTokenAsync(http, host, user), new McpClientOptions { ProtocolVersion = "2025-11-25" }));
+            }
+
+            int Running() => Descendants(host.Process.Id).Count(pid => IsUpstream(pid, "mine"));
+            await using var alice = clients[0];
+            await using var bob = clients[1];
+            await using var carol = clients[2];
+
+            var first = await alice.CallToolAsync("mine_time", new Dictionary<string, object?> { ["city"] = "Oslo" });
+            var second = await alice.CallToolAsync("mine_time", new Dictionary<string, object?> { ["city"] = "Rome" });
+            var bobs = await bob.CallToolAsync("mine_time", new Dictionary<string, object?> { ["city"] = "Lima" });
+            var three = Running();
+            var refused = await carol.CallToolAsync("mine_time", new Dictionary<string, object?> { ["city"] = "Kyiv" });
+            var idle = await UntilAsync(() => Task.FromResult(Running()), count => count == 1);
+            var carolsLater = await carol.CallToolAsync("mine_time", new Dictionary<string, object?> { ["city"] = "Kyiv" });
+            children = [.. Descendants(host.Process.Id)];
+
+            new[] { first, second, bobs, carolsLater }.Select(Text).Should().Equal("time in Oslo: fine", "time in Rome: fine", "time in Lima: fine", "time in Kyiv: fine");
+            three.Should().Be(3, "one shared connection lists the tools, and alice and bob each have their own");
+            refused.IsError.Should().BeTrue();
+            Text(refused).Should().Contain("MaxConnections");
+            idle.Should().Be(1, "the callers' connections close when idle");
+            children.Count(pid => IsUpstream(pid, "mine")).Should().Be(2, "carol's connection was made once the others closed");
         }
         finally
         {

@@ -40,6 +40,7 @@ internal static class LuminaCommands
           Lumina:Servers:<name>:Scopes:<i>   the scopes asked for with it (sent space-separated)
           Lumina:Servers:<name>:Enabled, :Start (lazy|eager), :Timeout, :Permission (read|write|...)
           Lumina:Servers:<name>:Prefix   what its tool and prompt names begin with (default <name>_; empty: none)
+          Lumina:Servers:<name>:PerCaller, :IdleTimeout, :MaxConnections   a connection (process) per caller
           Lumina:Servers:<name>:Pinning   strict (default: changed tools are quarantined until approved) | warn | off
           Lumina:Servers:Import:<i>      client files to import: Claude Desktop/Cursor/Windsurf (mcpServers), VS Code (servers)
           Lumina:Servers:Inputs:<id>     values of VS Code ${input:id} references (Lumina cannot prompt)
