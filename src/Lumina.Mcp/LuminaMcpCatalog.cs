@@ -1,4 +1,5 @@
 using Lumina.Core.Plugins;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 
 namespace Lumina.Mcp;
@@ -7,16 +8,18 @@ namespace Lumina.Mcp;
 /// The MCP view of the plugin registry: tools, prompts and resources, kept in step with the registry. The MCP server
 /// sends list-changed notifications to its clients when these collections change.
 /// </summary>
-internal sealed class LuminaMcpCatalog : IDisposable
+internal sealed partial class LuminaMcpCatalog : IDisposable
 {
     private readonly LuminaPluginRegistry _registry;
     private readonly KernelInvoker _invoker;
     private readonly Lock _gate = new();
+    private readonly ILogger _logger;
 
-    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker)
+    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, ILogger<LuminaMcpCatalog> logger)
     {
         _registry = registry;
         _invoker = invoker;
+        _logger = logger;
         Sync();
         _registry.Changed += OnRegistryChanged;
     }
@@ -43,20 +46,24 @@ internal sealed class LuminaMcpCatalog : IDisposable
         lock (_gate)
         {
             var functions = _registry.Plugins.SelectMany(p => p.Functions).ToList();
-            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function);
-            Replace(Prompts, functions.Where(f => f.Kind is LuminaFunctionKind.Prompt or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerPrompt)new KernelMcpPrompt(f, _invoker)), p => p.ProtocolPrompt.Name, p => ((KernelMcpPrompt)p).Function);
-            Replace(Resources, functions.Where(f => f.Kind == LuminaFunctionKind.Resource).Select(f => (McpServerResource)new KernelMcpResource(f, _invoker)), r => r.ProtocolResourceTemplate.UriTemplate, r => ((KernelMcpResource)r).Function);
+            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function, "tool");
+            Replace(Prompts, functions.Where(f => f.Kind is LuminaFunctionKind.Prompt or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerPrompt)new KernelMcpPrompt(f, _invoker)), p => p.ProtocolPrompt.Name, p => ((KernelMcpPrompt)p).Function, "prompt");
+            Replace(Resources, functions.Where(f => f.Kind == LuminaFunctionKind.Resource).Select(f => (McpServerResource)new KernelMcpResource(f, _invoker)), r => r.ProtocolResourceTemplate.UriTemplate, r => ((KernelMcpResource)r).Function, "resource");
         }
     }
 
     /// <summary>Replaces what changed only, under one change event, so a reload does not disturb unchanged primitives.</summary>
-    private static void Replace<T>(McpServerPrimitiveCollection<T> collection, IEnumerable<T> wanted, Func<T, string> key, Func<T, LuminaFunction> function)
+    private void Replace<T>(McpServerPrimitiveCollection<T> collection, IEnumerable<T> wanted, Func<T, string> key, Func<T, LuminaFunction> function, string kind)
         where T : IMcpServerPrimitive
     {
         var next = new Dictionary<string, T>(StringComparer.Ordinal);
         foreach (var item in wanted)
         {
-            next.TryAdd(key(item), item);
+            if (!next.TryAdd(key(item), item))
+            {
+                // Two plugins serve one name (an upstream served without a prefix, say): the first keeps it.
+                LogClash(kind, key(item), function(next[key(item)]).ToString(), function(item).ToString());
+            }
         }
 
         using var deferral = collection.DeferChangedEvents();
@@ -77,4 +84,7 @@ internal sealed class LuminaMcpCatalog : IDisposable
             collection.TryAdd(item);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Two functions would be served as the {Kind} '{Name}': {Served} is, {Ignored} is not (rename one, or give its upstream server a Prefix)")]
+    private partial void LogClash(string kind, string name, string served, string ignored);
 }
