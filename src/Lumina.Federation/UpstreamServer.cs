@@ -161,13 +161,41 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     /// </summary>
     /// <exception cref="LuminaException">The server is unavailable, refused the call, ended during it or took too long.</exception>
     /// <exception cref="LuminaInputRequiredException">The server asked something a stateless client answers in its next request.</exception>
-    public Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken) =>
-        SendAsync(tool, context, (client, call, options, token) => client.CallToolAsync(tool, arguments, call, options, token).AsTask(), cancellationToken);
+    public async Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync(tool, context, (client, call, options, token) => client.CallToolAsync(tool, arguments, call, options, token).AsTask(), cancellationToken).ConfigureAwait(false);
+        Serve(result.Content);
+        return result;
+    }
 
     /// <summary>Gets the prompt <paramref name="prompt"/> with <paramref name="arguments"/> for the caller of <paramref name="context"/>.</summary>
     /// <exception cref="LuminaException">The server is unavailable, refused, ended during it or took too long.</exception>
-    public Task<GetPromptResult> GetPromptAsync(string prompt, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken) =>
-        SendAsync($"the prompt {prompt}", context, (client, _, options, token) => client.GetPromptAsync(prompt, arguments, options, token).AsTask(), cancellationToken);
+    public async Task<GetPromptResult> GetPromptAsync(string prompt, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken)
+    {
+        var result = await SendAsync($"the prompt {prompt}", context, (client, _, options, token) => client.GetPromptAsync(prompt, arguments, options, token).AsTask(), cancellationToken).ConfigureAwait(false);
+        Serve(result.Messages.Select(m => m.Content));
+        return result;
+    }
+
+    /// <summary>
+    /// The resources an answer links to or embeds, under their served URIs (<see cref="ServedUri"/>), so a client can
+    /// read them here: the rest of the answer is left as the server sent it.
+    /// </summary>
+    private void Serve(IEnumerable<ContentBlock> content)
+    {
+        foreach (var block in content)
+        {
+            switch (block)
+            {
+                case ResourceLinkBlock link:
+                    link.Uri = ServedUri(link.Uri);
+                    break;
+                case EmbeddedResourceBlock { Resource: { } embedded }:
+                    embedded.Uri = ServedUri(embedded.Uri);
+                    break;
+            }
+        }
+    }
 
     /// <summary>Reads <paramref name="uri"/> (the server's own URI) for the caller of <paramref name="context"/>; the contents come back under served URIs.</summary>
     /// <exception cref="LuminaException">The server is unavailable, refused, ended during it or took too long.</exception>

@@ -98,6 +98,12 @@ public sealed class FederationTests
         readText.Text.Should().Be(readDirectly.Contents.OfType<TextResourceContents>().Single().Text);
         fromTemplate.Contents.OfType<TextResourceContents>().Single().Text.Should().StartWith("Resource 3: This is a plaintext resource");
 
+        // A resource an answer links to is named by its served URI, so the client can read it here.
+        var links = (await client.CallToolAsync("everything_get-resource-links", new Dictionary<string, object?> { ["count"] = 2 })).Content.OfType<ResourceLinkBlock>().ToList();
+        var followed = await client.ReadResourceAsync(links.Single(l => l.Uri.Contains("/text/", StringComparison.Ordinal)).Uri);
+        links.Should().HaveCount(2).And.OnlyContain(l => l.Uri.StartsWith("everything+demo://", StringComparison.Ordinal));
+        followed.Contents.OfType<TextResourceContents>().Single().Text.Should().StartWith("Resource 2: This is a plaintext resource");
+
         // A subscription reaches the upstream, and its updates reach the subscriber under the served URI.
         var updated = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         await client.SubscribeToResourceAsync("everything+" + document.Uri, (notification, _) =>
