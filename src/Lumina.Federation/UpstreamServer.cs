@@ -351,11 +351,15 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
         catch (McpProtocolException ex)
         {
+            // A question that ends the call surfaces here when the upstream asked it in an input-required result (the
+            // SDK's client hands on the error the relay gave it), or as a cancellation when it asked in a request.
+            call.ThrowIfEnded();
             call.ThrowIfRefused();
             throw new LuminaException($"The upstream server '{Name}' refused {what}: {ex.Message}", ex);
         }
         catch (Exception ex) when (ex is McpException or IOException or ObjectDisposedException or InvalidOperationException or HttpRequestException)
         {
+            call.ThrowIfEnded();
             throw new LuminaException($"The upstream server '{Name}' failed during {what}: {ex.Message}", ex);
         }
     }

@@ -144,7 +144,7 @@ internal sealed partial class StdioMessageGuard(
             return;
         }
 
-        var (error, id) = Check(line, out var unexpected, out var method);
+        var (error, id) = Check(line, out var unexpected, out var method, out var stateless);
         if (unexpected is not null)
         {
             LogUnexpected(unexpected);
@@ -156,10 +156,12 @@ internal sealed partial class StdioMessageGuard(
             return;
         }
 
-        if (!_initialized && method is not null)
+        if (!_initialized && method is not null && !stateless)
         {
-            // The handshake comes first (MCP lifecycle): until the client has sent initialize, only initialize and
-            // ping are requests; anything else is refused and runs nothing. Notifications and responses pass.
+            // The handshake comes first (MCP lifecycle up to 2025-11-25): until the client has sent initialize, only
+            // initialize and ping are requests; anything else is refused and runs nothing. Notifications and responses
+            // pass, and so does a request of 2026-07-28 or later, which carries its revision, client and capabilities
+            // itself (server/discover, and every request of a client that never initializes).
             if (method is not ("initialize" or "ping"))
             {
                 await RefuseAsync(id, -32600, $"Invalid request: the server is not initialized; send 'initialize' first (then 'notifications/initialized'), and '{Shown(method)}' after it.", cancellationToken).ConfigureAwait(false);
@@ -196,26 +198,30 @@ internal sealed partial class StdioMessageGuard(
     /// <param name="line">The message.</param>
     /// <param name="unexpected">An exception no check foresaw (then the answer is the last resort's), for the log.</param>
     /// <param name="method">The request's method, when the line is a request (not a notification) the server can take.</param>
-    internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line, out Exception? unexpected, out string? method)
+    /// <param name="stateless">Whether the request carries its own protocol revision, 2026-07-28 or later (<c>_meta</c>, SEP-2575).</param>
+    internal static ((int Code, string Message)? Error, RequestId Id) Check(ReadOnlySequence<byte> line, out Exception? unexpected, out string? method, out bool stateless)
     {
         unexpected = null;
         method = null;
+        stateless = false;
         try
         {
-            return CheckMessage(line, out method);
+            return CheckMessage(line, out method, out stateless);
         }
         catch (Exception ex)
         {
             // Nothing a client sends may stop the guard: whatever the checks above did not foresee is refused here.
             unexpected = ex;
             method = null;
+            stateless = false;
             return ((-32600, "Invalid request: the message could not be read (one JSON-RPC object per line, UTF-8)."), default);
         }
     }
 
-    private static ((int Code, string Message)? Error, RequestId Id) CheckMessage(ReadOnlySequence<byte> line, out string? requestMethod)
+    private static ((int Code, string Message)? Error, RequestId Id) CheckMessage(ReadOnlySequence<byte> line, out string? requestMethod, out bool stateless)
     {
         requestMethod = null;
+        stateless = false;
         if (!IsUtf8(line))
         {
             return ((-32700, "Parse error: the message is not valid UTF-8 (one JSON-RPC object per line, UTF-8)."), default);
@@ -290,6 +296,10 @@ internal sealed partial class StdioMessageGuard(
                 }
 
                 requestMethod = hasId ? name : null;
+                stateless = parameters.ValueKind == JsonValueKind.Object
+                    && parameters.TryGetProperty("_meta", out var meta) && meta.ValueKind == JsonValueKind.Object
+                    && meta.TryGetProperty("io.modelcontextprotocol/protocolVersion", out var revision) && revision.ValueKind == JsonValueKind.String
+                    && string.CompareOrdinal(revision.GetString(), "2026-07-28") >= 0;
                 return (null, id);
             }
 
