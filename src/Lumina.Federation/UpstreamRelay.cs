@@ -20,6 +20,8 @@ namespace Lumina.Federation;
 /// </summary>
 internal sealed class UpstreamRelay
 {
+    private static readonly AsyncLocal<RelayedCall?> s_asking = new();
+
     private readonly ConcurrentDictionary<long, RelayedCall> _calls = new();
     private long _next;
 
@@ -51,10 +53,18 @@ internal sealed class UpstreamRelay
 
     internal void End(RelayedCall call) => _calls.TryRemove(call.Id, out _);
 
+    /// <summary>Marks <paramref name="call"/> as the one whose request the code that follows (in this async flow) sends.</summary>
+    internal static void Sending(RelayedCall call) => s_asking.Value = call;
+
     private async ValueTask<CreateMessageResult> SampleAsync(CreateMessageRequestParams? request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = Single("sampling/createMessage");
+        return await SampleAsync(Single("sampling/createMessage"), request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the client of <paramref name="call"/> to sample, as the upstream asked.</summary>
+    internal static async Task<CreateMessageResult> SampleAsync(RelayedCall call, CreateMessageRequestParams request, CancellationToken cancellationToken)
+    {
         var messages = new List<ChatMessage>();
         if (request.SystemPrompt is { Length: > 0 } system)
         {
@@ -83,7 +93,12 @@ internal sealed class UpstreamRelay
     private async ValueTask<ElicitResult> ElicitAsync(ElicitRequestParams? request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = Single("elicitation/create");
+        return await ElicitAsync(Single("elicitation/create"), request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the user of <paramref name="call"/>'s client, as the upstream asked.</summary>
+    internal static async Task<ElicitResult> ElicitAsync(RelayedCall call, ElicitRequestParams request, CancellationToken cancellationToken)
+    {
         var schema = JsonSerializer.SerializeToNode(request.RequestedSchema, McpJsonUtilities.DefaultOptions) as JsonObject
             ?? throw new McpProtocolException("The elicitation has no requested schema.", McpErrorCode.InvalidParams);
         var answer = await call.AnswerAsync(() => call.Context.ElicitAsync(new ElicitationRequest(request.Message, schema), cancellationToken)).ConfigureAwait(false);
@@ -107,7 +122,12 @@ internal sealed class UpstreamRelay
             return new ListRootsResult { Roots = [] };
         }
 
-        var call = Single("roots/list");
+        return await RootsAsync(Single("roots/list"), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The roots of <paramref name="call"/>'s client.</summary>
+    internal static async Task<ListRootsResult> RootsAsync(RelayedCall call, CancellationToken cancellationToken)
+    {
         var roots = await call.AnswerAsync(() => call.Context.GetRootsAsync(cancellationToken)).ConfigureAwait(false);
         return new ListRootsResult { Roots = [.. roots.Select(r => new Root { Uri = r.Uri, Name = r.Name })] };
     }
@@ -139,6 +159,14 @@ internal sealed class UpstreamRelay
     /// <exception cref="McpProtocolException">None, or several: the request cannot be placed.</exception>
     private RelayedCall Single(string method)
     {
+        // A question of a 2026-07-28 upstream (an input-required result) is answered within the request it ended,
+        // whose call is known here; a 2025-11-25 upstream's request arrives on its own, and only the one call in flight
+        // can be its.
+        if (s_asking.Value is { } asking && _calls.ContainsKey(asking.Id))
+        {
+            return asking;
+        }
+
         var calls = _calls.Values.Take(2).ToList();
         return calls switch
         {

@@ -163,7 +163,13 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     /// <exception cref="LuminaInputRequiredException">The server asked something a stateless client answers in its next request.</exception>
     public async Task<CallToolResult> CallAsync(string tool, IReadOnlyDictionary<string, object?> arguments, ILuminaCallContext context, CancellationToken cancellationToken)
     {
-        var result = await SendAsync(tool, context, (client, call, options, token) => client.CallToolAsync(tool, arguments, call, options, token).AsTask(), cancellationToken).ConfigureAwait(false);
+        var result = await SendAsync(
+            tool,
+            context,
+            (client, call, options, token) => RunsTasks(client)
+                ? CallFollowingTasksAsync(client, call, tool, arguments, options, token)
+                : client.CallToolAsync(tool, arguments, call, options, token).AsTask(),
+            cancellationToken).ConfigureAwait(false);
         Serve(result.Content);
         return result;
     }
@@ -335,6 +341,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         using var call = _relay.Begin(context, timeout);
         try
         {
+            UpstreamRelay.Sending(call);
             var result = await send(client, call, Traced(context), timeout.Token).ConfigureAwait(false);
             if (result is CallToolResult { IsError: true })
             {
@@ -348,6 +355,10 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         {
             call.ThrowIfEnded();
             throw new LuminaException($"The upstream server '{Name}' did not answer {what} within {Options.Timeout} (Lumina:Servers:{Name}:Timeout).");
+        }
+        catch (UpstreamTaskFailedException)
+        {
+            throw;
         }
         catch (McpProtocolException ex)
         {
@@ -440,7 +451,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         foreach (var tool in tools)
         {
             var permission = Options.Permission ?? (tool.Annotations?.ReadOnlyHint == true ? LuminaPermission.Read : LuminaPermission.Write);
-            var made = UpstreamTool.Create(this, tool, permission);
+            var made = UpstreamTool.Create(this, tool, permission, RunsTasks(client));
             if (functions.FirstOrDefault(f => f.Described.FunctionName == made.Described.FunctionName || f.Described.Tool.Name == made.Described.Tool.Name) is { Described: { } taken })
             {
                 throw new LuminaException(
@@ -666,6 +677,8 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
             Sampling = new SamplingCapability(),
             Elicitation = new ElicitationCapability { Form = new FormElicitationCapability() },
             Roots = new RootsCapability(),
+            // Tasks (2026-07-28): an upstream may answer a call with one, which Lumina follows to its end.
+            Extensions = new Dictionary<string, object> { [TasksExtension] = new System.Text.Json.Nodes.JsonObject() },
         },
         Handlers = _relay.Handlers(
             (_, _) =>
@@ -727,6 +740,9 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upstream server {Server} no longer knows Lumina's session: a new one is made")]
     private partial void LogSessionLost(string server);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server} was not told to cancel its task {TaskId}")]
+    private partial void LogTaskCancelFailed(Exception exception, string server, string taskId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Upstream server {Server} could not complete an argument")]
     private partial void LogCompletionFailed(Exception exception, string server);

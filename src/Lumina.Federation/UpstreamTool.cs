@@ -15,8 +15,8 @@ internal sealed class UpstreamTool : UpstreamFunction
 {
     private readonly UpstreamServer _server;
 
-    private UpstreamTool(UpstreamServer server, Tool tool, LuminaPermission permission)
-        : base(JsonSerializer.SerializeToElement(tool, McpJsonUtilities.DefaultOptions), UpstreamNames.Function(tool.Name), Hints(server, tool), permission)
+    private UpstreamTool(UpstreamServer server, Tool tool, LuminaPermission permission, bool tasks)
+        : base(JsonSerializer.SerializeToElement(tool, McpJsonUtilities.DefaultOptions), UpstreamNames.Function(tool.Name), Hints(server, tool, tasks), permission)
     {
         _server = server;
         UpstreamName = tool.Name;
@@ -37,9 +37,10 @@ internal sealed class UpstreamTool : UpstreamFunction
     public string Hash { get; }
 
     /// <summary>The kernel function of <paramref name="tool"/>, and its description.</summary>
-    public static (KernelFunction Function, UpstreamTool Described) Create(UpstreamServer server, Tool tool, LuminaPermission permission)
+    /// <param name="tasks">Whether the server may answer a call with a task: then the call becomes a task of Lumina's when it does (and the caller can take one).</param>
+    public static (KernelFunction Function, UpstreamTool Described) Create(UpstreamServer server, Tool tool, LuminaPermission permission, bool tasks = false)
     {
-        var described = new UpstreamTool(server, tool, permission);
+        var described = new UpstreamTool(server, tool, permission, tasks);
         var function = described.CreateFunction(
             tool.Description ?? tool.Title ?? tool.Name,
             Parameters(tool),
@@ -57,7 +58,7 @@ internal sealed class UpstreamTool : UpstreamFunction
         }
     }
 
-    private static LuminaToolAttribute Hints(UpstreamServer server, Tool tool)
+    private static LuminaToolAttribute Hints(UpstreamServer server, Tool tool, bool tasks)
     {
         var hints = tool.Annotations;
         return new LuminaToolAttribute
@@ -70,6 +71,8 @@ internal sealed class UpstreamTool : UpstreamFunction
             Idempotent = hints?.IdempotentHint ?? false,
             OpenWorld = hints?.OpenWorldHint ?? true,
             InputSchema = tool.InputSchema.GetRawText(),
+            TaskSupport = tasks ? LuminaTaskSupport.Optional : LuminaTaskSupport.None,
+            TaskStartsInCall = tasks,
         };
     }
 
