@@ -3,6 +3,7 @@ using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
 using Lumina.Plugins.Time;
+using Lumina.Plugins.Web;
 using Microsoft.Extensions.Options;
 
 namespace Lumina.Host;
@@ -30,13 +31,18 @@ internal static class LuminaComposition
         return builder.AddBuiltInPlugins(configuration).AddProviders(configuration);
     }
 
-    /// <summary>The plugins every <c>lumina</c> host serves: files within the allowed roots, time, system and memory.</summary>
+    /// <summary>The plugins every <c>lumina</c> host serves: files within the allowed roots, time, system, memory and web (behind its SSRF guard).</summary>
     public static ILuminaBuilder AddBuiltInPlugins(this ILuminaBuilder builder, IConfiguration configuration)
     {
         builder.Services.AddFilesOptions(configuration);
-        return builder.AddPlugin<FilesPlugin>(source: "builtin")
+        builder.Services.AddWebOptions(configuration);
+        var plugins = builder.AddPlugin<FilesPlugin>(source: "builtin")
             .AddPlugin<TimePlugin>(source: "builtin")
             .AddPlugin<SystemPlugin>(source: "builtin")
-            .AddPlugin<MemoryPlugin>(source: "builtin");
+            .AddPlugin<MemoryPlugin>(source: "builtin")
+            .AddPlugin<WebPlugin>(source: "builtin");
+
+        // web_search only where a search endpoint is configured (Lumina:Web:Search:Kind).
+        return WebServiceCollectionExtensions.HasWebSearch(configuration) ? plugins.AddPlugin<WebSearchPlugin>(source: "builtin") : plugins;
     }
 }

@@ -42,7 +42,7 @@ public sealed class AddLuminaTests
         using var provider = Build();
         var kernel = provider.GetRequiredService<Kernel>();
 
-        kernel.Plugins.Select(p => p.Name).Should().Contain(["files", "time", "system", "memory", "code", "text", "tasks"]);
+        kernel.Plugins.Select(p => p.Name).Should().Contain(["files", "time", "system", "memory", "web", "code", "text", "tasks"]);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class StdioHostTests : IAsyncLifetime
     {
         var tools = (await _client.ListToolsAsync()).Select(t => t.Name).ToList();
 
-        tools.Should().Contain(["files_read", "files_write", "files_edit", "files_search", "files_list", "files_move", "files_delete", "time_now", "system_describe"]);
+        tools.Should().Contain(["files_read", "files_write", "files_edit", "files_search", "files_list", "files_move", "files_delete", "time_now", "system_describe", "web_fetch"]);
         tools.Should().Contain(t => t.StartsWith("code_", StringComparison.Ordinal));
     }
 

@@ -3,6 +3,7 @@ using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
 using Lumina.Plugins.Time;
+using Lumina.Plugins.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,13 +18,18 @@ public static class TestComposition
             ? builder.AddRedisStores(configuration)
             : builder.AddSqliteStores();
 
-    /// <summary>The built-in plugins the <c>lumina</c> program serves (its composition root adds the same four).</summary>
+    /// <summary>The built-in plugins the <c>lumina</c> program serves (its composition root adds the same five).</summary>
     public static ILuminaBuilder AddBuiltInPlugins(this ILuminaBuilder builder, IConfiguration configuration)
     {
         builder.Services.AddFilesOptions(configuration);
-        return builder.AddPlugin<FilesPlugin>(source: "builtin")
+        builder.Services.AddWebOptions(configuration);
+        var plugins = builder.AddPlugin<FilesPlugin>(source: "builtin")
             .AddPlugin<TimePlugin>(source: "builtin")
             .AddPlugin<SystemPlugin>(source: "builtin")
-            .AddPlugin<MemoryPlugin>(source: "builtin");
+            .AddPlugin<MemoryPlugin>(source: "builtin")
+            .AddPlugin<WebPlugin>(source: "builtin");
+
+        // web_search only where a search endpoint is configured (Lumina:Web:Search:Kind).
+        return WebServiceCollectionExtensions.HasWebSearch(configuration) ? plugins.AddPlugin<WebSearchPlugin>(source: "builtin") : plugins;
     }
 }

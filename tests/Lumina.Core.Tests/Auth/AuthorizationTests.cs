@@ -28,6 +28,7 @@ public sealed class AuthorizationTests
         ["time.difference"] = LuminaPermission.Read,
         ["system.describe"] = LuminaPermission.Read,
         ["system.host"] = LuminaPermission.Read,
+        ["web.fetch"] = LuminaPermission.Read,
         ["memory.remember"] = LuminaPermission.Write,
         ["memory.recall"] = LuminaPermission.Read,
         ["memory.forget"] = LuminaPermission.Write,
