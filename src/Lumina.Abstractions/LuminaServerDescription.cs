@@ -7,4 +7,14 @@ namespace Lumina.Abstractions;
 /// <param name="ToolCount">How many of its tools are served.</param>
 /// <param name="LastError">Why it last failed, if it did.</param>
 /// <param name="Restarts">How many times its connection was made again after ending.</param>
-public sealed record LuminaServerDescription(string Name, string Transport, string State, int ToolCount, string? LastError, int Restarts);
+public sealed record LuminaServerDescription(string Name, string Transport, string State, int ToolCount, string? LastError, int Restarts)
+{
+    /// <summary>How many of its prompts are served.</summary>
+    public int PromptCount { get; init; }
+
+    /// <summary>How many of its resources and resource templates are served.</summary>
+    public int ResourceCount { get; init; }
+
+    /// <summary>How many callers have a connection of their own to it now (<c>PerCaller</c>).</summary>
+    public int CallerConnections { get; init; }
+}

@@ -27,7 +27,12 @@ public sealed partial class FederationService : IHostedService, ILuminaPluginSou
     public IReadOnlyList<UpstreamStatus> Statuses => [.. _servers.Select(s => s.Status)];
 
     public IReadOnlyList<LuminaServerDescription> Describe() =>
-        [.. Statuses.Select(s => new LuminaServerDescription(s.Name, s.Transport, s.State.ToString().ToLowerInvariant(), s.ToolCount, s.LastError, s.Restarts))];
+        [.. Statuses.Select(s => new LuminaServerDescription(s.Name, s.Transport, s.State.ToString().ToLowerInvariant(), s.ToolCount, s.LastError, s.Restarts)
+        {
+            PromptCount = s.PromptCount,
+            ResourceCount = s.ResourceCount,
+            CallerConnections = s.CallerConnections,
+        })];
 
     /// <summary>The names of the configured (enabled) upstream servers.</summary>
     public IReadOnlyList<string> Names => [.. _servers.Select(s => s.Name)];

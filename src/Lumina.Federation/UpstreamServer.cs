@@ -33,6 +33,8 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     private int _failures;
     private int _restarts;
     private int _toolCount;
+    private int _promptCount;
+    private int _resourceCount;
     private DateTimeOffset _retryAt;
     private volatile bool _stopping;
 
@@ -74,7 +76,12 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     /// <summary>The source its plugin is registered under.</summary>
     public string Source => $"upstream:{Name}";
 
-    public UpstreamStatus Status => new(Name, Options.Url is null ? "stdio" : "http", _state, _toolCount, _lastError, _restarts);
+    public UpstreamStatus Status => new(Name, Options.Url is null ? "stdio" : "http", _state, _toolCount, _lastError, _restarts)
+    {
+        PromptCount = _promptCount,
+        ResourceCount = _resourceCount,
+        CallerConnections = _callers.Count,
+    };
 
     /// <summary>Whether a list should connect it now: never connected, or failed and past its pause.</summary>
     public bool Wanted => !_stopping && (_state == UpstreamState.Idle || (_state == UpstreamState.Failed && _time.GetUtcNow() >= _retryAt));
@@ -143,7 +150,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
                 _failures++;
                 _retryAt = _time.GetUtcNow() + Pause(_failures);
                 _state = UpstreamState.Failed;
-                _lastError = ex is OperationCanceledException ? $"it did not finish connecting within {Options.Timeout}" : ex.Message;
+                _lastError = ex is OperationCanceledException ? $"it did not finish connecting within {Options.Timeout}" : Reason(ex);
                 LogConnectFailed(ex, Name, _lastError);
                 throw new LuminaException($"The upstream server '{Name}' could not be connected: {_lastError}", ex);
             }
@@ -475,6 +482,8 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
         }
 
         _toolCount = functions.Count;
+        _promptCount = others.Count(o => o.Described is UpstreamPrompt);
+        _resourceCount = others.Count(o => o.Described is UpstreamResource);
         _served = [.. functions.Select(f => f.Described)];
     }
 
@@ -632,6 +641,23 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>Why a connection failed, in words that say what to fix: the SDK's own message ("Failed to connect transport.") names no cause.</summary>
+    private string Reason(Exception exception)
+    {
+        var chain = new List<Exception>();
+        for (var each = exception; each is not null; each = each.InnerException)
+        {
+            chain.Add(each);
+        }
+
+        if (Options.Command is { } command && chain.FirstOrDefault(e => e is System.ComponentModel.Win32Exception or FileNotFoundException or DirectoryNotFoundException) is { } start)
+        {
+            return $"its command '{command}' could not be started ({start.Message})";
+        }
+
+        return string.Join(": ", chain.Select(e => e.Message.TrimEnd('.')).Distinct(StringComparer.Ordinal)) + ".";
     }
 
     private static TimeSpan Pause(int failures) => TimeSpan.FromSeconds(Math.Min(s_maxPause.TotalSeconds, Math.Pow(2, Math.Min(failures - 1, 10))));

@@ -7,4 +7,14 @@ namespace Lumina.Federation;
 /// <param name="ToolCount">How many of its tools are served.</param>
 /// <param name="LastError">Why it last failed, if it did.</param>
 /// <param name="Restarts">How many times its connection was made again after ending.</param>
-public sealed record UpstreamStatus(string Name, string Transport, UpstreamState State, int ToolCount, string? LastError, int Restarts);
+public sealed record UpstreamStatus(string Name, string Transport, UpstreamState State, int ToolCount, string? LastError, int Restarts)
+{
+    /// <summary>How many of its prompts are served.</summary>
+    public int PromptCount { get; init; }
+
+    /// <summary>How many of its resources and resource templates are served.</summary>
+    public int ResourceCount { get; init; }
+
+    /// <summary>How many callers have a connection of their own to it now (<see cref="UpstreamServerOptions.PerCaller"/>).</summary>
+    public int CallerConnections { get; init; }
+}

@@ -97,6 +97,11 @@ public sealed class FederationTests
         readText.Text.Should().Be(readDirectly.Contents.OfType<TextResourceContents>().Single().Text);
         fromTemplate.Contents.OfType<TextResourceContents>().Single().Text.Should().StartWith("Resource 3: This is a plaintext resource");
 
+        var described = await client.CallToolAsync("system_describe");
+        var everything = JsonDocument.Parse(Text(described)).RootElement.GetProperty("servers").EnumerateArray().Single(e => e.GetProperty("name").GetString() == "everything");
+        everything.GetProperty("promptCount").GetInt32().Should().Be(upstreamPrompts.Count);
+        everything.GetProperty("resourceCount").GetInt32().Should().Be(upstreamResources.Count + upstreamTemplates.Count);
+
         // A resource an answer links to is named by its served URI, so the client can read it here.
         var links = (await client.CallToolAsync("everything_get-resource-links", new Dictionary<string, object?> { ["count"] = 2 })).Content.OfType<ResourceLinkBlock>().ToList();
         var followed = await client.ReadResourceAsync(links.Single(l => l.Uri.Contains("/text/", StringComparison.Ordinal)).Uri);

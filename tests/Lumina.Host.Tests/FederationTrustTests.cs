@@ -53,6 +53,26 @@ public sealed class FederationTrustTests
     }
 
     [Fact]
+    public async Task ServersList_ShowsEachServersState_AndWhatItServes()
+    {
+        using var data = new TempDirectory();
+
+        var (code, stdout, stderr) = await LuminaProcess.RunAsync(
+        [
+            "servers", "list", $"--Lumina:DataDirectory={data.Path}",
+            "--Lumina:Servers:rug:Command=node", $"--Lumina:Servers:rug:Args:0={LuminaProcess.RugPullServer}",
+            "--Lumina:Servers:gone:Command=/nonexistent/mcp-server",
+        ]);
+
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries).Should().StartWith(["NAME", "TRANSPORT", "STATE", "TOOLS", "QUARANTINED", "PROMPTS", "RESOURCES"]);
+        lines.Single(l => l.StartsWith("rug ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Should().Equal("rug", "stdio", "connected", "3", "0", "0", "0");
+        lines.Single(l => l.StartsWith("gone ", StringComparison.Ordinal)).Should().Contain("failed").And.Contain("/nonexistent/mcp-server");
+    }
+
+    [Fact]
     public async Task APoisonedDescription_IsQuarantinedOnFirstSight_WithTheReason()
     {
         await using var host = await HttpHost.StartAsync(

@@ -26,7 +26,7 @@ internal static class ServerCommands
 
     private static Command List(Func<string[]> configuration)
     {
-        var list = new Command("list", "Connect each configured server and show its state, tool count, quarantined tools and last error.");
+        var list = new Command("list", "Connect each configured server and show its state, its tools (and how many are quarantined), prompts and resources, and its last error.");
         list.SetAction((result, cancellationToken) => RunAsync(result, configuration(), async (federation, output, token) =>
         {
             var rows = new List<string[]>();
@@ -45,10 +45,11 @@ internal static class ServerCommands
                 }
 
                 var status = federation.Statuses.Single(s => s.Name == name);
-                rows.Add([name, status.Transport, status.State.ToString().ToLowerInvariant(), tools, quarantined, status.LastError ?? ""]);
+                var invariant = System.Globalization.CultureInfo.InvariantCulture;
+                rows.Add([name, status.Transport, status.State.ToString().ToLowerInvariant(), tools, quarantined, status.PromptCount.ToString(invariant), status.ResourceCount.ToString(invariant), status.LastError ?? ""]);
             }
 
-            await output.WriteAsync(AdminCommands.Table(["NAME", "TRANSPORT", "STATE", "TOOLS", "QUARANTINED", "LAST ERROR"], rows)).ConfigureAwait(false);
+            await output.WriteAsync(AdminCommands.Table(["NAME", "TRANSPORT", "STATE", "TOOLS", "QUARANTINED", "PROMPTS", "RESOURCES", "LAST ERROR"], rows)).ConfigureAwait(false);
             return 0;
         }, cancellationToken));
         return list;
