@@ -114,7 +114,8 @@ public sealed class RedisAuditLedgerTests : AuditLedgerContractTests
         adminOptions.AllowAdmin = true;
         var admin = await ConnectionMultiplexer.ConnectAsync(adminOptions);
         _connections.Add(admin);
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "1500", "WRITE");
+        // Long enough that a loaded machine still sends the batch inside the pause (its timeout is 300 ms).
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "3000", "WRITE");
         await FluentActions.Awaiting(() => ledger.AppendBatchAsync(batch)).Should().ThrowAsync<RedisTimeoutException>();
         await Eventually.WaitAsync(async () => await Db.ListLengthAsync(Records) >= 3);
 
