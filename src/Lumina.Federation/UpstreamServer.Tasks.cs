@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
@@ -139,6 +140,9 @@ internal sealed partial class UpstreamServer
 
     private static T Read<T>(JsonNode node) =>
         node.Deserialize<T>(McpJsonUtilities.DefaultOptions) ?? throw new McpException(string.Create(CultureInfo.InvariantCulture, $"An empty {typeof(T).Name}."));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Upstream server {Server} was not told to cancel its task {TaskId}")]
+    private partial void LogTaskCancelFailed(Exception exception, string server, string taskId);
 }
 
 /// <summary>

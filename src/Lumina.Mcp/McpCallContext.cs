@@ -21,6 +21,7 @@ internal sealed class McpCallContext : ILuminaCallContext
     private int _asked;
     private TaskRun? _task;
     private Func<CancellationToken, Task<TaskRun>>? _continueAsTask;
+    private (string? Parent, string? State)? _trace;
 
     private readonly McpServer _server;
     private readonly JsonRpcRequest _request;
@@ -50,16 +51,12 @@ internal sealed class McpCallContext : ILuminaCallContext
 
     public LuminaClientInfo Client { get; }
 
-    public string? TraceParent => Trace(out _);
+    public string? TraceParent => Trace.Parent;
 
-    public string? TraceState
-    {
-        get
-        {
-            Trace(out var state);
-            return state;
-        }
-    }
+    public string? TraceState => Trace.State;
+
+    /// <summary>The request's trace context, read once (an upstream call asks for both parts).</summary>
+    private (string? Parent, string? State) Trace => _trace ??= ReadTrace();
 
     /// <summary>Whether the call asks its client through input-required results (a stateless 2026-07-28 request).</summary>
     public bool AsksThroughResults => _rounds is not null;
@@ -262,22 +259,15 @@ internal sealed class McpCallContext : ILuminaCallContext
     };
 
     /// <summary>The request's <c>_meta.traceparent</c> (and <c>tracestate</c>), when it is a valid W3C trace context.</summary>
-    private string? Trace(out string? state)
+    private (string? Parent, string? State) ReadTrace()
     {
-        state = null;
         if (_request.Params is not JsonObject parameters || parameters["_meta"] is not JsonObject meta
             || meta["traceparent"] is not JsonValue parent || !parent.TryGetValue<string>(out var traceParent))
         {
-            return null;
+            return default;
         }
 
-        state = meta["tracestate"] is JsonValue vendor && vendor.TryGetValue<string>(out var traceState) ? traceState : null;
-        if (!System.Diagnostics.ActivityContext.TryParse(traceParent, state, out _))
-        {
-            state = null;
-            return null;
-        }
-
-        return traceParent;
+        var state = meta["tracestate"] is JsonValue vendor && vendor.TryGetValue<string>(out var traceState) ? traceState : null;
+        return System.Diagnostics.ActivityContext.TryParse(traceParent, state, out _) ? (traceParent, state) : default;
     }
 }

@@ -121,13 +121,6 @@ internal static class Federation
         }
     }
 
-    internal static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Every process below <paramref name="pid"/>, from /proc.</summary>
     internal static List<int> Descendants(int pid)
     {

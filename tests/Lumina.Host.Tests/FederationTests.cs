@@ -129,7 +129,7 @@ public sealed class FederationTests
         const string Parent = $"00-{TraceId}-b7ad6b7169203331-01";
         await using var host = await HttpHost.StartAsync(
             // Spans are recorded (and exported to nowhere) when an OTLP endpoint is set.
-            recorded ? new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{FreePort()}" } : null,
+            recorded ? new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{Lumina.Testing.LoopbackHttpServer.FreePort()}" } : null,
             "--Lumina:Auth:AnonymousRole=user", "--Lumina:Servers:rug:Command=node", $"--Lumina:Servers:rug:Args:0={LuminaProcess.RugPullServer}");
         await using var client = await ConnectAsync(host);
         await client.ListToolsAsync();
@@ -243,7 +243,7 @@ public sealed class FederationTests
     [Fact]
     public async Task ReferenceServerOverStreamableHttp_IsServedToo_AndAfterItRestartsItsNewSessionIsUsed()
     {
-        var port = FreePort();
+        var port = Lumina.Testing.LoopbackHttpServer.FreePort();
         var upstream = StartReferenceServer(port);
         try
         {
