@@ -44,6 +44,19 @@ if ! command -v redis-server > /dev/null 2>&1; then
   finish
 fi
 
+# The exec plugin's sandbox tests run commands inside bubblewrap; the hostile corpus needs the real sandbox.
+if ! command -v bwrap > /dev/null 2>&1; then
+  echo "== installing bubblewrap"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq bubblewrap > /dev/null
+fi
+if ! command -v bwrap > /dev/null 2>&1; then
+  echo "bubblewrap is missing and could not be installed"
+  failed=$((failed + 1))
+  finish
+fi
+
 # The federation tests serve real upstream MCP servers (the TypeScript reference server), pinned by
 # tests/federation/package-lock.json.
 echo "== upstream MCP servers for the federation tests (npm ci)"

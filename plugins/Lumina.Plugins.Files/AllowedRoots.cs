@@ -16,7 +16,6 @@ namespace Lumina.Plugins.Files;
 /// </remarks>
 internal sealed class AllowedRoots
 {
-    private const int MaxLinkDepth = 40;
     private const string NoRoots =
         "No folders are open to the files plugin. Configure Lumina:Files:Roots (for example Lumina__Files__Roots__0=/path/to/project) " +
         "or use an MCP client that shares its workspace roots.";
@@ -132,13 +131,8 @@ internal sealed class AllowedRoots
             ? Path.GetRelativePath(Roots[0], path).Replace(Path.DirectorySeparatorChar, '/')
             : path;
 
-    /// <summary>
-    /// Follows every symbolic link along <paramref name="fullPath"/>: each existing component that is a link is
-    /// replaced by its final target; the part that does not exist yet is appended as it is, so a new file is checked
-    /// where it would really be created.
-    /// </summary>
-    /// <exception cref="LuminaException">The links loop or nest too deeply.</exception>
-    internal static string RealPath(string fullPath) => RealPath(fullPath, depth: 0);
+    /// <summary>The real path of <paramref name="fullPath"/>, every link followed (<see cref="LuminaRoots.RealPath"/>).</summary>
+    internal static string RealPath(string fullPath) => LuminaRoots.RealPath(fullPath);
 
     private string FullPath(string path)
     {
@@ -205,49 +199,4 @@ internal sealed class AllowedRoots
         return real;
     }
 
-    private static string RealPath(string fullPath, int depth)
-    {
-        if (depth > MaxLinkDepth)
-        {
-            throw new LuminaException($"'{fullPath}' has too many levels of symbolic links.");
-        }
-
-        var root = Path.GetPathRoot(fullPath) ?? string.Empty;
-        var parts = fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        var current = root;
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var next = Path.Join(current, parts[i]);
-
-            // FileInfo reads the entry itself (lstat): a link, to a file or a folder, has a LinkTarget.
-            var info = new FileInfo(next);
-            if (info.LinkTarget is null)
-            {
-                if (!info.Exists && !Directory.Exists(next))
-                {
-                    // The rest does not exist yet (a file about to be written): nothing more to follow.
-                    return Path.Join([current, .. parts[i..]]);
-                }
-
-                current = next;
-                continue;
-            }
-
-            FileSystemInfo? target;
-            try
-            {
-                target = info.ResolveLinkTarget(returnFinalTarget: true);
-            }
-            catch (IOException ex)
-            {
-                // A loop (a → b → a) or a chain longer than the system allows.
-                throw new LuminaException($"'{fullPath}' has a symbolic link loop or too many levels of links.", ex);
-            }
-
-            // The final target may itself sit below other links: resolve it the same way.
-            current = RealPath(Path.GetFullPath(target?.FullName ?? next), depth + 1);
-        }
-
-        return current;
-    }
 }

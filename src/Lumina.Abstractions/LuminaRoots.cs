@@ -19,6 +19,9 @@ namespace Lumina.Abstractions;
 public static class LuminaRoots
 {
     // Linux file systems are case-sensitive; Windows and (by default) macOS are not.
+    // Links followed before a path is taken to loop (Linux allows 40).
+    private const int MaxLinkDepth = 40;
+
     private static readonly StringComparison s_comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
 
     /// <summary>How paths are compared on this system: ordinal on Linux, ignoring case elsewhere.</summary>
@@ -103,6 +106,64 @@ public static class LuminaRoots
     {
         ArgumentNullException.ThrowIfNull(protectedFolders);
         return protectedFolders.Any(folder => Contains(folder, path) || Contains(path, folder));
+    }
+
+    /// <summary>
+    /// Follows every symbolic link along the absolute <paramref name="fullPath"/>: each existing component that is a
+    /// link is replaced by its final target; the part that does not exist yet is appended as it is, so a new file is
+    /// checked where it would really be created.
+    /// </summary>
+    /// <exception cref="LuminaException">The links loop or nest too deeply.</exception>
+    public static string RealPath(string fullPath)
+    {
+        ArgumentNullException.ThrowIfNull(fullPath);
+        return RealPath(fullPath, depth: 0);
+    }
+
+    private static string RealPath(string fullPath, int depth)
+    {
+        if (depth > MaxLinkDepth)
+        {
+            throw new LuminaException($"'{fullPath}' has too many levels of symbolic links.");
+        }
+
+        var root = Path.GetPathRoot(fullPath) ?? string.Empty;
+        var parts = fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var current = root;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Join(current, parts[i]);
+
+            // FileInfo reads the entry itself (lstat): a link, to a file or a folder, has a LinkTarget.
+            var info = new FileInfo(next);
+            if (info.LinkTarget is null)
+            {
+                if (!info.Exists && !Directory.Exists(next))
+                {
+                    // The rest does not exist yet (a file about to be written): nothing more to follow.
+                    return Path.Join([current, .. parts[i..]]);
+                }
+
+                current = next;
+                continue;
+            }
+
+            FileSystemInfo? target;
+            try
+            {
+                target = info.ResolveLinkTarget(returnFinalTarget: true);
+            }
+            catch (IOException ex)
+            {
+                // A loop (a → b → a) or a chain longer than the system allows.
+                throw new LuminaException($"'{fullPath}' has a symbolic link loop or too many levels of links.", ex);
+            }
+
+            // The final target may itself sit below other links: resolve it the same way.
+            current = RealPath(Path.GetFullPath(target?.FullName ?? next), depth + 1);
+        }
+
+        return current;
     }
 
     private static void AddAll(List<string> roots, IEnumerable<string> paths)

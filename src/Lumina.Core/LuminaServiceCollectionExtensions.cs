@@ -50,6 +50,7 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<LuminaPluginRegistry>();
         services.TryAddSingleton<Lumina.Core.Invocation.LuminaInvoker>();
         services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
+        services.TryAddSingleton<ILuminaTools, Lumina.Core.Tools.LuminaKernelTools>();
 
         // First of the hosted services: a host without one store backend stops before anything reaches for a store.
         services.AddHostedService<StoreStartupCheck>();

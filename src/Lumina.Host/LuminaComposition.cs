@@ -1,4 +1,5 @@
 using Lumina.Core;
+using Lumina.Plugins.Exec;
 using Lumina.Plugins.Files;
 using Lumina.Plugins.Memory;
 using Lumina.Plugins.System;
@@ -31,16 +32,26 @@ internal static class LuminaComposition
         return builder.AddBuiltInPlugins(configuration).AddProviders(configuration);
     }
 
-    /// <summary>The plugins every <c>lumina</c> host serves: files within the allowed roots, time, system, memory and web (behind its SSRF guard).</summary>
+    /// <summary>
+    /// The plugins every <c>lumina</c> host serves: files within the allowed roots, time, system, memory, web (behind
+    /// its SSRF guard) and — where the sandbox works — exec.
+    /// </summary>
     public static ILuminaBuilder AddBuiltInPlugins(this ILuminaBuilder builder, IConfiguration configuration)
     {
         builder.Services.AddFilesOptions(configuration);
         builder.Services.AddWebOptions(configuration);
+        var exec = builder.Services.AddExec(configuration);
         var plugins = builder.AddPlugin<FilesPlugin>(source: "builtin")
             .AddPlugin<TimePlugin>(source: "builtin")
             .AddPlugin<SystemPlugin>(source: "builtin")
             .AddPlugin<MemoryPlugin>(source: "builtin")
             .AddPlugin<WebPlugin>(source: "builtin");
+
+        // exec only where the start-up probe found a working sandbox; ExecStartupReport logs why not.
+        if (exec.Available)
+        {
+            plugins = plugins.AddPlugin<ExecPlugin>(source: "builtin");
+        }
 
         // web_search only where a search endpoint is configured (Lumina:Web:Search:Kind).
         return WebServiceCollectionExtensions.HasWebSearch(configuration) ? plugins.AddPlugin<WebSearchPlugin>(source: "builtin") : plugins;

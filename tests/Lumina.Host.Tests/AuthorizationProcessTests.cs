@@ -14,6 +14,7 @@ public sealed class AuthorizationProcessTests : IDisposable
         ["time_now"] = "read", ["time_convert"] = "read", ["time_add"] = "read", ["time_difference"] = "read",
         ["system_describe"] = "read",
         ["web_fetch"] = "read",
+        ["exec_run"] = "execute",
         ["memory_remember"] = "write", ["memory_recall"] = "read", ["memory_forget"] = "write", ["memory_forget_all"] = "write",
         ["memory_set_context"] = "write", ["memory_get_context"] = "read", ["memory_list_conversations"] = "read", ["memory_get_conversation"] = "read",
         ["code_commit_message"] = "execute", ["code_explain"] = "execute", ["code_review_diff"] = "execute",
