@@ -29,7 +29,7 @@ internal sealed class SandboxRunner(ExecOptions options, SandboxProbe probe) : I
         await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RunOneAsync(run, language, program, stdin, timeout, roots, protectedFolders, cancellationToken).ConfigureAwait(false);
+            return await RunOneAsync(SandboxCommand.Create(options, probe, run, roots, protectedFolders, program), language, stdin, timeout, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -37,17 +37,8 @@ internal sealed class SandboxRunner(ExecOptions options, SandboxProbe probe) : I
         }
     }
 
-    private async Task<ExecResult> RunOneAsync(
-        RunDirectory run,
-        string language,
-        IReadOnlyList<string> program,
-        string? stdin,
-        TimeSpan timeout,
-        IReadOnlyList<string> roots,
-        IReadOnlyList<string> protectedFolders,
-        CancellationToken cancellationToken)
+    private async Task<ExecResult> RunOneAsync(ProcessStartInfo start, string language, string? stdin, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var start = SandboxCommand.Create(options, probe, run, roots, protectedFolders, program);
         using var process = new Process { StartInfo = start };
         var clock = Stopwatch.StartNew();
         try
