@@ -20,6 +20,13 @@ internal static class WebContent
         || mediaType.EndsWith("+json", StringComparison.Ordinal)
         || mediaType.EndsWith("+xml", StringComparison.Ordinal);
 
+    /// <summary>Whether a response is binary: a media type that is not text, or NUL bytes in the body.</summary>
+    public static bool IsBinary(FetchedResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return !IsText(response.MediaType) || Array.IndexOf(response.Body, (byte)0) >= 0;
+    }
+
     /// <summary>Converts a response.</summary>
     /// <returns>The title (HTML only) and the content in <paramref name="format"/>.</returns>
     /// <exception cref="LuminaRefusalException">The body is binary.</exception>

@@ -49,6 +49,20 @@ public sealed class WebOptions
     /// <value>The default value is <c>Lumina/0.1 (web_fetch)</c>.</value>
     public string UserAgent { get; set; } = "Lumina/0.1 (web_fetch)";
 
+    /// <summary>
+    /// What <c>web_fetch</c> does with a binary response (an image, a PDF, an archive): <c>refuse</c> it, or keep it
+    /// as a <c>resource</c> the caller reads (<c>web://downloads/{id}</c>, for <see cref="BinaryRetention"/>).
+    /// </summary>
+    /// <value>The default value is <c>refuse</c>.</value>
+    public string Binary { get; set; } = "refuse";
+
+    /// <summary>How long a binary response kept as a resource can be read.</summary>
+    /// <value>The default value is 10 minutes.</value>
+    public TimeSpan BinaryRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Whether binary responses are kept as resources.</summary>
+    internal bool KeepsBinary => string.Equals(Binary, "resource", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The search endpoint behind <c>web_search</c>; the tool is served only when one is configured.</summary>
     public WebSearchOptions Search { get; set; } = new();
 
@@ -83,6 +97,16 @@ public sealed class WebOptions
         if (string.IsNullOrWhiteSpace(options.UserAgent) || options.UserAgent.Any(char.IsControl))
         {
             errors.Add("Lumina:Web:UserAgent must be a non-empty header value without control characters.");
+        }
+
+        if (options.Binary is null || (!options.Binary.Equals("refuse", StringComparison.OrdinalIgnoreCase) && !options.KeepsBinary))
+        {
+            errors.Add($"Lumina:Web:Binary must be refuse or resource (got '{options.Binary}').");
+        }
+
+        if (options.BinaryRetention <= TimeSpan.Zero || options.BinaryRetention > TimeSpan.FromDays(1))
+        {
+            errors.Add("Lumina:Web:BinaryRetention must be positive and at most 1 day.");
         }
 
         if (options.Search is null)

@@ -23,4 +23,9 @@ public sealed record WebPage(
     int StartIndex,
     int TotalLength,
     int? NextIndex,
-    string? Note);
+    string? Note)
+{
+    /// <summary>A binary response kept as a resource (<c>Lumina:Web:Binary=resource</c>): its URI, to read with <c>resources/read</c>.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Resource { get; init; }
+}

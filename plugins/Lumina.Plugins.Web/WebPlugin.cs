@@ -21,6 +21,7 @@ public sealed class WebPlugin : IDisposable
     private readonly WebOptions _options;
     private readonly WebFetcher _fetcher;
     private readonly WebCache _cache;
+    private readonly WebDownloads _downloads;
     private readonly ILuminaCallContextAccessor _context;
 
     /// <summary>Creates the plugin.</summary>
@@ -37,6 +38,7 @@ public sealed class WebPlugin : IDisposable
         _options = options;
         _context = context;
         _cache = new WebCache(options.CacheTtl, time);
+        _downloads = new WebDownloads(options.BinaryRetention, 8 * options.MaxBytes, time);
         _fetcher = new WebFetcher(options, resolver, time, loggerFactory.CreateLogger<WebFetcher>());
     }
 
@@ -45,7 +47,7 @@ public sealed class WebPlugin : IDisposable
 
     /// <summary>Fetches a URL and returns one page of its content.</summary>
     [KernelFunction("fetch")]
-    [Description("Fetches an http or https URL and returns the page's title, final URL (after redirects), status, content type and content. HTML is reduced to its main content and returned as Markdown by default. Long content comes in pages: when nextIndex is set, call again with startIndex=nextIndex for the next page. Binary content (images, PDFs, archives) is refused; private, loopback and cloud metadata addresses are refused.")]
+    [Description("Fetches an http or https URL and returns the page's title, final URL (after redirects), status, content type and content. HTML is reduced to its main content and returned as Markdown by default. Long content comes in pages: when nextIndex is set, call again with startIndex=nextIndex for the next page. Binary content (images, PDFs, archives) is refused, or kept as a resource to read when the host is configured so; private, loopback and cloud metadata addresses are refused.")]
     [LuminaTool(Title = "Fetch web page", ReadOnly = true, Idempotent = true, OpenWorld = true)]
     public async Task<WebPage> FetchAsync(
         [Description("The absolute http or https URL to fetch, such as https://example.com/article.")] string url,
@@ -79,6 +81,16 @@ public sealed class WebPlugin : IDisposable
             _cache.Set(uri, role, response);
         }
 
+        if (_options.KeepsBinary && WebContent.IsBinary(response))
+        {
+            var resource = _downloads.Keep(_context.Current.Caller.Id, response.MediaType, response.FinalUri, response.Body);
+            return new WebPage(url, response.FinalUri.AbsoluteUri, response.Status, response.MediaType, null, normalizedFormat, string.Empty, 0, 0, null,
+                $"The response is binary ({response.MediaType ?? "no media type"}, {response.Body.Length} bytes); it is kept as the resource {resource} for {_options.BinaryRetention.TotalMinutes:0} min: read it with resources/read.")
+            {
+                Resource = resource,
+            };
+        }
+
         var (title, content) = WebContent.Convert(response, normalizedFormat);
         if (startIndex > content.Length)
         {
@@ -102,6 +114,12 @@ public sealed class WebPlugin : IDisposable
             next,
             next is null ? null : $"Content continues: {content.Length - end} more characters. Call web_fetch again with the same url and format and startIndex={end} for the next page.");
     }
+
+    /// <summary>A binary response <c>web_fetch</c> kept (<c>Lumina:Web:Binary=resource</c>), for the caller who fetched it.</summary>
+    [KernelFunction("download")]
+    [Description("A binary response (image, PDF, archive) web_fetch kept as a resource, readable by the caller who fetched it.")]
+    [LuminaResource(WebDownloads.UriTemplate, Name = "download", Title = "Downloaded file")]
+    public LuminaEmbeddedResource Download([Description("The download's id.")] string id) => _downloads.Read(id, _context.Current.Caller.Id);
 
     /// <summary>How many characters from <paramref name="start"/> fit in <paramref name="maxBytes"/> UTF-8 bytes, never splitting a surrogate pair.</summary>
     internal static int PageLength(string content, int start, int maxBytes)

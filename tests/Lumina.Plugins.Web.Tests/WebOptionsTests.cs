@@ -21,6 +21,8 @@ public sealed class WebOptionsTests
     [InlineData("PageBytes", "10", "Lumina:Web:PageBytes")]
     [InlineData("CacheTtl", "-00:01:00", "Lumina:Web:CacheTtl")]
     [InlineData("UserAgent", " ", "Lumina:Web:UserAgent")]
+    [InlineData("Binary", "keep", "Lumina:Web:Binary")]
+    [InlineData("BinaryRetention", "00:00:00", "Lumina:Web:BinaryRetention")]
     public void AddWebOptions_BadSetting_FailsAtStartNamingIt(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Lumina:Web:" + key] = value }).Build();

@@ -15,7 +15,7 @@ public sealed class WebPluginKernelTests(WebTestSite site) : IClassFixture<WebTe
 
         var imported = kernel.ImportPluginFromObject(plugin, "web");
 
-        imported.Select(f => f.Name).Should().Equal("fetch");
+        imported.Select(f => f.Name).Should().BeEquivalentTo("fetch", "download");
         var fetch = imported["fetch"];
         fetch.Description.Should().Contain("startIndex");
         fetch.Metadata.Parameters.Select(p => (p.Name, p.IsRequired)).Should().Equal(("url", true), ("format", false), ("maxBytes", false), ("startIndex", false));

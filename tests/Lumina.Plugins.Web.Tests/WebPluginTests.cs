@@ -164,6 +164,27 @@ public sealed class WebPluginTests(WebTestSite site) : IClassFixture<WebTestSite
     }
 
     [Fact]
+    public async Task Fetch_Binary_KeptAsAResourceForItsCallerOnly_WhenConfigured()
+    {
+        using var plugin = Plugin(o => o.Binary = "resource");
+
+        var page = await plugin.FetchAsync(site.BaseAddress + "/image");
+        var id = page.Resource!["web://downloads/".Length..];
+        var download = plugin.Download(id);
+
+        page.Content.Should().BeEmpty();
+        page.ContentType.Should().Be("image/png");
+        page.Note.Should().Contain(page.Resource);
+        download.MimeType.Should().Be("image/png");
+        download.Blob!.Value.Length.Should().BeGreaterThan(0);
+        using (new LuminaCallContextAccessor().Push(new LuminaCallContext(new LuminaCaller("mallory", "mallory", "admin", LuminaTransport.Http, true))))
+        {
+            var other = () => plugin.Download(id);
+            other.Should().Throw<LuminaRefusalException>().WithMessage("*no download*");
+        }
+    }
+
+    [Fact]
     public async Task Fetch_CallerCancels_IsNotReportedAsATimeout()
     {
         using var plugin = Plugin(o => o.Timeout = TimeSpan.FromSeconds(30));
