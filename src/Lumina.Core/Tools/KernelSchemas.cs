@@ -128,9 +128,59 @@ internal static class KernelSchemas
         }
 
         var schema = AIJsonUtilities.CreateJsonSchema(type, serializerOptions: LuminaJson.Options);
-        return schema.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "object"
-            ? schema
+        return schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "object"
+            ? ObjectSubschemas(schema)
             : null;
+    }
+
+    /// <summary>
+    /// The schema with every boolean subschema written as an object (<c>true</c> as <c>{}</c>, <c>false</c> as
+    /// <c>{"not":{}}</c>): JSON Schema allows both, MCP's wire schema wants objects (a <c>JsonElement</c> property's
+    /// schema is <c>true</c>).
+    /// </summary>
+    internal static JsonElement ObjectSubschemas(JsonElement schema)
+    {
+        var node = JsonNode.Parse(schema.GetRawText())!;
+        Rewrite(node);
+        return JsonSerializer.SerializeToElement(node, LuminaJson.Options);
+
+        static void Rewrite(JsonNode? node)
+        {
+            if (node is JsonArray array)
+            {
+                foreach (var item in array)
+                {
+                    Rewrite(item);
+                }
+
+                return;
+            }
+
+            if (node is not JsonObject obj)
+            {
+                return;
+            }
+
+            foreach (var (key, value) in obj.ToList())
+            {
+                if (key is "properties" or "$defs" or "definitions" or "patternProperties" && value is JsonObject members)
+                {
+                    foreach (var (name, member) in members.ToList())
+                    {
+                        if (member is JsonValue flag && flag.TryGetValue<bool>(out var allowed))
+                        {
+                            members[name] = allowed ? new JsonObject() : new JsonObject { ["not"] = new JsonObject() };
+                        }
+                    }
+                }
+                else if (key is "items" && value is JsonValue itemFlag && itemFlag.TryGetValue<bool>(out var items))
+                {
+                    obj[key] = items ? new JsonObject() : new JsonObject { ["not"] = new JsonObject() };
+                }
+
+                Rewrite(obj[key]);
+            }
+        }
     }
 
     /// <summary>The declared result type, unwrapped from Task/ValueTask.</summary>
@@ -157,6 +207,7 @@ internal static class KernelSchemas
         && Nullable.GetUnderlyingType(type) is null
         && !typeof(LuminaContent).IsAssignableFrom(type)
         && type != typeof(LuminaResult)
+        && type != typeof(JsonElement) && type != typeof(JsonDocument) && !typeof(JsonNode).IsAssignableFrom(type)
         && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type)
         && !typeof(KernelContent).IsAssignableFrom(type)
         && type != typeof(object);
