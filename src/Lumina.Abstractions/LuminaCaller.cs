@@ -24,4 +24,11 @@ public sealed record LuminaCaller(string Id, string Name, string Role, LuminaTra
     /// caller has no client and gets the configured ones.
     /// </summary>
     public bool ClientRootsMayWiden => Transport == LuminaTransport.Stdio;
+
+    /// <summary>
+    /// The tool set (virtual server, <c>Lumina:ToolSets:&lt;name&gt;</c>) the caller sees, or null for every tool its
+    /// role allows: the set its identity is bound to, else the one its endpoint (<c>/mcp/&lt;name&gt;</c>, stdio's
+    /// <c>--toolset</c>) names. Authorization applies inside the set.
+    /// </summary>
+    public string? ToolSet { get; init; }
 }

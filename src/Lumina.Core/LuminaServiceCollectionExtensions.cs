@@ -52,6 +52,13 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddSingleton<ILuminaHostPaths, LuminaHostPaths>();
         services.TryAddSingleton<ILuminaTools, Lumina.Core.Tools.LuminaKernelTools>();
 
+        // Tool sets (virtual servers): what a caller bound to one, or reaching it by its endpoint, may see and call.
+        services.AddOptions<Lumina.Core.ToolSets.ToolSetsOptions>().Configure(o => o.Sets = Lumina.Core.ToolSets.LuminaToolSets.Read(configuration)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Lumina.Core.ToolSets.ToolSetsOptions>, Lumina.Core.ToolSets.ToolSetsOptionsValidator>());
+        services.AddOptions<Lumina.Core.Catalog.CatalogOptions>().Bind(configuration.GetSection("Lumina:Catalog")).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Lumina.Core.Catalog.CatalogOptions>, Lumina.Core.Catalog.CatalogOptionsValidator>());
+        services.TryAddSingleton(sp => new Lumina.Core.ToolSets.LuminaToolSets(sp.GetRequiredService<IOptions<Lumina.Core.ToolSets.ToolSetsOptions>>().Value.Sets));
+
         // First of the hosted services: a host without one store backend stops before anything reaches for a store.
         services.AddHostedService<StoreStartupCheck>();
 

@@ -47,6 +47,14 @@ internal static class LuminaComposition
             .AddPlugin<MemoryPlugin>(source: "builtin")
             .AddPlugin<WebPlugin>(source: "builtin");
 
+        // Search mode's meta-tools (tools_search, tools_describe, tools_call) where Lumina:Catalog:Mode asks for them.
+        var catalog = new Lumina.Core.Catalog.CatalogOptions();
+        configuration.GetSection("Lumina:Catalog").Bind(catalog);
+        if (catalog.ServesSearch)
+        {
+            plugins = plugins.AddPlugin<Lumina.Core.Catalog.ToolCatalogPlugin>(source: "builtin");
+        }
+
         // exec only where the start-up probe found a working sandbox; ExecStartupReport logs why not.
         if (exec.Available)
         {

@@ -17,12 +17,15 @@ public interface ILuminaCallerResolver
 /// anonymous with <c>Lumina:Auth:AnonymousRole</c>. With none configured the HTTP host refuses them before MCP sees
 /// them; should one get here anyway, its role grants nothing.
 /// </summary>
-internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, IOptions<LuminaAuthOptions> auth) : ILuminaCallerResolver
+internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, IOptions<LuminaAuthOptions> auth, ILuminaEndpointToolSet? endpoint = null) : ILuminaCallerResolver
 {
     /// <summary>A role that is none of <see cref="LuminaRoles.All"/>, so it grants no permission.</summary>
     private const string NoRole = "none";
 
-    private readonly LuminaCaller _local = new(LuminaCaller.LocalId, Environment.UserName, options.Value.LocalRole ?? auth.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false);
+    private readonly LuminaCaller _local = new(LuminaCaller.LocalId, Environment.UserName, options.Value.LocalRole ?? auth.Value.LocalRole, LuminaTransport.Stdio, IsAuthenticated: false)
+    {
+        ToolSet = string.IsNullOrWhiteSpace(options.Value.ToolSet) ? null : options.Value.ToolSet,
+    };
     private readonly LuminaCaller _anonymous = new(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? NoRole, LuminaTransport.Http, IsAuthenticated: false);
 
     public LuminaCaller Resolve(JsonRpcRequest request)
@@ -32,6 +35,12 @@ internal sealed class DefaultCallerResolver(IOptions<LuminaMcpOptions> options, 
             return caller;
         }
 
-        return options.Value.Transport == LuminaTransport.Stdio ? _local : _anonymous;
+        if (options.Value.Transport == LuminaTransport.Stdio)
+        {
+            return _local;
+        }
+
+        // An anonymous caller on a tool set's endpoint sees that set.
+        return (request.Context?.User?.FindFirst(LuminaClaims.ToolSet)?.Value ?? endpoint?.Current) is { } set ? _anonymous with { ToolSet = set } : _anonymous;
     }
 }

@@ -16,6 +16,9 @@ public static class LuminaClaims
     /// <summary>The claim of the caller's Lumina role.</summary>
     public const string Role = "role";
 
+    /// <summary>The claim naming the tool set the caller sees: its identity's binding, else its endpoint's (<c>/mcp/&lt;name&gt;</c>).</summary>
+    public const string ToolSet = "toolset";
+
     /// <summary>The caller <paramref name="user"/> is; <see langword="null"/> when it is not authenticated.</summary>
     /// <remarks>
     /// The id is <c>sub</c>, then <see cref="ClaimTypes.NameIdentifier"/>, then the name. The subject comes first because
@@ -31,6 +34,6 @@ public static class LuminaClaims
 
         var id = user.FindFirst(Subject)?.Value ?? user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? identity.Name ?? "unknown";
         var role = user.FindFirst(Role)?.Value ?? user.FindFirst(ClaimTypes.Role)?.Value ?? LuminaRoles.Guest;
-        return new LuminaCaller(id, identity.Name ?? id, role, LuminaTransport.Http, IsAuthenticated: true);
+        return new LuminaCaller(id, identity.Name ?? id, role, LuminaTransport.Http, IsAuthenticated: true) { ToolSet = user.FindFirst(ToolSet)?.Value };
     }
 }

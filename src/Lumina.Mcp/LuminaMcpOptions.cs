@@ -18,6 +18,9 @@ public sealed class LuminaMcpOptions
     /// <value>The default value is <see langword="null"/>: <c>Lumina:Auth:LocalRole</c> (default <c>user</c>) applies.</value>
     public string? LocalRole { get; set; }
 
+    /// <summary>The tool set (<c>Lumina:ToolSets:&lt;name&gt;</c>) the stdio caller sees (<c>lumina --toolset &lt;name&gt;</c>); null for every tool its role allows.</summary>
+    public string? ToolSet { get; set; }
+
     /// <summary>The most resource subscriptions one session may hold; one more is refused until it unsubscribes.</summary>
     /// <value>The default value is 100.</value>
     public int MaxSubscriptionsPerSession { get; set; } = 100;

@@ -3,11 +3,16 @@ using Microsoft.Extensions.Options;
 namespace Lumina.Mcp;
 
 /// <summary>Stops the host at start when a <c>Lumina:Mcp</c> limit makes no sense, naming the setting.</summary>
-internal sealed class LuminaMcpOptionsValidator : IValidateOptions<LuminaMcpOptions>
+internal sealed class LuminaMcpOptionsValidator(Lumina.Core.ToolSets.LuminaToolSets? toolSets = null) : IValidateOptions<LuminaMcpOptions>
 {
     public ValidateOptionsResult Validate(string? name, LuminaMcpOptions options)
     {
         var errors = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.ToolSet) && toolSets?.Exists(options.ToolSet) != true)
+        {
+            errors.Add($"Lumina:Mcp:ToolSet (--toolset) names '{options.ToolSet}', which is not a tool set of Lumina:ToolSets.");
+        }
+
         if (options.MaxSubscriptionsPerSession < 1)
         {
             errors.Add($"Lumina:Mcp:MaxSubscriptionsPerSession must be at least 1 (it is {options.MaxSubscriptionsPerSession}).");

@@ -57,6 +57,9 @@ public static class LuminaMcpServerBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<McpServerOptions>, LuminaMcpServerOptionsSetup>());
 
         return builder
+            // Outermost first: a tool set renames what authorization let through, and maps a renamed call back before it.
+            .WithRequestFilters(CatalogModes.Add)
+            .WithRequestFilters(ToolSetPresentation.Add)
             .WithRequestFilters(AuthorizedLists.Add)
             .WithRequestFilters(filters => filters.AddReadResourceFilter(next => async (request, cancellationToken) =>
             {

@@ -171,6 +171,20 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
         }
     }
 
+    public async Task<LuminaUser> SetUserToolSetAsync(string username, string? toolSet, CancellationToken cancellationToken = default)
+    {
+        var name = IdentityRules.Username(username);
+        var updated = await SetFieldAsync(_users, name, "toolSet", IdentityRules.ToolSet(toolSet) ?? string.Empty).ConfigureAwait(false);
+        return updated.IsNull ? throw IdentityRules.UnknownUser(name) : Parse<StoredUser>(updated).ToUser(name);
+    }
+
+    public async Task<LuminaApiKey> SetKeyToolSetAsync(string id, string? toolSet, CancellationToken cancellationToken = default)
+    {
+        var keyId = IdentityRules.KeyId(id);
+        var updated = await SetFieldAsync(_keys, keyId, "toolSet", IdentityRules.ToolSet(toolSet) ?? string.Empty).ConfigureAwait(false);
+        return updated.IsNull ? throw IdentityRules.UnknownKey(keyId) : Parse<StoredKey>(updated).ToKey(keyId);
+    }
+
     public async Task<LuminaApiKey> VerifyKeyAsync(string secret, CancellationToken cancellationToken = default)
     {
         if (!ApiKeys.LooksValid(secret))
@@ -275,13 +289,14 @@ public sealed class RedisIdentityStore : ILuminaIdentityStore
         JsonSerializer.Deserialize<T>((string)value!, s_json) ?? throw new InvalidDataException("An identity record in Redis is empty.");
 
     /// <param name="Id">Absent from users stored before ids existed: they keep their names as ids.</param>
-    private sealed record StoredUser(string Role, string PasswordHash, DateTimeOffset CreatedAt, string? Id = null)
+    /// <param name="ToolSet">Absent (or empty) when the user is bound to none.</param>
+    private sealed record StoredUser(string Role, string PasswordHash, DateTimeOffset CreatedAt, string? Id = null, string? ToolSet = null)
     {
-        public LuminaUser ToUser(string name) => new(name, Role, CreatedAt, Id ?? name);
+        public LuminaUser ToUser(string name) => new(name, Role, CreatedAt, Id ?? name) { ToolSet = string.IsNullOrEmpty(ToolSet) ? null : ToolSet };
     }
 
-    private sealed record StoredKey(string Owner, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string Hash)
+    private sealed record StoredKey(string Owner, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked, string Hash, string? ToolSet = null)
     {
-        public LuminaApiKey ToKey(string id) => new(id, Owner, Role, CreatedAt, ExpiresAt, Revoked);
+        public LuminaApiKey ToKey(string id) => new(id, Owner, Role, CreatedAt, ExpiresAt, Revoked) { ToolSet = string.IsNullOrEmpty(ToolSet) ? null : ToolSet };
     }
 }

@@ -16,7 +16,7 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         CREATE INDEX IF NOT EXISTS sign_ins_expiry ON sign_ins(expires_at);
         """;
 
-    private const string KeyColumns = "id, owner, role, created_at, expires_at, revoked";
+    private const string KeyColumns = "id, owner, role, created_at, expires_at, revoked, toolset";
 
     private readonly SqliteDatabase _database;
     private readonly LuminaAuthOptions _options;
@@ -31,6 +31,10 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         // A store made before users had ids: its users keep their names as ids (NULL reads as the name).
         using var connection = _database.Open();
         SqliteDatabase.AddColumnIfMissing(connection, "users", "id", "TEXT");
+
+        // Tool sets came later: a store without them has no bindings.
+        SqliteDatabase.AddColumnIfMissing(connection, "users", "toolset", "TEXT");
+        SqliteDatabase.AddColumnIfMissing(connection, "api_keys", "toolset", "TEXT");
     }
 
     /// <summary>The file, for the readiness check.</summary>
@@ -165,6 +169,30 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
         }
     }
 
+    public async Task<LuminaUser> SetUserToolSetAsync(string username, string? toolSet, CancellationToken cancellationToken = default)
+    {
+        var name = IdentityRules.Username(username);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (await ExecuteAsync(connection, "UPDATE users SET toolset=$t WHERE username=$u", cancellationToken, ("$u", name), ("$t", IdentityRules.ToolSet(toolSet) ?? (object)DBNull.Value)).ConfigureAwait(false) == 0)
+        {
+            throw IdentityRules.UnknownUser(name);
+        }
+
+        return (await ReadUsersAsync(connection, "WHERE username=$u", cancellationToken, ("$u", name)).ConfigureAwait(false)).Single().User;
+    }
+
+    public async Task<LuminaApiKey> SetKeyToolSetAsync(string id, string? toolSet, CancellationToken cancellationToken = default)
+    {
+        var keyId = IdentityRules.KeyId(id);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (await ExecuteAsync(connection, "UPDATE api_keys SET toolset=$t WHERE id=$id", cancellationToken, ("$id", keyId), ("$t", IdentityRules.ToolSet(toolSet) ?? (object)DBNull.Value)).ConfigureAwait(false) == 0)
+        {
+            throw IdentityRules.UnknownKey(keyId);
+        }
+
+        return (await ReadKeysAsync(connection, "WHERE id=$id", cancellationToken, ("$id", keyId)).ConfigureAwait(false)).Single().Key;
+    }
+
     public async Task<LuminaApiKey> VerifyKeyAsync(string secret, CancellationToken cancellationToken = default)
     {
         if (!ApiKeys.LooksValid(secret))
@@ -241,14 +269,18 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
 
     private static async Task<List<StoredUser>> ReadUsersAsync(SqliteConnection connection, string tail, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
-        await using var command = Command(connection, "SELECT username, role, created_at, password_hash, id FROM users " + tail, parameters);
+        await using var command = Command(connection, "SELECT username, role, created_at, password_hash, id, toolset FROM users " + tail, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var users = new List<StoredUser>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var name = reader.GetString(0);
             var id = reader.IsDBNull(4) ? name : reader.GetString(4);
-            users.Add(new StoredUser(new LuminaUser(name, reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), id), reader.GetString(3)));
+            var user = new LuminaUser(name, reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), id)
+            {
+                ToolSet = reader.IsDBNull(5) ? null : reader.GetString(5),
+            };
+            users.Add(new StoredUser(user, reader.GetString(3)));
         }
 
         return users;
@@ -268,8 +300,11 @@ public sealed class SqliteIdentityStore : ILuminaIdentityStore
                     reader.GetString(2),
                     DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
                     reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
-                    reader.GetInt64(5) != 0),
-                (byte[])reader.GetValue(6)));
+                    reader.GetInt64(5) != 0)
+                {
+                    ToolSet = reader.IsDBNull(6) ? null : reader.GetString(6),
+                },
+                (byte[])reader.GetValue(7)));
         }
 
         return keys;

@@ -39,6 +39,23 @@ public sealed partial class AuthCommandTests : IDisposable
         File.Exists(Path.Combine(_data.Path, "auth.db")).Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Users_ToolSet_BoundAtAddAndBySetToolSet_ListedAndRefusedWhenMalformed()
+    {
+        var add = await Lumina(Password, "users", "add", "carol", "--role", "user", "--password-stdin", "--toolset", "coding");
+        var listed = await Lumina(null, "users", "list");
+        var unbound = await Lumina(null, "users", "set-toolset", "carol", "none");
+        var rebound = await Lumina(null, "users", "set-toolset", "carol", "readonly");
+        var bad = await Lumina(null, "users", "set-toolset", "carol", "../x");
+
+        add.Should().Be((0, "Added user carol with the role 'user', bound to the tool set 'coding'.\n", string.Empty));
+        listed.Stdout.Should().Contain("TOOLSET").And.Contain("coding");
+        unbound.Should().Be((0, "carol now sees every tool the role allows.\n", string.Empty));
+        rebound.Should().Be((0, "carol now sees the tool set 'readonly'.\n", string.Empty));
+        bad.ExitCode.Should().Be(1);
+        bad.Stderr.Should().Contain("not a tool set name");
+    }
+
     [Theory]
     [InlineData(Password, new[] { "users", "add", "bob", "--role", "wizard", "--password-stdin" }, "Unknown role 'wizard': use one of admin, user, guest.")]
     [InlineData("short", new[] { "users", "add", "bob", "--role", "user", "--password-stdin" }, "The password is too weak")]

@@ -31,6 +31,14 @@ public interface ILuminaIdentityStore
     /// </summary>
     Task<LuminaUser?> VerifyPasswordAsync(string username, string password, CancellationToken cancellationToken = default);
 
+    /// <summary>Binds <paramref name="username"/> (and its keys without a tool set of their own) to <paramref name="toolSet"/>; null or <c>none</c> unbinds.</summary>
+    /// <exception cref="LuminaIdentityException">No such user, or not a tool set name.</exception>
+    Task<LuminaUser> SetUserToolSetAsync(string username, string? toolSet, CancellationToken cancellationToken = default);
+
+    /// <summary>Binds the API key <paramref name="id"/> to <paramref name="toolSet"/>; null or <c>none</c> makes it follow its owner's.</summary>
+    /// <exception cref="LuminaIdentityException">No such key, or not a tool set name.</exception>
+    Task<LuminaApiKey> SetKeyToolSetAsync(string id, string? toolSet, CancellationToken cancellationToken = default);
+
     /// <summary>Creates an API key for <paramref name="owner"/>, with the owner's role unless <paramref name="role"/> says otherwise.</summary>
     /// <exception cref="LuminaIdentityException">There is no such user, the role is unknown, or the expiry is not in the future.</exception>
     Task<CreatedApiKey> CreateKeyAsync(string owner, string? role = null, DateTimeOffset? expiresAt = null, CancellationToken cancellationToken = default);

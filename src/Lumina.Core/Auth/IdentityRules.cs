@@ -99,6 +99,22 @@ internal static class IdentityRules
         _ => key,
     };
 
+    /// <summary>A tool set name to store: trimmed; null or empty (or <c>none</c>) for none.</summary>
+    /// <exception cref="LuminaIdentityException">Not a tool set name.</exception>
+    public static string? ToolSet(string? toolSet)
+    {
+        var name = toolSet?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Equals("none", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return name.Length <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? name
+            : throw new LuminaIdentityException($"'{toolSet}' is not a tool set name (letters, digits, '-' and '_').");
+    }
+
+    /// <summary>The error for a username that does not exist.</summary>
     public static LuminaIdentityException UnknownUser(string username) => new($"There is no user '{username}'.");
 
     public static LuminaIdentityException DuplicateUser(string username) => new($"A user named '{username}' already exists.");

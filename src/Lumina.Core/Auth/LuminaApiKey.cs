@@ -8,6 +8,9 @@ namespace Lumina.Core.Auth;
 /// <param name="Revoked">Whether it was revoked.</param>
 public sealed record LuminaApiKey(string Id, string Owner, string Role, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, bool Revoked)
 {
+    /// <summary>The tool set the key is bound to; null follows its owner's.</summary>
+    public string? ToolSet { get; init; }
+
     /// <summary>Whether the key has expired at <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => ExpiresAt is { } expires && expires <= now;
 }

@@ -16,7 +16,8 @@ internal sealed partial class LuminaAuthorizer(
     IOptionsMonitor<LuminaAuthOptions> options,
     LuminaTelemetry telemetry,
     ILogger<LuminaAuthorizer> logger,
-    AuditRecorder? recorder = null) : ILuminaAuthorizer
+    AuditRecorder? recorder = null,
+    Lumina.Core.ToolSets.LuminaToolSets? toolSets = null) : ILuminaAuthorizer
 {
     private readonly ILogger _logger = logger;
 
@@ -35,20 +36,35 @@ internal sealed partial class LuminaAuthorizer(
     public bool IsAllowed(LuminaCaller caller, KernelFunction kernelFunction)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return LuminaRoles.Grants(caller.Role, RequiredPermission(kernelFunction));
+        return LuminaRoles.Grants(caller.Role, RequiredPermission(kernelFunction)) && InToolSet(caller, kernelFunction);
     }
 
     public ValueTask DemandAsync(LuminaCaller caller, KernelFunction kernelFunction, LuminaAccess access, KernelArguments? arguments = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(caller);
         var needed = RequiredPermission(kernelFunction);
-        return LuminaRoles.Grants(caller.Role, needed) ? ValueTask.CompletedTask : RefuseAsync(caller, kernelFunction, needed, access, arguments);
+        if (!LuminaRoles.Grants(caller.Role, needed))
+        {
+            return RefuseAsync(caller, kernelFunction, $"Forbidden: {FunctionNames.Served(kernelFunction)} needs the '{LuminaRoles.Name(needed)}' permission; {caller.Name} has the role '{caller.Role}'.", access, arguments);
+        }
+
+        return InToolSet(caller, kernelFunction)
+            ? ValueTask.CompletedTask
+            : RefuseAsync(caller, kernelFunction, $"Forbidden: {FunctionNames.Served(kernelFunction)} is not in the tool set '{caller.ToolSet}' that {caller.Name} uses.", access, arguments);
     }
 
-    private async ValueTask RefuseAsync(LuminaCaller caller, KernelFunction kernelFunction, LuminaPermission needed, LuminaAccess access, KernelArguments? arguments)
+    /// <summary>
+    /// Whether the function is in the caller's tool set (always, for a caller without one). Search mode's meta-tools
+    /// are in every set: what they find and call is the set's, through this same rule.
+    /// </summary>
+    private bool InToolSet(LuminaCaller caller, KernelFunction kernelFunction) =>
+        caller.ToolSet is null
+        || kernelFunction.PluginName == Lumina.Core.Catalog.ToolCatalogPlugin.PluginName
+        || (toolSets ?? Lumina.Core.ToolSets.LuminaToolSets.None).Contains(caller.ToolSet, FunctionNames.Served(kernelFunction));
+
+    private async ValueTask RefuseAsync(LuminaCaller caller, KernelFunction kernelFunction, string message, LuminaAccess access, KernelArguments? arguments)
     {
-        var refusal = new LuminaForbiddenException(
-            $"Forbidden: {FunctionNames.Served(kernelFunction)} needs the '{LuminaRoles.Name(needed)}' permission; {caller.Name} has the role '{caller.Role}'.");
+        var refusal = new LuminaForbiddenException(message);
         var kind = LuminaAccessNames.Name(access);
         LogDenied(caller.Id, caller.Role, kind, FunctionNames.Served(kernelFunction));
         telemetry.AuthorizationDenials.Add(1, new("lumina.function", FunctionNames.Served(kernelFunction)), new("lumina.caller.role", caller.Role), new("lumina.access", kind));

@@ -9,4 +9,8 @@ namespace Lumina.Core.Auth;
 /// inherited by a later user of the same name, and never equal to a name. A user stored before ids existed keeps the
 /// name as its id (and so keeps its memory).
 /// </param>
-public sealed record LuminaUser(string Username, string Role, DateTimeOffset CreatedAt, string Id);
+public sealed record LuminaUser(string Username, string Role, DateTimeOffset CreatedAt, string Id)
+{
+    /// <summary>The tool set the user is bound to (and the user's keys without one of their own); null for none.</summary>
+    public string? ToolSet { get; init; }
+}

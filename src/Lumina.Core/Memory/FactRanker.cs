@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Lumina.Abstractions.Memory;
+using Lumina.Core.Search;
 
 namespace Lumina.Core.Memory;
 
@@ -13,15 +14,12 @@ internal sealed record StoredFact(MemoryFact Fact, float[]? Embedding);
 /// </summary>
 internal static class FactRanker
 {
-    /// <summary>The k of reciprocal rank fusion; 60 is the value of the original paper.</summary>
-    private const double FusionK = 60;
-
     /// <summary>Below this cosine similarity a fact is not related enough to be recalled on meaning alone.</summary>
     private const float MinSimilarity = 0.5f;
 
     public static IReadOnlyList<RecalledFact> Rank(IReadOnlyList<StoredFact> facts, string query, float[]? queryEmbedding, int limit)
     {
-        var lexical = Bm25.Rank([.. facts.Select(f => f.Fact)], query, int.MaxValue);
+        var lexical = Lexical([.. facts.Select(f => f.Fact)], query);
         if (queryEmbedding is null || !facts.Any(f => f.Embedding is not null))
         {
             return [.. lexical.Take(limit)];
@@ -33,27 +31,32 @@ internal static class FactRanker
             .Where(s => s.Similarity >= MinSimilarity)
             .OrderByDescending(s => s.Similarity)
             .ThenBy(s => s.Fact.Id, StringComparer.Ordinal)
-            .ToList();
+            .Select(s => s.Fact);
 
-        var scores = new Dictionary<string, (MemoryFact Fact, double Score)>(StringComparer.Ordinal);
-        void Fuse(IEnumerable<MemoryFact> ranked)
+        return [.. ReciprocalRankFusion.Fuse(f => f.Id, lexical.Select(r => r.Fact), semantic)
+            .OrderByDescending(s => s.Score)
+            .ThenByDescending(s => s.Item.CreatedAt)
+            .ThenBy(s => s.Item.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .Select(s => new RecalledFact(s.Item, Math.Round(s.Score, 6)))];
+    }
+
+    /// <summary>The facts that share a word with <paramref name="query"/>, best first by BM25 over their text and tags.</summary>
+    private static IReadOnlyList<RecalledFact> Lexical(IReadOnlyList<MemoryFact> facts, string query)
+    {
+        var terms = Bm25Index.Tokenize(query);
+        if (terms.Count == 0 || facts.Count == 0)
         {
-            var rank = 0;
-            foreach (var fact in ranked)
-            {
-                rank++;
-                var add = 1 / (FusionK + rank);
-                scores[fact.Id] = scores.TryGetValue(fact.Id, out var current) ? (fact, current.Score + add) : (fact, add);
-            }
+            return [];
         }
 
-        Fuse(lexical.Select(r => r.Fact));
-        Fuse(semantic.Select(s => s.Fact));
-        return [.. scores.Values
-            .OrderByDescending(s => s.Score)
-            .ThenByDescending(s => s.Fact.CreatedAt)
-            .ThenBy(s => s.Fact.Id, StringComparer.Ordinal)
-            .Take(limit)
-            .Select(s => new RecalledFact(s.Fact, Math.Round(s.Score, 6)))];
+        var index = new Bm25Index([.. facts.Select(f => Bm25Index.Tokenize(f.Text + " " + string.Join(' ', f.Tags)))]);
+
+        // Ties go to the newer fact, then the id, so both stores answer in the same order.
+        return [.. index.Score(terms)
+            .Select(m => new RecalledFact(facts[m.Document], Math.Round(m.Score, 6)))
+            .OrderByDescending(r => r.Score)
+            .ThenByDescending(r => r.Fact.CreatedAt)
+            .ThenBy(r => r.Fact.Id, StringComparer.Ordinal)];
     }
 }

@@ -55,7 +55,7 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail(ex);
         }
 
-        var identity = new ClaimsIdentity(LuminaTokenClaims.For(caller.Owner.Id, caller.Owner.Username, caller.Role, key.Id), SchemeName, LuminaTokenClaims.Name, LuminaTokenClaims.Role);
+        var identity = new ClaimsIdentity(LuminaTokenClaims.For(caller.Owner.Id, caller.Owner.Username, caller.Role, key.Id, key.ToolSet ?? caller.Owner.ToolSet), SchemeName, LuminaTokenClaims.Name, LuminaTokenClaims.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Lumina.Core.Auth;
+using Lumina.Mcp;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
@@ -47,18 +48,25 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
         }
 
         var role = user.Role;
+        var toolSet = user.ToolSet;
         if (identity.FindFirst(LuminaTokenClaims.KeyId)?.Value is { } keyId)
         {
             var key = await KeyAsync(keyId, cancellationToken).ConfigureAwait(false);
             role = KeyRole(key, keyId, user);
+            toolSet = key?.ToolSet ?? toolSet;
         }
 
-        foreach (var claim in identity.FindAll(LuminaTokenClaims.Role).ToList())
+        // Role and tool set as the store says now, whatever the token says: a demotion or a binding takes effect at once.
+        foreach (var claim in identity.FindAll(c => c.Type is LuminaTokenClaims.Role or LuminaClaims.ToolSet).ToList())
         {
             identity.RemoveClaim(claim);
         }
 
         identity.AddClaim(new Claim(LuminaTokenClaims.Role, role));
+        if (toolSet is not null)
+        {
+            identity.AddClaim(new Claim(LuminaClaims.ToolSet, toolSet));
+        }
     }
 
     /// <summary>The owner of a key the store just verified, and the role the key gives now (capped by the owner's).</summary>

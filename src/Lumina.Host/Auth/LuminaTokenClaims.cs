@@ -16,12 +16,17 @@ internal static class LuminaTokenClaims
     /// The claims of a caller: <c>sub</c> is the user's id (<see cref="LuminaUser.Id"/>), which keys the caller's state
     /// and tells a user from a later user of the same name; <c>name</c> is the user name.
     /// </summary>
-    public static List<Claim> For(string userId, string username, string role, string? keyId = null)
+    public static List<Claim> For(string userId, string username, string role, string? keyId = null, string? toolSet = null)
     {
         List<Claim> claims = [new(Subject, userId), new(Name, username), new(Role, role)];
         if (keyId is not null)
         {
             claims.Add(new(KeyId, keyId));
+        }
+
+        if (toolSet is not null)
+        {
+            claims.Add(new(LuminaClaims.ToolSet, toolSet));
         }
 
         return claims;

@@ -48,16 +48,19 @@ internal static class KeyCommands
         var owner = new Argument<string>("owner") { Description = "The user the key acts for." };
         var role = new Option<string>("--role") { Description = "The role the key's caller gets (default: the owner's).", HelpName = "role" };
         var expires = new Option<string>("--expires") { Description = "When the key stops working: 30d, 12h, 90m, 2w or a date (2026-12-31); default never.", HelpName = "when" };
-        var create = new Command("create", "Create an API key; it is printed once, on stdout, and never again.") { owner, role, expires };
+        var toolSet = UserCommands.ToolSetOption("The tool set (Lumina:ToolSets:<name>) the key's caller sees on every endpoint; default: the owner's.");
+        var create = new Command("create", "Create an API key; it is printed once, on stdout, and never again.") { owner, role, expires, toolSet };
         create.SetAction((result, cancellationToken) => AdminCommands.RunAsync(result, configuration(), async (store, output, error, token) =>
         {
             var expiry = result.GetValue(expires) is { } text ? Expiry(text, TimeProvider.System.GetUtcNow()) : (DateTimeOffset?)null;
+            var set = result.GetValue(toolSet);
             var created = await store.CreateKeyAsync(result.GetRequiredValue(owner), result.GetValue(role), expiry, token).ConfigureAwait(false);
+            var key = set is null ? created.Key : await store.SetKeyToolSetAsync(created.Key.Id, set, token).ConfigureAwait(false);
+
             // The key alone on stdout (KEY=$(lumina keys create …) works); the explanation on stderr.
             await output.WriteLineAsync(created.Secret).ConfigureAwait(false);
-            var key = created.Key;
             await error.WriteLineAsync(
-                $"Created API key {key.Id} for {key.Owner} with the role '{key.Role}'" +
+                $"Created API key {key.Id} for {key.Owner} with the role '{key.Role}'{UserCommands.ToolSetText(key.ToolSet)}" +
                 (key.ExpiresAt is { } at ? $", expiring {AdminCommands.Time(at)}" : ", without expiry") +
                 ". Store it now: it is not shown again.").ConfigureAwait(false);
             return 0;
@@ -73,8 +76,8 @@ internal static class KeyCommands
             var keys = await store.ListKeysAsync(token).ConfigureAwait(false);
             var now = TimeProvider.System.GetUtcNow();
             await output.WriteAsync(AdminCommands.Table(
-                ["ID", "OWNER", "ROLE", "CREATED", "EXPIRES", "STATUS"],
-                keys.Select(k => new[] { k.Id, k.Owner, k.Role, AdminCommands.Time(k.CreatedAt), k.ExpiresAt is { } at ? AdminCommands.Time(at) : "never", k.Revoked ? "revoked" : k.IsExpired(now) ? "expired" : "active" }))).ConfigureAwait(false);
+                ["ID", "OWNER", "ROLE", "TOOLSET", "CREATED", "EXPIRES", "STATUS"],
+                keys.Select(k => new[] { k.Id, k.Owner, k.Role, k.ToolSet ?? "(owner's)", AdminCommands.Time(k.CreatedAt), k.ExpiresAt is { } at ? AdminCommands.Time(at) : "never", k.Revoked ? "revoked" : k.IsExpired(now) ? "expired" : "active" }))).ConfigureAwait(false);
             return 0;
         }, cancellationToken));
         return list;

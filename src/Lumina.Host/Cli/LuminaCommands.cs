@@ -31,6 +31,9 @@ internal static class LuminaCommands
           Lumina:Http:MaxRequestBodyBytes  largest request body (default 4194304)
           Lumina:Http:MaxSessionsPerIdentity  open MCP sessions per caller (default 32)
           Lumina:Mcp:MaxSubscriptionsPerSession  resource subscriptions per session (default 100)
+          Lumina:ToolSets:<name>:Include:<i>, :Exclude:<i>   a tool set (globs over tool, prompt and resource names),
+                                        served at /mcp/<name> and on stdio with --toolset <name>
+          Lumina:ToolSets:<name>:Rename:<tool>, :Describe:<tool>   another name or description in that set
 
         Other MCP servers, served through the kernel as <name>_<tool> (run 'lumina servers --help'):
           Lumina:Servers:<name>:Command, :Args:<i>, :Env:<KEY>, :WorkingDirectory   a server over stdio
@@ -70,19 +73,25 @@ internal static class LuminaCommands
         var http = new Option<bool>("--http") { Description = "Serve MCP over streamable HTTP at /mcp (default " + HttpServer.DefaultUrl + ")." };
         var stdio = new Option<bool>("--stdio") { Description = "Serve MCP over stdio, the default (stdout carries only protocol frames; logs go to stderr)." };
         var urls = new Option<string>("--urls") { Description = "With --http: the address(es) to listen on, e.g. http://127.0.0.1:8080.", HelpName = "URL" };
-        var root = new RootCommand("lumina — a Semantic Kernel plugin host served over the Model Context Protocol.") { http, stdio, urls };
+        var toolSet = new Option<string>("--toolset") { Description = "With stdio: serve only the tool set Lumina:ToolSets:<name> (over HTTP each set is served at /mcp/<name>).", HelpName = "name" };
+        var root = new RootCommand("lumina — a Semantic Kernel plugin host served over the Model Context Protocol.") { http, stdio, urls, toolSet };
         root.Validators.Add(result =>
         {
             if (result.GetValue(http) && result.GetValue(stdio))
             {
                 result.AddError("--http and --stdio cannot both be given.");
             }
+
+            if (result.GetValue(http) && result.GetValue(toolSet) is not null)
+            {
+                result.AddError("--toolset is for stdio; over HTTP each tool set is served at /mcp/<name>.");
+            }
         });
         root.SetAction((result, _) =>
         {
             if (!result.GetValue(http))
             {
-                return StdioServer.RunAsync(configuration());
+                return StdioServer.RunAsync(result.GetValue(toolSet) is { } set ? [.. configuration(), $"--Lumina:Mcp:ToolSet={set}"] : configuration());
             }
 
             string[] args = result.GetValue(urls) is { } addresses ? [.. configuration(), "--urls", addresses] : configuration();

@@ -4,7 +4,7 @@ using Lumina.Core.Auth;
 
 namespace Lumina.Host.Cli;
 
-/// <summary><c>lumina users add | list | remove | set-role</c>: the users of the identity store the server uses.</summary>
+/// <summary><c>lumina users add | list | remove | set-role | set-toolset</c>: the users of the identity store the server uses.</summary>
 internal static class UserCommands
 {
     public static Command Create(Func<string[]> configuration)
@@ -14,6 +14,7 @@ internal static class UserCommands
         users.Subcommands.Add(List(configuration));
         users.Subcommands.Add(Remove(configuration));
         users.Subcommands.Add(SetRole(configuration));
+        users.Subcommands.Add(SetToolSet(configuration));
         return users;
     }
 
@@ -26,7 +27,8 @@ internal static class UserCommands
         var password = new Option<string>("--password") { Hidden = true };
         password.Validators.Add(result => result.AddError(
             "a password is never given as an argument (it would show in the process list and shell history): use --password-stdin, or let lumina ask for it."));
-        var add = new Command("add", "Add a user; the password is never given as an argument.") { name, role, passwordStdin, password };
+        var toolSet = ToolSetOption("The tool set (Lumina:ToolSets:<name>) the user sees on every endpoint; default: every tool the role allows.");
+        var add = new Command("add", "Add a user; the password is never given as an argument.") { name, role, passwordStdin, password, toolSet };
         add.SetAction((result, cancellationToken) => AdminCommands.RunAsync(result, configuration(), async (store, output, error, token) =>
         {
             var user = result.GetRequiredValue(name);
@@ -34,9 +36,15 @@ internal static class UserCommands
             // The name and role are checked before the password is asked for, so a typo does not cost a prompt.
             ReservedUserNames.ThrowIfReserved(user);
             LuminaRoles.Normalize(userRole);
+            var set = result.GetValue(toolSet);
             var secret = await ReadPasswordAsync(result.GetValue(passwordStdin), error).ConfigureAwait(false);
             var added = await store.AddUserAsync(user, secret, userRole, token).ConfigureAwait(false);
-            await output.WriteLineAsync($"Added user {added.Username} with the role '{added.Role}'.").ConfigureAwait(false);
+            if (set is not null)
+            {
+                added = await store.SetUserToolSetAsync(added.Username, set, token).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"Added user {added.Username} with the role '{added.Role}'{ToolSetText(added.ToolSet)}.").ConfigureAwait(false);
             return 0;
         }, cancellationToken));
         return add;
@@ -48,7 +56,7 @@ internal static class UserCommands
         list.SetAction((result, cancellationToken) => AdminCommands.RunAsync(result, configuration(), async (store, output, _, token) =>
         {
             var users = await store.ListUsersAsync(token).ConfigureAwait(false);
-            await output.WriteAsync(AdminCommands.Table(["USER", "ROLE", "CREATED"], users.Select(u => new[] { u.Username, u.Role, AdminCommands.Time(u.CreatedAt) }))).ConfigureAwait(false);
+            await output.WriteAsync(AdminCommands.Table(["USER", "ROLE", "TOOLSET", "CREATED"], users.Select(u => new[] { u.Username, u.Role, u.ToolSet ?? "-", AdminCommands.Time(u.CreatedAt) }))).ConfigureAwait(false);
             return 0;
         }, cancellationToken));
         return list;
@@ -81,6 +89,26 @@ internal static class UserCommands
         }, cancellationToken));
         return setRole;
     }
+
+    private static Command SetToolSet(Func<string[]> configuration)
+    {
+        var name = new Argument<string>("name") { Description = "The user." };
+        var set = new Argument<string>("toolset") { Description = "A tool set (Lumina:ToolSets:<name>), or none." };
+        var command = new Command("set-toolset", "Bind a user (and the user's keys without a tool set of their own) to a tool set, or to none.") { name, set };
+        command.SetAction((result, cancellationToken) => AdminCommands.RunAsync(result, configuration(), async (store, output, _, token) =>
+        {
+            var user = await store.SetUserToolSetAsync(result.GetRequiredValue(name), result.GetRequiredValue(set), token).ConfigureAwait(false);
+            await output.WriteLineAsync($"{user.Username} now sees {(user.ToolSet is { } bound ? $"the tool set '{bound}'" : "every tool the role allows")}.").ConfigureAwait(false);
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>The <c>--toolset</c> option of <c>users add</c> and <c>keys create</c>.</summary>
+    internal static Option<string> ToolSetOption(string description) => new("--toolset") { Description = description, HelpName = "name" };
+
+    /// <summary>", bound to the tool set 'x'" when there is one.</summary>
+    internal static string ToolSetText(string? toolSet) => toolSet is null ? string.Empty : $", bound to the tool set '{toolSet}'";
 
     private static async Task<string> ReadPasswordAsync(bool fromStdin, TextWriter error)
     {

@@ -76,6 +76,8 @@ internal static partial class HttpServer
             .WithLumina(o => o.Transport = LuminaTransport.Http);
 #pragma warning restore MCP9006
         builder.Services.AddLuminaHttpAuth(builder.Configuration);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton<Lumina.Mcp.ILuminaEndpointToolSet, ToolSetEndpoints.Current>();
 
         var app = builder.Build();
         LuminaHosting.PrepareDataDirectory(app.Services);
@@ -88,9 +90,13 @@ internal static partial class HttpServer
         app.UseMiddleware<ProtocolVersionMiddleware>(new PathString("/mcp"));
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<ToolSetEndpoints>();
         app.UseMiddleware<SessionQuota.Middleware>(new PathString("/mcp"));
         app.MapLuminaHttpAuth();
         app.MapMcp("/mcp").RequireAuthorization(HttpAuthentication.Policy);
+
+        // Each tool set (Lumina:ToolSets:<name>) as a virtual server of its own.
+        app.MapMcp("/mcp/{" + ToolSetEndpoints.RouteValue + "}").RequireAuthorization(HttpAuthentication.Policy);
         app.MapLuminaHttpApi();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         return app;

@@ -29,6 +29,10 @@ public sealed class AuthorizationTests
         ["system.describe"] = LuminaPermission.Read,
         ["system.host"] = LuminaPermission.Read,
         ["web.fetch"] = LuminaPermission.Read,
+        ["web.download"] = LuminaPermission.Read,
+        ["exec.run"] = LuminaPermission.Execute,
+        ["exec.scratch"] = LuminaPermission.Execute,
+        ["exec.scratch_file"] = LuminaPermission.Execute,
         ["memory.remember"] = LuminaPermission.Write,
         ["memory.recall"] = LuminaPermission.Read,
         ["memory.forget"] = LuminaPermission.Write,
@@ -214,6 +218,42 @@ public sealed class AuthorizationTests
         FunctionPermissions.Declared(undeclared["runs"]).Should().Be(LuminaPermission.Execute);
         FunctionPermissions.Declared(undeclared["resource"]).Should().Be(LuminaPermission.Read);
         FunctionPermissions.Declared(KernelFunctionFactory.CreateFromPrompt("Say hi")).Should().Be(LuminaPermission.Execute);
+    }
+
+    [Fact]
+    public async Task ToolSet_CallerSeesAndCallsOnlyItsSet_AndTheRefusalSaysWhy()
+    {
+        using var services = Build(new Dictionary<string, string?>
+        {
+            ["Lumina:ToolSets:clock:Include:0"] = "time_*",
+            ["Lumina:ToolSets:clock:Exclude:0"] = "time_difference",
+        });
+        var kernel = services.GetRequiredService<Kernel>();
+        var authorizer = services.GetRequiredService<ILuminaAuthorizer>();
+        var caller = new LuminaCaller("tester-id", "tester", "admin", LuminaTransport.InProcess, IsAuthenticated: true) { ToolSet = "clock" };
+        var now = kernel.Plugins.GetFunction("time", "now");
+        var difference = kernel.Plugins.GetFunction("time", "difference");
+        var read = kernel.Plugins.GetFunction("files", "read");
+
+        authorizer.IsAllowed(caller, now).Should().BeTrue();
+        authorizer.IsAllowed(caller, difference).Should().BeFalse();
+        authorizer.IsAllowed(caller, read).Should().BeFalse();
+        authorizer.IsAllowed(caller with { ToolSet = "missing" }, now).Should().BeFalse("an unknown set holds nothing");
+        authorizer.IsAllowed(caller with { ToolSet = null }, read).Should().BeTrue();
+        using var scope = services.GetRequiredService<ILuminaCallContextAccessor>().Push(new LuminaCallContext(caller));
+        var refused = async () => await kernel.InvokeAsync(read, new KernelArguments { ["path"] = "a.txt" });
+        (await refused.Should().ThrowAsync<LuminaForbiddenException>()).WithMessage("Forbidden: files_read is not in the tool set 'clock' that tester uses.");
+        (await kernel.InvokeAsync(now, new KernelArguments())).GetValue<object>().Should().NotBeNull();
+    }
+
+    [Fact]
+    public void BadToolSet_FailsAtStartNamingIt()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["Lumina:ToolSets:bad name:Include:0"] = "files_*" });
+
+        var resolve = () => services.GetRequiredService<IOptions<Lumina.Core.ToolSets.ToolSetsOptions>>().Value;
+
+        resolve.Should().Throw<OptionsValidationException>().WithMessage("*Lumina:ToolSets:bad name*");
     }
 
     [Fact]

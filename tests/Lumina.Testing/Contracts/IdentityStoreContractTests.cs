@@ -211,6 +211,40 @@ public abstract class IdentityStoreContractTests : IAsyncLifetime
         (await revoke.Should().ThrowAsync<LuminaIdentityException>()).WithMessage("There is no API key 'key_0000'.");
     }
 
+    [Fact]
+    public async Task ToolSets_BindUsersAndKeys_AndNoneUnbinds()
+    {
+        await Store.AddUserAsync("alice", Password, "user");
+        var created = await Store.CreateKeyAsync("alice");
+
+        var user = await Store.SetUserToolSetAsync("Alice", " coding ");
+        var key = await Store.SetKeyToolSetAsync(created.Key.Id, "readonly");
+
+        user.ToolSet.Should().Be("coding");
+        key.ToolSet.Should().Be("readonly");
+        (await Store.GetUserAsync("alice"))!.ToolSet.Should().Be("coding");
+        (await Store.VerifyKeyAsync(created.Secret)).ToolSet.Should().Be("readonly");
+        (await Store.ListKeysAsync()).Single().ToolSet.Should().Be("readonly");
+        (await Store.SetUserToolSetAsync("alice", "none")).ToolSet.Should().BeNull();
+        (await Store.SetKeyToolSetAsync(created.Key.Id, null)).ToolSet.Should().BeNull();
+        (await Store.GetKeyAsync(created.Key.Id))!.ToolSet.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task ToolSets_UnknownUserKeyOrBadName_AreRefused()
+    {
+        await Store.AddUserAsync("alice", Password, "user");
+
+        var unknownUser = async () => await Store.SetUserToolSetAsync("bob", "coding");
+        var unknownKey = async () => await Store.SetKeyToolSetAsync("key_0000", "coding");
+        var badName = async () => await Store.SetUserToolSetAsync("alice", "../etc");
+
+        (await unknownUser.Should().ThrowAsync<LuminaIdentityException>()).WithMessage("There is no user 'bob'.");
+        (await unknownKey.Should().ThrowAsync<LuminaIdentityException>()).WithMessage("There is no API key 'key_0000'.");
+        (await badName.Should().ThrowAsync<LuminaIdentityException>()).WithMessage("*not a tool set name*");
+        (await Store.GetUserAsync("alice"))!.ToolSet.Should().BeNull();
+    }
+
     [Theory]
     [InlineData("local")]
     [InlineData("anonymous")]
