@@ -31,4 +31,5 @@ public interface ILuminaTools
 /// <param name="Name">The MCP tool name, such as <c>files_read</c>.</param>
 /// <param name="Description">What the tool does.</param>
 /// <param name="InputSchema">The JSON schema of its arguments.</param>
-public sealed record LuminaToolInfo(string Name, string Description, JsonElement InputSchema);
+/// <param name="Title">Its human-readable title, when it has one.</param>
+public sealed record LuminaToolInfo(string Name, string Description, JsonElement InputSchema, string? Title = null);

@@ -34,7 +34,9 @@ public sealed class CatalogSearchHostTests : IDisposable
     {
         await using var client = await StartAsync("guest", "--Lumina:Catalog:Mode=search");
 
-        var listed = (await client.ListToolsAsync()).Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+        var tools = await client.ListToolsAsync();
+        var listed = tools.Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
+        var listBytes = JsonSerializer.SerializeToUtf8Bytes(tools.Select(t => t.ProtocolTool), ModelContextProtocol.McpJsonUtilities.DefaultOptions).Length;
         var found = Structured(await client.CallToolAsync("tools_search", new Dictionary<string, object?> { ["query"] = "what time is it now in Tokyo", ["limit"] = 20 }));
         var writes = Structured(await client.CallToolAsync("tools_search", new Dictionary<string, object?> { ["query"] = "write or delete a file", ["limit"] = 20 }));
         var described = Structured(await client.CallToolAsync("tools_describe", new Dictionary<string, object?> { ["name"] = "time_convert" }));
@@ -42,6 +44,7 @@ public sealed class CatalogSearchHostTests : IDisposable
         var forbidden = await client.CallToolAsync("tools_call", new Dictionary<string, object?> { ["name"] = "files_write", ["arguments"] = new Dictionary<string, object?> { ["path"] = "a.txt", ["content"] = "x" } });
 
         listed.Should().Equal(s_meta);
+        listBytes.Should().BeLessThan(4000, "search mode's whole tools/list is three small definitions (the full catalog of bench/README.md is 188,565 bytes)");
         var names = found.GetProperty("tools").EnumerateArray().Select(t => t.GetProperty("name").GetString()).ToList();
         names.Should().Contain("time_now");
         found.GetProperty("tools")[0].GetProperty("inputSchema").GetProperty("type").GetString().Should().Be("object");

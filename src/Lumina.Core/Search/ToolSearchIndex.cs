@@ -32,9 +32,9 @@ internal sealed class ToolSearchIndex
     private readonly Dictionary<string, float[]> _embeddings = new(StringComparer.Ordinal);
     private object? _embeddingsGenerator;
 
-    /// <summary>Indexes the listed <paramref name="tools"/> (no titles).</summary>
+    /// <summary>Indexes the listed <paramref name="tools"/>.</summary>
     public ToolSearchIndex(IReadOnlyList<LuminaToolInfo> tools)
-        : this([.. (tools ?? throw new ArgumentNullException(nameof(tools))).Select(t => ToolSearchDocument.From(t))])
+        : this([.. (tools ?? throw new ArgumentNullException(nameof(tools))).Select(t => ToolSearchDocument.From(t, t.Title))])
     {
     }
 

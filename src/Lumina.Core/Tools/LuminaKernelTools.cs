@@ -43,7 +43,7 @@ internal sealed partial class LuminaKernelTools(
         {
             if (authorizer.IsAllowed(caller, function.Function))
             {
-                tools.Add(new LuminaToolInfo(function.ToolName, function.Description, KernelSchemas.Input(function)));
+                tools.Add(new LuminaToolInfo(function.ToolName, function.Description, KernelSchemas.Input(function), function.Tool?.Title));
             }
         }
 
