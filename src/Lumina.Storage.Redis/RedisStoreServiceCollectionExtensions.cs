@@ -9,6 +9,7 @@ using Lumina.Core.Memory;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
 using Lumina.Core.Tasks;
+using Lumina.Core.Workflows;
 using Lumina.Storage.Redis;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
@@ -69,6 +70,7 @@ public static class RedisStoreServiceCollectionExtensions
         services.TryAddSingleton<IBudgetStore>(sp => new RedisBudgetStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IToolPinStore>(sp => new RedisToolPinStore(Redis(sp), KeyPrefix(sp)));
         services.TryAddSingleton<ILuminaTaskStore>(sp => new RedisTaskStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IWorkflowRunStore>(sp => new RedisWorkflowRunStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IRateLimitStore>(sp => new RedisRateLimitStore(Redis(sp), KeyPrefix(sp), sp.GetRequiredService<TimeProvider>()));
 
         // Resource changes travel between hosts through Redis and reach this host's clients through its hub.

@@ -10,6 +10,7 @@ using Lumina.Core.Memory;
 using Lumina.Core.Policy;
 using Lumina.Core.Storage;
 using Lumina.Core.Tasks;
+using Lumina.Core.Workflows;
 using Lumina.Storage.Sqlite;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -55,6 +56,7 @@ public static class SqliteStoreServiceCollectionExtensions
         services.TryAddSingleton<IBudgetStore>(sp => new SqliteBudgetStore(DataFile(sp, "usage.db")));
         services.TryAddSingleton<IToolPinStore>(sp => new SqliteToolPinStore(DataFile(sp, "pins.db")));
         services.TryAddSingleton<ILuminaTaskStore>(sp => new SqliteTaskStore(DataFile(sp, "tasks.db"), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<IWorkflowRunStore>(sp => new SqliteWorkflowRunStore(DataFile(sp, "workflows.db"), sp.GetRequiredService<TimeProvider>()));
 
         // One process, one count: a second host on the same files keeps its own rate limits and change notices.
         services.TryAddSingleton<IRateLimitStore>(sp => new InMemoryRateLimitStore(sp.GetRequiredService<TimeProvider>()));
