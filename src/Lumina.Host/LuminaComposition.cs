@@ -24,6 +24,7 @@ internal static class LuminaComposition
         var builder = services.AddLumina(configuration);
         _ = store.UsesRedis ? builder.AddRedisStores(configuration) : builder.AddSqliteStores();
         builder.AddFederation(configuration);
+        builder.AddWorkflows(configuration);
         if (store.Deprecated)
         {
             services.AddHostedService<DeprecatedStoreSettingWarning>();

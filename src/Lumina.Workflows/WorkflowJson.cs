@@ -6,4 +6,6 @@ namespace Lumina.Workflows;
 internal static class WorkflowJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+
+    public static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 }

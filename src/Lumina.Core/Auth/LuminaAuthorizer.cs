@@ -36,7 +36,8 @@ internal sealed partial class LuminaAuthorizer(
     public bool IsAllowed(LuminaCaller caller, KernelFunction kernelFunction)
     {
         ArgumentNullException.ThrowIfNull(caller);
-        return LuminaRoles.Grants(caller.Role, RequiredPermission(kernelFunction)) && InToolSet(caller, kernelFunction);
+        return LuminaRoles.Grants(caller.Role, RequiredPermission(kernelFunction)) && InToolSet(caller, kernelFunction)
+            && LuminaDescribed.Of(kernelFunction)?.IsVisibleTo(caller) != false;
     }
 
     public ValueTask DemandAsync(LuminaCaller caller, KernelFunction kernelFunction, LuminaAccess access, KernelArguments? arguments = null, CancellationToken cancellationToken = default)

@@ -31,6 +31,13 @@ public interface ILuminaDescribedFunction
     LuminaPromptAttribute? Prompt => null;
 
     /// <summary>
+    /// Whether <paramref name="caller"/>, who holds the permission it needs, is shown it at all (a workflow none of
+    /// whose steps the caller may use is hidden). Hiding is not refusing: a call by name still runs, and whatever it
+    /// may not do is refused where it happens.
+    /// </summary>
+    bool IsVisibleTo(LuminaCaller caller) => true;
+
+    /// <summary>
     /// How it is served as a resource or resource template (of an upstream server), or <see langword="null"/>. A read
     /// passes the URI asked for as the argument <see cref="LuminaDescribed.UriArgument"/>.
     /// </summary>

@@ -64,7 +64,7 @@ internal sealed partial class PolicyFilter(
             }
         }
 
-        if (ToolRisks.Of(function, settings.Risk) == ToolRisk.Destructive && !settings.AllowDestructiveWithoutConfirmation)
+        if (ToolRisks.Of(function, settings.Risk) == ToolRisk.Destructive && !settings.AllowDestructiveWithoutConfirmation && !LuminaConfirmations.IsConfirmed(tool))
         {
             await ConfirmAsync(call, tool, invocation).ConfigureAwait(false);
         }

@@ -48,6 +48,13 @@ internal static class LuminaCommands
           Lumina:Servers:Import:<i>      client files to import: Claude Desktop/Cursor/Windsurf (mcpServers), VS Code (servers)
           Lumina:Servers:Inputs:<id>     values of VS Code ${input:id} references (Lumina cannot prompt)
 
+        Workflows, YAML files served as workflow_<name> (run 'lumina workflows --help' for their runs):
+          Lumina:Workflows:Directories:<i>  folders of workflow files (besides the shipped workflows/)
+          Lumina:Workflows:Examples     serve the shipped examples (default true)
+          Lumina:Workflows:SyncWait     how long a call waits before answering with the run id (default 00:00:30)
+          Lumina:Workflows:Heartbeat, :MissedHeartbeats   when an interrupted run is taken over (00:00:02, 3)
+          Lumina:Workflows:AutoResume, :Retention   resume interrupted runs (true); keep finished runs (7.00:00:00)
+
         Users, keys and roles: run 'lumina users --help' or 'lumina keys --help' for their commands.
           lumina users add alice --role user --password-stdin < password.txt
           lumina keys create alice --expires 30d
@@ -114,6 +121,7 @@ internal static class LuminaCommands
         root.Subcommands.Add(KeyCommands.Create(configuration));
         root.Subcommands.Add(AuditCommand.Create(configuration));
         root.Subcommands.Add(ServerCommands.Create(configuration));
+        root.Subcommands.Add(WorkflowCommands.Create(configuration));
 
         // 'lumina help' and 'lumina version', as the command line before the tree took them.
         var helpWord = new Command("help", "Print this help and exit.") { Hidden = true };

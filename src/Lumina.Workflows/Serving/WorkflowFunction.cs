@@ -1,0 +1,179 @@
+using System.Collections.ObjectModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lumina.Abstractions;
+using Lumina.Core.Auth;
+using Lumina.Core.Plugins;
+using Lumina.Core.Workflows;
+using Lumina.Workflows.Engine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Workflows.Serving;
+
+/// <summary>
+/// A workflow served as the tool <c>workflow_&lt;name&gt;</c>: its inputs are the tool's arguments, its outputs the
+/// result. A call waits for the run up to <see cref="WorkflowOptions.SyncWait"/>, then answers with the run id while
+/// the run goes on; a client that speaks MCP's tasks extension gets the run as a task instead.
+/// </summary>
+internal sealed class WorkflowFunction : ILuminaDescribedFunction
+{
+    private readonly IServiceProvider _services;
+
+    private WorkflowFunction(LoadedWorkflow workflow, IServiceProvider services)
+    {
+        Workflow = workflow;
+        _services = services;
+        var definition = workflow.Definition;
+        Tool = new LuminaToolAttribute
+        {
+            Name = definition.ToolName,
+            Title = Title(definition.Name),
+            // Not destructive itself: each step is guarded (and confirmed) as its own call.
+            ReadOnly = false,
+            Destructive = false,
+            Idempotent = false,
+            OpenWorld = true,
+            InputSchema = definition.InputSchema().GetRawText(),
+            TaskSupport = LuminaTaskSupport.Optional,
+            TaskStartsInCall = true,
+        };
+        Descriptor = JsonSerializer.SerializeToElement(
+            new JsonObject
+            {
+                ["name"] = definition.ToolName,
+                ["title"] = Tool.Title,
+                ["description"] = Description(definition),
+                ["inputSchema"] = JsonNode.Parse(Tool.InputSchema),
+                ["annotations"] = new JsonObject { ["title"] = Tool.Title, ["readOnlyHint"] = false, ["destructiveHint"] = false, ["idempotentHint"] = false, ["openWorldHint"] = true },
+            },
+            WorkflowJson.Options);
+    }
+
+    public LoadedWorkflow Workflow { get; }
+
+    public LuminaToolAttribute Tool { get; }
+
+    /// <summary>Starting a run needs only read: every step is then checked as the caller's own call.</summary>
+    public LuminaPermission Permission => LuminaPermission.Read;
+
+    public JsonElement? OutputSchema => null;
+
+    public JsonElement Descriptor { get; }
+
+    public string? Quarantined => null;
+
+    /// <summary>Shown to a caller who may call at least one of the tools its steps call.</summary>
+    public bool IsVisibleTo(LuminaCaller caller)
+    {
+        var registry = _services.GetRequiredService<LuminaPluginRegistry>();
+        var authorizer = _services.GetRequiredService<ILuminaAuthorizer>();
+        var functions = registry.Plugins.SelectMany(p => p.Functions).ToDictionary(f => f.ToolName, f => f, StringComparer.Ordinal);
+        foreach (var tool in Workflow.Definition.AllSteps().Select(s => s.Call).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            if (tool.StartsWith(WorkflowDefinition.ToolPrefix, StringComparison.Ordinal))
+            {
+                // Another workflow: its own steps decide; checking them here could loop through a cycle of workflows.
+                return true;
+            }
+
+            if (functions.TryGetValue(tool, out var function) && authorizer.IsAllowed(caller, function.Function))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    public static KernelFunction Create(LoadedWorkflow workflow, IServiceProvider services)
+    {
+        var described = new WorkflowFunction(workflow, services);
+        var definition = workflow.Definition;
+        return KernelFunctionFactory.CreateFromMethod(
+            (Kernel kernel, KernelArguments arguments, CancellationToken cancellationToken) =>
+                described.RunAsync(Arguments(arguments), kernel.Services.GetService<ILuminaCallContextAccessor>()?.Current ?? LuminaCallContext.InProcess, cancellationToken),
+            WorkflowJson.Options,
+            new KernelFunctionFromMethodOptions
+            {
+                FunctionName = definition.Name,
+                Description = Description(definition),
+                Parameters = [.. definition.Inputs.Select(i => new KernelParameterMetadata(i.Key, WorkflowJson.Options)
+                {
+                    Description = i.Value.Description,
+                    IsRequired = i.Value.Required && i.Value.Default is null,
+                    Schema = KernelJsonSchema.Parse(JsonSerializer.Serialize(new JsonObject { ["type"] = i.Value.Type }, WorkflowJson.Options)),
+                })],
+                ReturnParameter = new KernelReturnParameterMetadata(WorkflowJson.Options) { Description = "The workflow's outputs, or the id of the run still going on." },
+                AdditionalMetadata = new ReadOnlyDictionary<string, object?>(new Dictionary<string, object?> { [LuminaDescribed.Key] = described }),
+            });
+    }
+
+    private async Task<JsonElement> RunAsync(JsonObject arguments, ILuminaCallContext context, CancellationToken cancellationToken)
+    {
+        var engine = _services.GetRequiredService<WorkflowEngine>();
+        var asTask = await context.ContinueAsTaskAsync(cancellationToken).ConfigureAwait(false);
+        var attached = new DetachableCallContext(context);
+        var handle = await engine.StartAsync(Workflow.Definition, Workflow.Text, arguments, attached, cancellationToken).ConfigureAwait(false);
+        WorkflowRunRecord run;
+        try
+        {
+            run = asTask
+                ? await handle.Completion.WaitAsync(cancellationToken).ConfigureAwait(false)
+                : await handle.Completion.WaitAsync(engine.Options.SyncWait, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The run goes on without the client: its progress and questions have nowhere to go now.
+            attached.Detach();
+            return Running(handle.Run);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client cancelled its call: the run stops too.
+            await handle.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return run.Status switch
+        {
+            WorkflowRunStatus.Completed => JsonSerializer.SerializeToElement(JsonNode.Parse(run.Result ?? "{}"), WorkflowJson.Options),
+            WorkflowRunStatus.Running => Running(run),
+            WorkflowRunStatus.Cancelled => throw new LuminaRefusalException(LuminaRefusalKind.ConfirmationDeclined, $"Run {run.Id} of {Workflow.Definition.ToolName} was cancelled: {run.Error}"),
+            _ => throw new LuminaException($"Run {run.Id} of {Workflow.Definition.ToolName} failed: {run.Error}"),
+        };
+    }
+
+    private static JsonElement Running(WorkflowRunRecord run) => JsonSerializer.SerializeToElement(
+        new JsonObject
+        {
+            ["runId"] = run.Id,
+            ["status"] = "running",
+            ["resource"] = WorkflowResources.RunUri(run.Id),
+            ["message"] = $"The run goes on in the background. Read (or subscribe to) {WorkflowResources.RunUri(run.Id)} for its progress and outputs; workflows_cancel stops it.",
+        },
+        WorkflowJson.Options);
+
+    private static JsonObject Arguments(KernelArguments arguments)
+    {
+        var json = new JsonObject();
+        foreach (var (name, value) in arguments)
+        {
+            json[name] = value switch
+            {
+                null => null,
+                JsonElement element => JsonNode.Parse(element.GetRawText()),
+                JsonNode node => node.DeepClone(),
+                _ => JsonSerializer.SerializeToNode(value, value.GetType(), WorkflowJson.Options),
+            };
+        }
+
+        return json;
+    }
+
+    private static string Description(WorkflowDefinition definition) =>
+        $"{definition.Description} (A workflow of {definition.AllSteps().Count()} steps; each runs with your permissions. Its definition is the resource {WorkflowResources.DefinitionUri(definition.Name)}.)";
+
+    private static string Title(string name) =>
+        string.Join(' ', name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select((w, i) => i == 0 ? char.ToUpperInvariant(w[0]) + w[1..] : w));
+}

@@ -1,0 +1,119 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Lumina.Abstractions;
+using Lumina.Core.Auth;
+using Lumina.Core.Workflows;
+using Lumina.Workflows.Engine;
+using Microsoft.SemanticKernel;
+
+namespace Lumina.Workflows.Serving;
+
+/// <summary>
+/// A caller's workflow runs and the served workflows' definitions: runs as resources (<c>workflow://runs/{id}</c>),
+/// definitions as resources (<c>workflow://definitions/{name}</c>), and tools to list and cancel runs. A caller sees
+/// only their own runs; an admin sees everyone's.
+/// </summary>
+[LuminaPlugin(PluginName, Description = "Lists, reads and cancels your workflow runs, and shows the definitions of the served workflows.")]
+[LuminaRequires(LuminaPermission.Read)]
+public sealed class WorkflowsPlugin(IWorkflowRunStore store, WorkflowEngine engine, WorkflowCatalogService catalog, ILuminaCallContextAccessor context)
+{
+    /// <summary>The plugin's name.</summary>
+    public const string PluginName = "workflows";
+
+    /// <summary>The caller's runs, newest first.</summary>
+    [KernelFunction("runs")]
+    [Description("Your workflow runs, newest first: id, workflow, status, steps done and when it started. Read workflow://runs/{id} for one run's outputs or error.")]
+    [LuminaTool(Title = "List workflow runs", ReadOnly = true, Idempotent = true)]
+    public async Task<JsonElement> RunsAsync(
+        [Description("Only the runs still going on.")] bool unfinishedOnly = false,
+        [Description("How many runs, 1 to 100 (default 20).")] int limit = 20,
+        CancellationToken cancellationToken = default)
+    {
+        if (limit is < 1 or > 100)
+        {
+            throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"limit must be between 1 and 100 (got {limit}).");
+        }
+
+        var caller = context.Current.Caller;
+        var runs = await store.ListAsync(IsAdmin(caller) ? null : caller.Id, unfinishedOnly, limit, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToElement(new JsonObject { ["runs"] = new JsonArray([.. runs.Select(Summary)]) }, WorkflowJson.Options);
+    }
+
+    /// <summary>Cancels one of the caller's runs.</summary>
+    [KernelFunction("cancel")]
+    [Description("Cancels one of your workflow runs that is still going on. The step running is stopped; finished steps stay done.")]
+    [LuminaTool(Title = "Cancel a workflow run", Idempotent = true)]
+    public async Task<JsonElement> CancelAsync([Description("The run id (wr_…).")] string run, CancellationToken cancellationToken = default)
+    {
+        await OwnedAsync(run, cancellationToken).ConfigureAwait(false);
+        var after = await engine.CancelAsync(run, cancellationToken).ConfigureAwait(false)
+            ?? throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow run '{run}' for you.");
+        return JsonSerializer.SerializeToElement(Summary(after), WorkflowJson.Options);
+    }
+
+    /// <summary>One run: status, steps, outputs or error.</summary>
+    [KernelFunction("run")]
+    [Description("One of your workflow runs: its status, the steps finished, and its outputs (or why it failed).")]
+    [LuminaResource("workflow://runs/{id}", Name = "workflow run", Title = "Workflow run", MimeType = "application/json")]
+    public async Task<string> RunAsync([Description("The run id.")] string id, CancellationToken cancellationToken = default)
+    {
+        var run = await OwnedAsync(id, cancellationToken).ConfigureAwait(false);
+        return await DescribeAsync(store, run, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A run as JSON: its summary, inputs, outputs or error, and its finished steps' records.</summary>
+    public static async Task<string> DescribeAsync(IWorkflowRunStore store, WorkflowRunRecord run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(run);
+        var detail = Summary(run);
+        detail["inputs"] = JsonNode.Parse(run.Inputs);
+        detail["outputs"] = run.Result is null ? null : JsonNode.Parse(run.Result);
+        detail["error"] = run.Error;
+        var steps = new JsonObject();
+        foreach (var (key, result) in await store.ListStepsAsync(run.Id, cancellationToken).ConfigureAwait(false))
+        {
+            if (!key.Contains('#', StringComparison.Ordinal) && !key.Contains('?', StringComparison.Ordinal))
+            {
+                steps[key] = JsonNode.Parse(result);
+            }
+        }
+
+        detail["steps"] = steps;
+        return detail.ToJsonString(WorkflowJson.Indented);
+    }
+
+    /// <summary>A served workflow's YAML.</summary>
+    [KernelFunction("definition")]
+    [Description("The YAML definition of a served workflow: its inputs, steps and outputs.")]
+    [LuminaResource("workflow://definitions/{name}", Name = "workflow definition", Title = "Workflow definition", MimeType = "application/yaml")]
+    public string Definition([Description("The workflow's name (its tool is workflow_<name>).")] string name) =>
+        catalog.Find(name)?.Text ?? throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow '{name}'; served: {string.Join(", ", catalog.Workflows.Select(w => w.Definition.Name))}.");
+
+    private async Task<WorkflowRunRecord> OwnedAsync(string id, CancellationToken cancellationToken)
+    {
+        var caller = context.Current.Caller;
+        var run = await store.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        return run is not null && (run.OwnerId == caller.Id || IsAdmin(caller))
+            ? run
+            : throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow run '{id}' for you.");
+    }
+
+    private static bool IsAdmin(LuminaCaller caller) => LuminaRoles.Grants(caller.Role, LuminaPermission.Manage);
+
+    internal static JsonObject Summary(WorkflowRunRecord run) => new()
+    {
+        ["id"] = run.Id,
+        ["workflow"] = run.Workflow,
+        ["status"] = run.Status.ToString().ToLowerInvariant(),
+        ["message"] = run.StatusMessage,
+        ["stepsDone"] = run.StepsDone,
+        ["stepsTotal"] = run.StepsTotal,
+        ["owner"] = run.OwnerId,
+        ["createdAt"] = run.CreatedAt,
+        ["updatedAt"] = run.LastUpdatedAt,
+        ["resumes"] = run.Resumes,
+        ["resource"] = WorkflowResources.RunUri(run.Id),
+    };
+}
