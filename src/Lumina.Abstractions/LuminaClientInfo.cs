@@ -10,4 +10,7 @@ public sealed record LuminaClientInfo(string? Name, string? Version, bool CanSam
 {
     /// <summary>No client: a direct, in-process invocation.</summary>
     public static LuminaClientInfo None { get; } = new(null, null, CanSample: false, CanElicit: false, CanListRoots: false);
+
+    /// <summary>The client's model can be given tools when it samples (it declared <c>sampling.tools</c>).</summary>
+    public bool CanSampleWithTools { get; init; }
 }

@@ -44,7 +44,10 @@ internal sealed class McpCallContext : ILuminaCallContext
             server.ClientInfo?.Version,
             CanSample: capabilities?.Sampling is not null,
             CanElicit: capabilities?.Elicitation is not null,
-            CanListRoots: capabilities?.Roots is not null);
+            CanListRoots: capabilities?.Roots is not null)
+        {
+            CanSampleWithTools = capabilities?.Sampling?.Tools is not null,
+        };
     }
 
     public LuminaCaller Caller { get; }

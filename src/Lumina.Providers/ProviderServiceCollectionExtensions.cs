@@ -68,7 +68,9 @@ public static class ProviderServiceCollectionExtensions
         {
             // Nothing configured: the MCP client's own model (sampling) answers, through the router all the same, so
             // usage and budgets count it too.
-            providers.Add(("sampling", new ProviderOptions { Kind = "sampling", SupportsTools = false }));
+            // Tools reach the client's model when the client takes them (sampling.tools); SamplingChatClient drops them
+            // for a client that does not.
+            providers.Add(("sampling", new ProviderOptions { Kind = "sampling", SupportsTools = true }));
         }
 
         foreach (var (name, options) in providers)
@@ -136,17 +138,8 @@ public static class ProviderServiceCollectionExtensions
             .AddPlugin<ProvidersPlugin>(source: "builtin");
     }
 
-    private static ProviderOptions Bind(IConfigurationSection section)
-    {
-        var options = section.Get<ProviderOptions>() ?? new ProviderOptions();
-        if (IsSampling(options) && section["SupportsTools"] is null)
-        {
-            // Sampling with tools needs a client that declares it; assume not unless told.
-            options.SupportsTools = false;
-        }
-
-        return options;
-    }
+    // A sampling provider takes tools too: SamplingChatClient drops them for a client that does not declare sampling.tools.
+    private static ProviderOptions Bind(IConfigurationSection section) => section.Get<ProviderOptions>() ?? new ProviderOptions();
 
     private static bool IsSampling(ProviderOptions options) => string.Equals(options.Kind, "sampling", StringComparison.OrdinalIgnoreCase);
 

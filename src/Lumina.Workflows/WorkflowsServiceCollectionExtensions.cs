@@ -12,7 +12,8 @@ public static class WorkflowsServiceCollectionExtensions
     /// <summary>
     /// Serves every workflow file (the shipped examples and <c>Lumina:Workflows:Directories</c>) as a tool
     /// <c>workflow_&lt;name&gt;</c>, runs them on the engine with checkpoints in the store, resumes interrupted runs,
-    /// and adds the plugin <c>workflows</c> (runs and definitions as resources, list and cancel).
+    /// and adds the plugins <c>workflows</c> (runs and definitions as resources, list and cancel) and <c>planning</c>
+    /// (<c>plan</c>, <c>plan_run</c>, <c>plan_save</c>).
     /// </summary>
     public static ILuminaBuilder AddWorkflows(this ILuminaBuilder builder, IConfiguration configuration)
     {
@@ -25,6 +26,7 @@ public static class WorkflowsServiceCollectionExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowCatalogService>());
         builder.Services.AddHostedService<WorkflowResumer>();
         builder.AddPlugin<WorkflowsPlugin>(source: "builtin");
+        builder.AddPlugin<Lumina.Workflows.Planning.PlanningPlugin>(source: "builtin");
         return builder;
     }
 }

@@ -141,6 +141,69 @@ public sealed class AskHostTests : IDisposable
     }
 
     [Fact]
+    public async Task WithNoProviderConfigured_AClientThatTakesSamplingTools_HasItsModelCallLuminasTools()
+    {
+        var requests = new ConcurrentQueue<CreateMessageRequestParams>();
+        await using var client = await StartAsync([], new McpClientOptions
+        {
+            Capabilities = new ClientCapabilities { Sampling = new SamplingCapability { Tools = new SamplingToolsCapability() } },
+            Handlers = new()
+            {
+                SamplingHandler = (request, _, _) =>
+                {
+                    requests.Enqueue(request!);
+
+                    // First the model reads the file through Lumina's tool; then, with its content, it answers.
+                    var result = requests.Count == 1
+                        ? new CreateMessageResult
+                        {
+                            Model = "client-model",
+                            Role = Role.Assistant,
+                            StopReason = "toolUse",
+                            Content = [new ToolUseContentBlock { Id = "call-1", Name = "files_read", Input = JsonDocument.Parse("""{"path":"release.txt"}""").RootElement.Clone() }],
+                        }
+                        : new CreateMessageResult { Model = "client-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = "It ships on Friday." }] };
+                    return ValueTask.FromResult(result);
+                },
+            },
+        });
+
+        var result = await client.CallToolAsync("ask", new Dictionary<string, object?> { ["message"] = "When does 4.2 ship?" });
+
+        result.IsError.Should().NotBe(true, string.Join('\n', result.Content.OfType<TextContentBlock>().Select(t => t.Text)));
+        result.StructuredContent!.Value.GetProperty("answer").GetString().Should().Be("It ships on Friday.");
+        result.StructuredContent!.Value.GetProperty("toolCalls")[0].GetProperty("tool").GetString().Should().Be("files_read");
+        var sent = requests.ToArray();
+        sent.Should().HaveCount(2);
+        sent[0].Tools!.Select(t => t.Name).Should().Contain("files_read").And.NotContain("ask", "ask never offers itself");
+        var toolResult = sent[1].Messages.SelectMany(m => m.Content).OfType<ToolResultContentBlock>().Should().ContainSingle().Subject;
+        toolResult.ToolUseId.Should().Be("call-1");
+        string.Join('\n', toolResult.Content.OfType<TextContentBlock>().Select(t => t.Text)).Should().Contain("Version 4.2 ships on Friday.");
+    }
+
+    [Fact]
+    public async Task WithNoProviderConfigured_AClientWithoutSamplingTools_IsSentNoTools()
+    {
+        var requests = new ConcurrentQueue<CreateMessageRequestParams>();
+        await using var client = await StartAsync([], new McpClientOptions
+        {
+            Handlers = new()
+            {
+                SamplingHandler = (request, _, _) =>
+                {
+                    requests.Enqueue(request!);
+                    return ValueTask.FromResult(new CreateMessageResult { Model = "client-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = "From what I know." }] });
+                },
+            },
+        });
+
+        var result = await client.CallToolAsync("ask", new Dictionary<string, object?> { ["message"] = "When does 4.2 ship?" });
+
+        result.IsError.Should().NotBe(true);
+        requests.Should().ContainSingle().Which.Tools.Should().BeNullOrEmpty();
+    }
+
+    [Fact]
     public async Task ProvidersTool_AndResource_ShowTheConfiguredProviders()
     {
         await using var model = new ScriptedOpenAiServer(200, "hi");

@@ -54,6 +54,7 @@ internal static class LuminaCommands
           Lumina:Workflows:SyncWait     how long a call waits before answering with the run id (default 00:00:30)
           Lumina:Workflows:Heartbeat, :MissedHeartbeats   when an interrupted run is taken over (00:00:02, 3)
           Lumina:Workflows:AutoResume, :Retention   resume interrupted runs (true); keep finished runs (7.00:00:00)
+          Lumina:Workflows:ConfirmPlans, :PlanRepairRounds   plan_run asks first (true); plan's corrections (2)
 
         Users, keys and roles: run 'lumina users --help' or 'lumina keys --help' for their commands.
           lumina users add alice --role user --password-stdin < password.txt

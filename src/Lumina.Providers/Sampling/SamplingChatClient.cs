@@ -10,15 +10,27 @@ namespace Lumina.Providers.Sampling;
 /// </summary>
 /// <remarks>
 /// A call with no client able to sample fails with a <see cref="LuminaClientCapabilityException"/> whose
-/// message says how to configure a provider.
+/// message says how to configure a provider. Tools go to the client's model only when the client declared that it takes
+/// them (<c>sampling.tools</c>); for any other client the request goes without them, and the model answers from what it
+/// knows.
 /// </remarks>
 public sealed class SamplingChatClient(ILuminaCallContextAccessor context) : IChatClient
 {
     private static readonly ChatClientMetadata s_metadata = new("mcp-sampling");
 
     /// <inheritdoc />
-    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-        context.Current.SampleAsync(messages, options, cancellationToken);
+    public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var call = context.Current;
+        if (options is { Tools.Count: > 0 } && !call.Client.CanSampleWithTools)
+        {
+            options = options.Clone();
+            options.Tools = null;
+            options.ToolMode = null;
+        }
+
+        return call.SampleAsync(messages, options, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(

@@ -36,6 +36,14 @@ public sealed class WorkflowOptions
     /// <value>The default value is true.</value>
     public bool AutoResume { get; set; } = true;
 
+    /// <summary>Whether <c>plan_run</c> asks the user to confirm a plan before it runs (elicitation).</summary>
+    /// <value>The default value is true.</value>
+    public bool ConfirmPlans { get; set; } = true;
+
+    /// <summary>How many times <c>plan</c> sends a plan's errors back to the model for a corrected one.</summary>
+    /// <value>The default value is 2.</value>
+    public int PlanRepairRounds { get; set; } = 2;
+
     /// <summary>The age after which a runner that stopped saying it runs a run is taken for dead.</summary>
     public TimeSpan StaleAfter => Heartbeat * Math.Max(1, MissedHeartbeats);
 }

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Lumina.Abstractions;
 using Lumina.Core.Auth;
 using Lumina.Core.Plugins;
-using Lumina.Core.Workflows;
 using Lumina.Workflows.Engine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.SemanticKernel;
@@ -109,50 +108,16 @@ internal sealed class WorkflowFunction : ILuminaDescribedFunction
             });
     }
 
-    private async Task<JsonElement> RunAsync(JsonObject arguments, ILuminaCallContext context, CancellationToken cancellationToken)
+    private Task<JsonElement> RunAsync(JsonObject arguments, ILuminaCallContext context, CancellationToken cancellationToken)
     {
-        var engine = _services.GetRequiredService<WorkflowEngine>();
-        var asTask = await context.ContinueAsTaskAsync(cancellationToken).ConfigureAwait(false);
-        var attached = new DetachableCallContext(context);
-        var handle = await engine.StartAsync(Workflow.Definition, Workflow.Text, arguments, attached, cancellationToken).ConfigureAwait(false);
-        WorkflowRunRecord run;
-        try
+        // Called by name though hidden: a caller who may use none of its tools is refused before a run starts.
+        if (!IsVisibleTo(context.Caller))
         {
-            run = asTask
-                ? await handle.Completion.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await handle.Completion.WaitAsync(engine.Options.SyncWait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // The run goes on without the client: its progress and questions have nowhere to go now.
-            attached.Detach();
-            return Running(handle.Run);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The client cancelled its call: the run stops too.
-            await handle.CancelAsync().ConfigureAwait(false);
-            throw;
+            throw new LuminaForbiddenException($"Forbidden: {Workflow.Definition.ToolName} calls only tools that {context.Caller.Name} (role '{context.Caller.Role}') may not use.");
         }
 
-        return run.Status switch
-        {
-            WorkflowRunStatus.Completed => JsonSerializer.SerializeToElement(JsonNode.Parse(run.Result ?? "{}"), WorkflowJson.Options),
-            WorkflowRunStatus.Running => Running(run),
-            WorkflowRunStatus.Cancelled => throw new LuminaRefusalException(LuminaRefusalKind.ConfirmationDeclined, $"Run {run.Id} of {Workflow.Definition.ToolName} was cancelled: {run.Error}"),
-            _ => throw new LuminaException($"Run {run.Id} of {Workflow.Definition.ToolName} failed: {run.Error}"),
-        };
+        return WorkflowCalls.RunAsync(_services.GetRequiredService<WorkflowEngine>(), Workflow.Definition, Workflow.Text, arguments, context, cancellationToken);
     }
-
-    private static JsonElement Running(WorkflowRunRecord run) => JsonSerializer.SerializeToElement(
-        new JsonObject
-        {
-            ["runId"] = run.Id,
-            ["status"] = "running",
-            ["resource"] = WorkflowResources.RunUri(run.Id),
-            ["message"] = $"The run goes on in the background. Read (or subscribe to) {WorkflowResources.RunUri(run.Id)} for its progress and outputs; workflows_cancel stops it.",
-        },
-        WorkflowJson.Options);
 
     private static JsonObject Arguments(KernelArguments arguments)
     {
