@@ -21,6 +21,12 @@ public sealed class AuthorizationProcessTests : IDisposable
         ["tasks_plan"] = "execute", ["text_summarize"] = "execute", ["text_translate"] = "execute",
         ["ask"] = "execute", ["synthesize"] = "execute", ["providers"] = "read",
         ["federation_servers"] = "manage", ["federation_approve"] = "manage",
+        ["workflows_runs"] = "read", ["workflows_cancel"] = "read",
+        ["plan"] = "execute", ["plan_run"] = "execute", ["plan_save"] = "manage",
+
+        // A workflow is shown to (and runs for) a caller who may use any of its steps' tools: review_changes and
+        // research_page read files or pages; triage only asks a model and writes files.
+        ["workflow_review_changes"] = "read", ["workflow_research_page"] = "read", ["workflow_triage"] = "write",
     };
 
     private readonly TempDirectory _data = new();

@@ -18,12 +18,17 @@ namespace Lumina.Workflows.Serving;
 internal sealed class WorkflowFunction : ILuminaDescribedFunction
 {
     private readonly IServiceProvider _services;
+    private readonly bool _callsWorkflow;
+    private readonly HashSet<string> _stepTools;
 
     private WorkflowFunction(LoadedWorkflow workflow, IServiceProvider services)
     {
         Workflow = workflow;
         _services = services;
         var definition = workflow.Definition;
+        var calls = definition.AllSteps().Select(s => s.Call).OfType<string>().ToList();
+        _callsWorkflow = calls.Any(c => c.StartsWith(WorkflowDefinition.ToolPrefix, StringComparison.Ordinal));
+        _stepTools = calls.ToHashSet(StringComparer.Ordinal);
         Tool = new LuminaToolAttribute
         {
             Name = definition.ToolName,
@@ -65,20 +70,22 @@ internal sealed class WorkflowFunction : ILuminaDescribedFunction
     /// <summary>Shown to a caller who may call at least one of the tools its steps call.</summary>
     public bool IsVisibleTo(LuminaCaller caller)
     {
-        var registry = _services.GetRequiredService<LuminaPluginRegistry>();
-        var authorizer = _services.GetRequiredService<ILuminaAuthorizer>();
-        var functions = registry.Plugins.SelectMany(p => p.Functions).ToDictionary(f => f.ToolName, f => f, StringComparer.Ordinal);
-        foreach (var tool in Workflow.Definition.AllSteps().Select(s => s.Call).OfType<string>().Distinct(StringComparer.Ordinal))
+        // Another workflow's steps decide for it; following them here could loop through a cycle of workflows.
+        if (_callsWorkflow)
         {
-            if (tool.StartsWith(WorkflowDefinition.ToolPrefix, StringComparison.Ordinal))
-            {
-                // Another workflow: its own steps decide; checking them here could loop through a cycle of workflows.
-                return true;
-            }
+            return true;
+        }
 
-            if (functions.TryGetValue(tool, out var function) && authorizer.IsAllowed(caller, function.Function))
+        var authorizer = _services.GetRequiredService<ILuminaAuthorizer>();
+        foreach (var plugin in _services.GetRequiredService<LuminaPluginRegistry>().Plugins)
+        {
+            foreach (var function in plugin.Functions)
             {
-                return true;
+                // A name may be served twice (an upstream's prompt and tool): any one the caller may call will do.
+                if (_stepTools.Contains(function.ToolName) && authorizer.IsAllowed(caller, function.Function))
+                {
+                    return true;
+                }
             }
         }
 
