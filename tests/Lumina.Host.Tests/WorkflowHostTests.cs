@@ -83,6 +83,53 @@ public sealed class WorkflowHostTests : IDisposable
     }
 
     [Fact]
+    public async Task Triage_ClassifiesWithTheClientsModel_AndFilesByCategoryOnceConfirmed()
+    {
+        var asked = new List<string>();
+        await using var client = await McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Command = "dotnet",
+                Arguments = LuminaProcess.IsolatedArguments(_data.Path, $"--Lumina:Files:Roots:0={_root.Path}"),
+            }),
+            new McpClientOptions
+            {
+                ProtocolVersion = "2025-11-25",
+                Handlers = new McpClientHandlers
+                {
+                    // The client's model labels each item by what it says.
+                    SamplingHandler = (request, _, _) =>
+                    {
+                        var text = string.Join("\n", request!.Messages.SelectMany(m => m.Content).OfType<TextContentBlock>().Select(t => t.Text));
+                        var label = text.Contains("crashes", StringComparison.Ordinal) ? "bug" : text.Contains("dark mode", StringComparison.Ordinal) ? "feature" : "question";
+                        return ValueTask.FromResult(new CreateMessageResult { Model = "test-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = label }] });
+                    },
+                    ElicitationHandler = (request, _) =>
+                    {
+                        lock (asked)
+                        {
+                            asked.Add(request!.Message);
+                        }
+
+                        return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement>() });
+                    },
+                },
+            });
+
+        var result = await client.CallToolAsync("workflow_triage", new Dictionary<string, object?>
+        {
+            ["items"] = new[] { "The app crashes on save", "Please add dark mode", "How do I export my data?" },
+        });
+
+        result.IsError.Should().NotBe(true, Text(result));
+        Outputs(result)["labels"]!.AsArray().Select(l => l!.GetValue<string>()).Should().Equal("bug", "feature", "question");
+        File.ReadAllText(Path.Combine(_root.Path, "triage", "bugs.md")).Should().Contain("- The app crashes on save").And.NotContain("dark mode");
+        File.ReadAllText(Path.Combine(_root.Path, "triage", "features.md")).Should().Contain("- Please add dark mode");
+        File.ReadAllText(Path.Combine(_root.Path, "triage", "questions.md")).Should().Contain("- How do I export my data?");
+        asked.Should().ContainSingle("the block's confirmation covers its three writes").Which.Should().Contain("File 3 triaged items into triage/?");
+    }
+
+    [Fact]
     public async Task AHostKilledMidRun_TheNextHostFinishesTheRun_AndNoFinishedStepRunsTwice()
     {
         File.WriteAllText(Path.Combine(_workflows.Path, "crashy.yaml"), """
