@@ -130,6 +130,44 @@ public sealed class WorkflowHostTests : IDisposable
     }
 
     [Fact]
+    public async Task AFederatedTool_IsAStep_OnceItsServerHasConnected()
+    {
+        File.WriteAllText(Path.Combine(_workflows.Path, "fed.yaml"), """
+            name: fed
+            description: Echoes a word through the reference server.
+            inputs:
+              word: { type: string }
+            steps:
+              - id: echo
+                call: everything_echo
+                with: { message: "${{ inputs.word }}" }
+            outputs:
+              echoed: ${{ steps.echo.result }}
+            """);
+        await using var client = await McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Command = "dotnet",
+                Arguments = LuminaProcess.IsolatedArguments(_data.Path, [$"--Lumina:Workflows:Directories:0={_workflows.Path}", "--Lumina:Servers:everything:Start=eager", .. Federation.Everything]),
+            }),
+            new McpClientOptions { ProtocolVersion = "2025-11-25" });
+
+        // The file is valid once the upstream's tools are served, which is after the host has started.
+        IList<McpClientTool> tools = [];
+        for (var i = 0; i < 120 && !tools.Any(t => t.Name == "workflow_fed"); i++)
+        {
+            await Task.Delay(250);
+            tools = await client.ListToolsAsync();
+        }
+
+        var result = await client.CallToolAsync("workflow_fed", new Dictionary<string, object?> { ["word"] = "across" });
+
+        tools.Select(t => t.Name).Should().Contain(["everything_echo", "workflow_fed"]);
+        result.IsError.Should().NotBe(true, Text(result));
+        Outputs(result)["echoed"]!.ToJsonString().Should().Contain("Echo: across");
+    }
+
+    [Fact]
     public async Task AHostKilledMidRun_TheNextHostFinishesTheRun_AndNoFinishedStepRunsTwice()
     {
         File.WriteAllText(Path.Combine(_workflows.Path, "crashy.yaml"), """
