@@ -117,7 +117,7 @@ public sealed partial class SqliteAuditLedger
     /// </summary>
     /// <remarks>
     /// Through SQLite's own API (the provider under <c>Microsoft.Data.Sqlite</c>) rather than a <see cref="SqliteCommand"/>:
-    /// a command looks each of the twelve parameters up by name, converts it and opens a data reader on every execution,
+    /// a command looks each of the thirteen parameters up by name, converts it and opens a data reader on every execution,
     /// most of a record's cost on the writer thread (the measurement is in <c>bench/README.md</c>).
     /// Text is encoded as UTF-8 the way the command encodes it, so the stored rows are the same.
     /// </remarks>
@@ -132,7 +132,7 @@ public sealed partial class SqliteAuditLedger
             _connection = connection;
             var rc = raw.sqlite3_prepare_v3(
                 connection.Handle,
-                $"INSERT INTO audit({Columns}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                $"INSERT INTO audit({Columns}) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 raw.SQLITE_PREPARE_PERSISTENT,
                 out _statement);
             SqliteException.ThrowExceptionForRC(rc, connection.Handle);
@@ -154,6 +154,7 @@ public sealed partial class SqliteAuditLedger
                 Check(raw.sqlite3_bind_int64(_statement, 10, record.DurationMs));
                 BindText(11, record.PreviousHash);
                 BindText(12, record.Hash);
+                Check(record.Context is null ? raw.sqlite3_bind_null(_statement, 13) : BindTextCode(13, record.Context));
                 var rc = raw.sqlite3_step(_statement);
                 if (rc != raw.SQLITE_DONE)
                 {

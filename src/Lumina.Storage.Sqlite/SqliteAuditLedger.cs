@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
+using Lumina.Core;
 using Microsoft.Data.Sqlite;
 
 using Lumina.Core.Audit;
@@ -24,13 +25,13 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
           pos INTEGER PRIMARY KEY AUTOINCREMENT, seq INTEGER NOT NULL UNIQUE, time INTEGER NOT NULL,
           caller_id TEXT NOT NULL, caller_role TEXT NOT NULL, transport TEXT NOT NULL, function TEXT NOT NULL,
           args_digest TEXT NOT NULL, outcome TEXT NOT NULL, error_kind TEXT, duration_ms INTEGER NOT NULL,
-          prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+          prev_hash TEXT NOT NULL, hash TEXT NOT NULL, context TEXT);
         CREATE TABLE IF NOT EXISTS audit_head(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, hash TEXT NOT NULL);
         CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit ledger is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit ledger is append-only'); END;
         """;
 
-    private const string Columns = "seq, time, caller_id, caller_role, transport, function, args_digest, outcome, error_kind, duration_ms, prev_hash, hash";
+    private const string Columns = "seq, time, caller_id, caller_role, transport, function, args_digest, outcome, error_kind, duration_ms, prev_hash, hash, context";
 
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writer = new(1, 1);
@@ -69,6 +70,18 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
         Durability = durability;
         _database = new SqliteDatabase(path, "audit ledger", Schema, busyTimeout, synchronous);
         Path = _database.Path;
+
+        // A file written before records carried a context has no column for it: its records read back without one (and
+        // hash as they always did), and new records keep theirs.
+        try
+        {
+            using var connection = _database.Open();
+            SqliteDatabase.AddColumnIfMissing(connection, "audit", "context", "TEXT");
+        }
+        catch (SqliteException ex)
+        {
+            throw new LuminaStartupException($"The audit ledger store cannot be opened at {Path}: {ex.Message}", ex);
+        }
     }
 
     /// <summary>The ledger file.</summary>
@@ -317,7 +330,8 @@ public sealed partial class SqliteAuditLedger : IAuditLedger, IMarkedAuditLedger
             row.Text(8, nullable: true),
             row.Integer(9),
             row.Text(10),
-            row.Text(11));
+            row.Text(11),
+            row.Text(12, nullable: true));
     }
 
     /// <summary>One row's values, checked against the schema's types as they are read.</summary>

@@ -163,7 +163,7 @@ public sealed class AuditCommandTests : IDisposable
 
         // The table rebuilt without its constraints and types, as someone with write access to the file could.
         await TamperAsync($"""
-            CREATE TABLE audit_loose(pos INTEGER PRIMARY KEY AUTOINCREMENT, seq, time, caller_id, caller_role, transport, function, args_digest, outcome, error_kind, duration_ms, prev_hash, hash);
+            CREATE TABLE audit_loose(pos INTEGER PRIMARY KEY AUTOINCREMENT, seq, time, caller_id, caller_role, transport, function, args_digest, outcome, error_kind, duration_ms, prev_hash, hash, context);
             INSERT INTO audit_loose SELECT * FROM audit; DROP TABLE audit; ALTER TABLE audit_loose RENAME TO audit;
             UPDATE audit SET {column} = {value} WHERE pos = {(column == "seq" ? 1 : 2)};
             """);

@@ -231,6 +231,7 @@ public sealed class WorkflowHostTests : IDisposable
         exitCode.Should().Be(0, stderr);
         var remembered = stdout.Split('\n').Count(l => l.Contains(" memory_remember ok", StringComparison.Ordinal));
         remembered.Should().Be(2, "the first step ran once before the kill, the last once after it:\n" + stdout);
+        stdout.Should().Contain($" memory_remember ok").And.Contain($"[workflow {runId}/first]").And.Contain($"[workflow {runId}/last]");
 
         var (listCode, list, listErrors) = await LuminaProcess.RunAsync(["workflows", "list", $"--Lumina:DataDirectory={_data.Path}"]);
         listCode.Should().Be(0, listErrors);

@@ -39,7 +39,7 @@ internal static class AuditChain
         var time = DateTimeOffset.FromUnixTimeMilliseconds(entry.Time.ToUnixTimeMilliseconds());
         var record = new AuditRecord(
             previous.Sequence + 1, time, entry.CallerId, entry.CallerRole, entry.Transport, entry.Function, entry.ArgumentsDigest,
-            entry.Outcome, entry.ErrorKind, Math.Max(0, entry.DurationMs), previous.Hash, Hash: string.Empty);
+            entry.Outcome, entry.ErrorKind, Math.Max(0, entry.DurationMs), previous.Hash, Hash: string.Empty, Context: entry.Context);
         return record with { Hash = ComputeHash(record) };
     }
 
@@ -78,7 +78,17 @@ internal static class AuditChain
         WriteString(text, record.Outcome.ToString());
         text.Append(",\"error\":");
         WriteString(text, record.ErrorKind);
-        text.Append(CultureInfo.InvariantCulture, $",\"durationMs\":{record.DurationMs}}}");
+        text.Append(CultureInfo.InvariantCulture, $",\"durationMs\":{record.DurationMs}");
+
+        // Only when there is one: a record without a context (every record written before contexts existed) keeps the
+        // canonical form, and so the hash, it always had.
+        if (record.Context is not null)
+        {
+            text.Append(",\"context\":");
+            WriteString(text, record.Context);
+        }
+
+        text.Append('}');
     }
 
     /// <summary>

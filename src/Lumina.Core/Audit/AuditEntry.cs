@@ -12,6 +12,7 @@ namespace Lumina.Core.Audit;
 /// <param name="Outcome">How it ended.</param>
 /// <param name="ErrorKind">For a failure, the exception's type name (never its message, which may quote arguments); for a refusal, <c>Forbidden:</c> and what was refused (<c>tools/call</c>, <c>prompts/get</c>, <c>resources/read</c>, <c>resources/subscribe</c>, <c>completion/complete</c>, <c>invoke</c>).</param>
 /// <param name="DurationMs">How long it ran, in milliseconds.</param>
+/// <param name="Context">What the call was made for, when something said so (<see cref="LuminaAuditContext"/>): <c>workflow wr_…/step</c> for a workflow step's call; null otherwise.</param>
 public sealed record AuditEntry(
     DateTimeOffset Time,
     string CallerId,
@@ -21,4 +22,5 @@ public sealed record AuditEntry(
     string ArgumentsDigest,
     AuditOutcome Outcome,
     string? ErrorKind,
-    long DurationMs);
+    long DurationMs,
+    string? Context = null);

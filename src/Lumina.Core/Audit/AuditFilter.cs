@@ -49,6 +49,7 @@ internal sealed class AuditFilter(
 
         // Digested before the call: a function may change its arguments, and the record is of what was asked.
         var digest = AuditChain.DigestArguments(invocation.Arguments);
+        var purpose = LuminaAuditContext.Current;
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
         Exception? failure = null;
@@ -67,7 +68,7 @@ internal sealed class AuditFilter(
         }
 
         var (outcome, kind) = Classify(failure);
-        var entry = new AuditEntry(startedAt, caller.Id, caller.Role, caller.Transport, function, digest, outcome, kind, (long)time.GetElapsedTime(started).TotalMilliseconds);
+        var entry = new AuditEntry(startedAt, caller.Id, caller.Role, caller.Transport, function, digest, outcome, kind, (long)time.GetElapsedTime(started).TotalMilliseconds, purpose);
 
         // A cancelled call's caller has gone: its cancellation stands even when the record cannot be written.
         await recorder.RecordAsync(entry, settings.FailClosed && failure is not OperationCanceledException).ConfigureAwait(false);

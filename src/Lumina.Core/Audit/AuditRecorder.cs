@@ -49,7 +49,7 @@ internal sealed partial class AuditRecorder(
             return;
         }
 
-        var entry = new AuditEntry(time.GetUtcNow(), caller.Id, caller.Role, caller.Transport, FunctionNames.Served(function), AuditChain.DigestArguments(arguments), AuditOutcome.Denied, kind, 0);
+        var entry = new AuditEntry(time.GetUtcNow(), caller.Id, caller.Role, caller.Transport, FunctionNames.Served(function), AuditChain.DigestArguments(arguments), AuditOutcome.Denied, kind, 0, LuminaAuditContext.Current);
         await RecordAsync(entry, options.Value.FailClosed).ConfigureAwait(false);
         s_recorded.AddOrUpdate(refusal, function);
     }

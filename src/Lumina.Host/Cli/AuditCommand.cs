@@ -117,10 +117,11 @@ internal static class AuditCommand
     {
         foreach (var record in await ledger.ReadRecentAsync(count, cancellationToken).ConfigureAwait(false))
         {
+            var context = record.Context is null ? string.Empty : $" [{record.Context}]";
             var outcome = record.ErrorKind is null ? record.Outcome.ToString().ToLowerInvariant() : $"{record.Outcome.ToString().ToLowerInvariant()}:{record.ErrorKind}";
             await Console.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"#{record.Sequence} {record.Time:yyyy-MM-ddTHH:mm:ss.fffZ} {record.CallerId} ({record.CallerRole}, {record.Transport.ToString().ToLowerInvariant()}) {record.Function} {outcome} {record.DurationMs}ms args={record.ArgumentsDigest[..Math.Min(12, record.ArgumentsDigest.Length)]} hash={record.Hash[..Math.Min(12, record.Hash.Length)]}")).ConfigureAwait(false);
+                $"#{record.Sequence} {record.Time:yyyy-MM-ddTHH:mm:ss.fffZ} {record.CallerId} ({record.CallerRole}, {record.Transport.ToString().ToLowerInvariant()}) {record.Function} {outcome} {record.DurationMs}ms args={record.ArgumentsDigest[..Math.Min(12, record.ArgumentsDigest.Length)]} hash={record.Hash[..Math.Min(12, record.Hash.Length)]}{context}")).ConfigureAwait(false);
         }
 
         return 0;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Lumina.Abstractions;
+using Lumina.Core.Audit;
 using Lumina.Core.Policy;
 using Polly;
 using Polly.Retry;
@@ -161,6 +162,9 @@ internal sealed class WorkflowStepRunner(WorkflowRunScope scope, bool confirmedB
 
                 // The user confirmed this step (or its parallel block): the policy guard does not ask again for its call.
                 using var confirmed = confirmedBefore || step.Confirm is not null ? LuminaConfirmations.Confirmed(tool) : null;
+
+                // The audit ledger records the call (and any call it makes) as this run's step: `wr_…/read#2`.
+                using var audit = LuminaAuditContext.Push($"workflow {scope.RunId}/{key}");
                 return await scope.Tools.CallAsync(tool, json, cancellationToken: token).ConfigureAwait(false);
             },
             cancellationToken).ConfigureAwait(false);
