@@ -55,7 +55,7 @@ public sealed class AuditChainTests
             record with { Sequence = 43 }, record with { Time = record.Time.AddMilliseconds(1) }, record with { CallerId = "bob" },
             record with { CallerRole = "user" }, record with { Transport = LuminaTransport.Stdio }, record with { Function = "files_write" },
             record with { ArgumentsDigest = new string('d', 64) }, record with { Outcome = AuditOutcome.Denied }, record with { ErrorKind = "x" },
-            record with { DurationMs = 4 }, record with { PreviousHash = new string('e', 64) },
+            record with { DurationMs = 4 }, record with { PreviousHash = new string('e', 64) }, record with { Context = "workflow wr_1/a" },
         ];
         changed.Select(AuditChain.ComputeHash).Should().NotContain(record.Hash).And.OnlyHaveUniqueItems();
     }
@@ -78,6 +78,18 @@ public sealed class AuditChainTests
         AuditChain.Seal(
             new AuditEntry(DateTimeOffset.FromUnixTimeMilliseconds(5), "x\udc00", "admin", LuminaTransport.Stdio, "f", "d", AuditOutcome.Ok, null, 0),
             new AuditHead(0, AuditChain.GenesisHash)).Hash.Should().Be("47c1a779247c63b7cf002f9beb74b091c271abeb61ed07ea9f153027c2bc0320");
+    }
+
+    [Fact]
+    public void Context_IsInTheCanonicalFormOnlyWhenPresent()
+    {
+        var entry = new AuditEntry(DateTimeOffset.UnixEpoch, "ada", "user", LuminaTransport.Stdio, "files_read", "d", AuditOutcome.Ok, null, 1);
+        var plain = AuditChain.Seal(entry, new AuditHead(0, AuditChain.GenesisHash));
+        var withContext = AuditChain.Seal(entry with { Context = "workflow wr_1/read#2" }, new AuditHead(0, AuditChain.GenesisHash));
+
+        AuditChain.Canonical(plain).Should().NotContain("context").And.EndWith("\"durationMs\":1}");
+        AuditChain.Canonical(withContext).Should().EndWith("\"durationMs\":1,\"context\":\"workflow wr_1/read#2\"}");
+        withContext.Hash.Should().NotBe(plain.Hash);
     }
 
     /// <summary>Pinned digests, for the same reason: every kind of value the filter meets, in a fixed canonical form.</summary>
