@@ -61,6 +61,46 @@ internal static class AdminCommands
         }
     }
 
+    /// <summary>
+    /// Builds the server's services (nothing started) and runs <paramref name="command"/> on them. A configuration or
+    /// start-up error exits 2; a <see cref="LuminaException"/> is written as its message and exits with what
+    /// <paramref name="exitCode"/> says for it.
+    /// </summary>
+    public static async Task<int> RunOnServerAsync(
+        ParseResult result,
+        string[] configuration,
+        Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> command,
+        Func<LuminaException, int> exitCode,
+        CancellationToken cancellationToken)
+    {
+        var output = result.InvocationConfiguration.Output;
+        var error = result.InvocationConfiguration.Error;
+        try
+        {
+            using var host = BuildHost(configuration);
+            return await command(host.Services, output, cancellationToken).ConfigureAwait(false);
+        }
+        catch (LuminaException ex)
+        {
+            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
+            return exitCode(ex);
+        }
+        catch (OptionsValidationException ex)
+        {
+            foreach (var failure in ex.Failures)
+            {
+                await error.WriteLineAsync($"lumina: configuration error: {failure}").ConfigureAwait(false);
+            }
+
+            return 2;
+        }
+        catch (LuminaStartupException ex)
+        {
+            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    }
+
     /// <summary>A time as the tables show it: UTC to the minute.</summary>
     public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm'Z'", CultureInfo.InvariantCulture);
 

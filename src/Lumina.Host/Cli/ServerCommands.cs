@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Lumina.Federation;
-using Microsoft.Extensions.Options;
 
 namespace Lumina.Host.Cli;
 
@@ -103,37 +101,16 @@ internal static class ServerCommands
         return pins;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, string[] configuration, Func<FederationService, TextWriter, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
-    {
-        var output = result.InvocationConfiguration.Output;
-        var error = result.InvocationConfiguration.Error;
-        try
-        {
-            var builder = LuminaHosting.CreateBuilder(configuration);
-            builder.Logging.ClearProviders();
-            builder.Services.AddLuminaServer(builder.Configuration);
-            using var host = builder.Build();
-            await using var federation = host.Services.GetRequiredService<FederationService>();
-            return await command(federation, output, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LuminaException ex)
-        {
-            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (OptionsValidationException ex)
-        {
-            foreach (var failure in ex.Failures)
+    // Exit 1 for a server that cannot be reached (a LuminaException), as for a usage error.
+    private static Task<int> RunAsync(ParseResult result, string[] configuration, Func<FederationService, TextWriter, CancellationToken, Task<int>> command, CancellationToken cancellationToken) =>
+        AdminCommands.RunOnServerAsync(
+            result,
+            configuration,
+            async (services, output, token) =>
             {
-                await error.WriteLineAsync($"lumina: configuration error: {failure}").ConfigureAwait(false);
-            }
-
-            return 2;
-        }
-        catch (LuminaStartupException ex)
-        {
-            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-    }
+                await using var federation = services.GetRequiredService<FederationService>();
+                return await command(federation, output, token).ConfigureAwait(false);
+            },
+            _ => 1,
+            cancellationToken);
 }

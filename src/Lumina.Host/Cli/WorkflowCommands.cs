@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using Lumina.Abstractions;
-using Lumina.Core;
 using Lumina.Core.Plugins;
 using Lumina.Core.Workflows;
 using Lumina.Workflows.Engine;
 using Lumina.Workflows.Serving;
-using Microsoft.Extensions.Options;
 
 namespace Lumina.Host.Cli;
 
@@ -116,41 +114,7 @@ internal static class WorkflowCommands
         return resume;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, string[] configuration, Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
-    {
-        var output = result.InvocationConfiguration.Output;
-        var error = result.InvocationConfiguration.Error;
-        try
-        {
-            var builder = LuminaHosting.CreateBuilder(configuration);
-            builder.Logging.ClearProviders();
-            builder.Services.AddLuminaServer(builder.Configuration);
-            using var host = builder.Build();
-            return await command(host.Services, output, cancellationToken).ConfigureAwait(false);
-        }
-        catch (LuminaRefusalException ex)
-        {
-            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
-            return 1;
-        }
-        catch (LuminaException ex)
-        {
-            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-        catch (OptionsValidationException ex)
-        {
-            foreach (var failure in ex.Failures)
-            {
-                await error.WriteLineAsync($"lumina: configuration error: {failure}").ConfigureAwait(false);
-            }
-
-            return 2;
-        }
-        catch (LuminaStartupException ex)
-        {
-            await error.WriteLineAsync($"lumina: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-    }
+    // Exit 1 for a refusal (no such run, a run still owned), 2 for a store that fails.
+    private static Task<int> RunAsync(ParseResult result, string[] configuration, Func<IServiceProvider, TextWriter, CancellationToken, Task<int>> command, CancellationToken cancellationToken) =>
+        AdminCommands.RunOnServerAsync(result, configuration, command, ex => ex is LuminaRefusalException ? 1 : 2, cancellationToken);
 }

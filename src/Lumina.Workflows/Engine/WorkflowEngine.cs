@@ -171,78 +171,76 @@ public sealed partial class WorkflowEngine
 
     private async Task<WorkflowRunRecord> RunAsync(WorkflowRunRecord record, WorkflowDefinition definition, ILuminaCallContext context, bool resume, CancellationTokenSource cancellation)
     {
+        var heartbeat = HeartbeatAsync(record.Id, cancellation);
+        try
         {
-            var heartbeat = HeartbeatAsync(record.Id, cancellation);
-            try
+            // Steps already in the ledger (a resumed run) count as done, and a step replayed from it is not counted twice.
+            var counted = WorkflowGraph.ProgressIds(definition);
+            var finished = resume
+                ? (await _store.ListStepsAsync(record.Id, cancellation.Token).ConfigureAwait(false)).Select(s => s.Key).Where(counted.Contains).ToHashSet(StringComparer.Ordinal)
+                : new HashSet<string>(StringComparer.Ordinal);
+            var scope = new WorkflowRunScope
             {
-                // Steps already in the ledger (a resumed run) count as done, and a step replayed from it is not counted twice.
-                var counted = WorkflowGraph.ProgressIds(definition);
-                var finished = resume
-                    ? (await _store.ListStepsAsync(record.Id, cancellation.Token).ConfigureAwait(false)).Select(s => s.Key).Where(counted.Contains).ToHashSet(StringComparer.Ordinal)
-                    : new HashSet<string>(StringComparer.Ordinal);
-                var scope = new WorkflowRunScope
+                RunId = record.Id,
+                Runner = InstanceId,
+                Definition = definition,
+                Store = _store,
+                Tools = _tools,
+                Accessor = _accessor,
+                CallContext = context,
+                Time = _time,
+                Logger = _logger,
+                Cancellation = cancellation.Token,
+                Steps = definition.AllSteps().GroupBy(s => s.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
+                StepFinished = async id =>
                 {
-                    RunId = record.Id,
-                    Runner = InstanceId,
-                    Definition = definition,
-                    Store = _store,
-                    Tools = _tools,
-                    Accessor = _accessor,
-                    CallContext = context,
-                    Time = _time,
-                    Logger = _logger,
-                    Cancellation = cancellation.Token,
-                    Steps = definition.AllSteps().GroupBy(s => s.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal),
-                    StepFinished = async id =>
+                    int count;
+                    lock (finished)
                     {
-                        int count;
-                        lock (finished)
-                        {
-                            finished.Add(id);
-                            count = finished.Count;
-                        }
+                        finished.Add(id);
+                        count = finished.Count;
+                    }
 
-                        await _store.UpdateAsync(record.Id, r => r.Runner == InstanceId ? r with { StepsDone = Math.Max(r.StepsDone, count), StatusMessage = $"step '{id}' done", LastUpdatedAt = _time.GetUtcNow() } : null).ConfigureAwait(false);
-                        await context.ReportProgressAsync(count, record.StepsTotal, $"step '{id}' done").ConfigureAwait(false);
-                        await NotifyAsync(record).ConfigureAwait(false);
-                    },
-                };
+                    await _store.UpdateAsync(record.Id, r => r.Runner == InstanceId ? r with { StepsDone = Math.Max(r.StepsDone, count), StatusMessage = $"step '{id}' done", LastUpdatedAt = _time.GetUtcNow() } : null).ConfigureAwait(false);
+                    await context.ReportProgressAsync(count, record.StepsTotal, $"step '{id}' done").ConfigureAwait(false);
+                    await NotifyAsync(record).ConfigureAwait(false);
+                },
+            };
 
-                var outputs = await ExecuteAsync(scope, definition, record, resume, cancellation.Token).ConfigureAwait(false);
-                return await FinishAsync(record.Id, WorkflowRunStatus.Completed, outputs.ToJsonString(), error: null).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex)
+            var outputs = await ExecuteAsync(scope, definition, record, resume, cancellation.Token).ConfigureAwait(false);
+            return await FinishAsync(record.Id, WorkflowRunStatus.Completed, outputs.ToJsonString(), error: null).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex)
+        {
+            var stored = await _store.GetAsync(record.Id).ConfigureAwait(false);
+            if (stored is not null && stored.Runner != InstanceId)
             {
-                var stored = await _store.GetAsync(record.Id).ConfigureAwait(false);
-                if (stored is not null && stored.Runner != InstanceId)
-                {
-                    // Another host took the run over (this one missed its heartbeats): it is that host's now.
-                    return stored;
-                }
+                // Another host took the run over (this one missed its heartbeats): it is that host's now.
+                return stored;
+            }
 
-                return stored?.CancelRequested == true || cancellation.IsCancellationRequested
-                    ? await FinishAsync(record.Id, WorkflowRunStatus.Cancelled, result: null, "Cancelled.").ConfigureAwait(false)
-                    : await FinishAsync(record.Id, WorkflowRunStatus.Failed, result: null, $"A step was cancelled: {ex.Message}").ConfigureAwait(false);
-            }
-            catch (WorkflowDeclinedException ex)
-            {
-                return await FinishAsync(record.Id, WorkflowRunStatus.Cancelled, result: null, ex.Message).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is LuminaException or WorkflowExpressionException)
-            {
-                return await FinishAsync(record.Id, WorkflowRunStatus.Failed, result: null, ex.Message).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                var reference = Guid.NewGuid().ToString("N")[..12];
-                LogCrashed(ex, record.Id, reference);
-                return await FinishAsync(record.Id, WorkflowRunStatus.Failed, result: null, $"The run failed (reference {reference}).").ConfigureAwait(false);
-            }
-            finally
-            {
-                await cancellation.CancelAsync().ConfigureAwait(false);
-                await heartbeat.ConfigureAwait(false);
-            }
+            return stored?.CancelRequested == true || cancellation.IsCancellationRequested
+                ? await FinishAsync(record.Id, WorkflowRunStatus.Cancelled, result: null, "Cancelled.").ConfigureAwait(false)
+                : await FinishAsync(record.Id, WorkflowRunStatus.Failed, result: null, $"A step was cancelled: {ex.Message}").ConfigureAwait(false);
+        }
+        catch (WorkflowDeclinedException ex)
+        {
+            return await FinishAsync(record.Id, WorkflowRunStatus.Cancelled, result: null, ex.Message).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is LuminaException or WorkflowExpressionException)
+        {
+            return await FinishAsync(record.Id, WorkflowRunStatus.Failed, result: null, ex.Message).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            var reference = Guid.NewGuid().ToString("N")[..12];
+            LogCrashed(ex, record.Id, reference);
+            return await FinishAsync(record.Id, WorkflowRunStatus.Failed, result: null, $"The run failed (reference {reference}).").ConfigureAwait(false);
+        }
+        finally
+        {
+            await cancellation.CancelAsync().ConfigureAwait(false);
+            await heartbeat.ConfigureAwait(false);
         }
     }
 

@@ -21,7 +21,7 @@ internal static class WorkflowGraph
 
     public static Workflow Build(WorkflowDefinition definition, WorkflowRunScope scope)
     {
-        var fallbacks = definition.AllSteps().Where(s => s.OnError == WorkflowOnError.Fallback && s.Fallback is not null).Select(s => s.Fallback!).ToHashSet(StringComparer.Ordinal);
+        var fallbacks = Fallbacks(definition);
         var start = new StartExecutor();
         var end = new EndExecutor();
         var builder = new WorkflowBuilder(start).WithName(definition.ToolName).WithDescription(definition.Description);
@@ -30,10 +30,14 @@ internal static class WorkflowGraph
         return builder.WithOutputFrom(end).Build();
     }
 
+    /// <summary>The ids of the steps named as another's fallback: they are not nodes, and run only as fallbacks.</summary>
+    private static HashSet<string> Fallbacks(WorkflowDefinition definition) =>
+        definition.AllSteps().Where(s => s.OnError == WorkflowOnError.Fallback && s.Fallback is not null).Select(s => s.Fallback!).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>The ids of the steps that report progress: the call steps and parallel blocks that are not only fallbacks.</summary>
     public static HashSet<string> ProgressIds(WorkflowDefinition definition)
     {
-        var fallbacks = definition.AllSteps().Where(s => s.OnError == WorkflowOnError.Fallback && s.Fallback is not null).Select(s => s.Fallback!).ToHashSet(StringComparer.Ordinal);
+        var fallbacks = Fallbacks(definition);
         return definition.AllSteps().Select(s => s.Id).Where(id => !fallbacks.Contains(id)).ToHashSet(StringComparer.Ordinal);
     }
 
