@@ -131,8 +131,9 @@ public sealed class SandboxFixture : IAsyncLifetime
                 {
                     return;
                 }
-                catch (SocketException)
+                catch (Exception ex) when (ex is SocketException or InvalidOperationException)
                 {
+                    // Stopped; InvalidOperationException when the listener was stopped before this accept began.
                     return;
                 }
             }

@@ -84,8 +84,9 @@ internal sealed class ScriptedWebServer : IAsyncDisposable
             {
                 client = await _listener.AcceptTcpClientAsync(_stopping.Token);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
             {
+                // Stopping; InvalidOperationException when the listener was stopped before this accept began.
                 return;
             }
 
