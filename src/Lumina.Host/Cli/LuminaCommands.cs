@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using Lumina.Host.Cli.Connect;
 using Lumina.Host.Http;
 using Lumina.Host.Stdio;
 
@@ -7,8 +8,9 @@ namespace Lumina.Host.Cli;
 
 /// <summary>
 /// The <c>lumina</c> command tree: without a command it serves MCP (stdio, or HTTP with <c>--http</c>); <c>users</c>,
-/// <c>keys</c> and <c>audit</c> work on the stores the server uses. Configuration overrides never reach the tree: they
-/// are split off first (<see cref="ConfigurationArguments"/>) and handed to the host builders.
+/// <c>keys</c> and <c>audit</c> work on the stores the server uses; <c>connect</c> configures MCP clients. Configuration
+/// overrides never reach the tree: they are split off first (<see cref="ConfigurationArguments"/>) and handed to the host
+/// builders.
 /// </summary>
 internal static class LuminaCommands
 {
@@ -67,6 +69,12 @@ internal static class LuminaCommands
           Lumina:Auth:Resource          this server's resource URI, the tokens' audience (default <url>/mcp)
           Lumina:Auth:Authority, Lumina:Auth:Audience  validate tokens of an external OpenID Connect authority
 
+        Clients: 'lumina connect vscode|claude|cursor|inspector' prints the configuration that starts this lumina
+        (--http: that reaches 'lumina --http'; --scope workspace: this folder only); --write merges it into the
+        client's file, keeping the rest and a backup (docs/clients.md).
+          lumina connect claude --write
+          lumina connect vscode --scope workspace --write
+
         Examples:
           lumina --Lumina:Files:Roots:0=$HOME/src/project
           Lumina__Files__Roots__0=/work lumina --http --urls http://127.0.0.1:8080
@@ -123,6 +131,7 @@ internal static class LuminaCommands
         root.Subcommands.Add(AuditCommand.Create(configuration));
         root.Subcommands.Add(ServerCommands.Create(configuration));
         root.Subcommands.Add(WorkflowCommands.Create(configuration));
+        root.Subcommands.Add(ConnectCommand.Create(configuration));
 
         // 'lumina help' and 'lumina version', as the command line before the tree took them.
         var helpWord = new Command("help", "Print this help and exit.") { Hidden = true };
