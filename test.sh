@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs every Lumina test: build (warnings are errors), the unit and end-to-end test projects, and the official MCP
-# conformance suite against the real host over HTTP. Needs the .NET 10 SDK, Node and npm; installs the rest itself
+# Runs every Lumina test: build (warnings are errors), the unit and end-to-end test projects (with the web console's
+# browser tests in headless Chromium), the official MCP
+# conformance suite against the real host over HTTP.
+# Needs the .NET 10 SDK, Node and npm; installs the rest itself
 # (NuGet packages; Node 22 and the conformance suite through npm, pinned by tests/conformance/package-lock.json),
 # which runs each revision's requirement set (2025-11-25 and 2026-07-28) against a fresh host.
 # Ends with one line: "Tests: N passed, M failed".
@@ -53,6 +55,19 @@ if ! command -v bwrap > /dev/null 2>&1; then
 fi
 if ! command -v bwrap > /dev/null 2>&1; then
   echo "bubblewrap is missing and could not be installed"
+  failed=$((failed + 1))
+  finish
+fi
+
+# The web console's browser tests drive Debian's Chromium (headless) through Playwright (its own download is not reachable).
+if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium > /dev/null 2>&1; then
+  echo "== installing chromium"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium > /dev/null
+fi
+if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium > /dev/null 2>&1; then
+  echo "chromium is missing and could not be installed"
   failed=$((failed + 1))
   finish
 fi

@@ -51,7 +51,7 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
     {
         if (!await memory.ForgetAsync(User, id, cancellationToken).ConfigureAwait(false))
         {
-            throw new LuminaException($"There is no fact with id '{id}' to forget.");
+            throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no fact with id '{id}' to forget.");
         }
 
         await notifier.NotifyCallerUpdatedAsync(FactsUri, User, cancellationToken).ConfigureAwait(false);
@@ -100,7 +100,15 @@ public sealed class MemoryPlugin(ILuminaMemory memory, ILuminaCallContextAccesso
         [Description("How many recent turns at most (1 to 200).")] int maxTurns = 50,
         CancellationToken cancellationToken = default) =>
         await memory.GetConversationAsync(User, id, Math.Clamp(maxTurns, 1, 200), cancellationToken).ConfigureAwait(false)
-        ?? throw new LuminaException($"You have no conversation with id '{id}'.");
+        ?? throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"You have no conversation with id '{id}'.");
+
+    [LuminaRequires(LuminaPermission.Write)]
+    [KernelFunction("forget_conversation"), Description("Deletes one of the caller's conversations with all its turns.")]
+    [LuminaTool(Destructive = true, Idempotent = true)]
+    public async Task<string> ForgetConversationAsync([Description("The conversation's id, as list_conversations shows it.")] string id, CancellationToken cancellationToken = default) =>
+        await memory.DeleteConversationAsync(User, id, cancellationToken).ConfigureAwait(false)
+            ? $"Forgot conversation {id}."
+            : throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"You have no conversation with id '{id}'.");
 
     [KernelFunction("facts"), Description("The caller's remembered facts, newest first.")]
     [LuminaResource(FactsUri, Name = "facts", Title = "Remembered facts", MimeType = "application/json")]

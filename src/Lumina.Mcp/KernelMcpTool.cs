@@ -6,6 +6,7 @@ using Lumina.Core.Plugins;
 using Lumina.Core.Tools;
 using Lumina.Mcp.Tasks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.SemanticKernel;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
@@ -150,14 +151,16 @@ internal sealed class KernelMcpTool : McpServerTool
         ? throw new McpProtocolException(failed.Message, McpErrorCode.InternalError)
         : Answer(context, outcome);
 
-    private CallToolResult Answer(McpCallContext context, InvocationOutcome outcome) =>
-        KernelInvoker.ToolResult(context, outcome, result => result.GetValue<object>() switch
-        {
-            // An upstream server's answer goes to the client as it came: content, structured content, isError.
-            CallToolResult upstream => upstream,
-            var value when _function.Kind == LuminaFunctionKind.PromptTemplate => McpContent.Text(result.ToString()),
-            var value => McpContent.ToolResult(value, _structured),
-        });
+    private CallToolResult Answer(McpCallContext context, InvocationOutcome outcome) => KernelInvoker.ToolResult(context, outcome, Success);
+
+    /// <summary>The tool's result for a call that succeeded.</summary>
+    internal CallToolResult Success(FunctionResult result) => result.GetValue<object>() switch
+    {
+        // An upstream server's answer goes to the client as it came: content, structured content, isError.
+        CallToolResult upstream => upstream,
+        var value when _function.Kind == LuminaFunctionKind.PromptTemplate => McpContent.Text(result.ToString()),
+        var value => McpContent.ToolResult(value, _structured),
+    };
 
     private static ToolAnnotations? Annotations(LuminaFunction function)
     {

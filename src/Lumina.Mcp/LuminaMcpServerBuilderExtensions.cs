@@ -1,4 +1,6 @@
 using Lumina.Abstractions;
+using Lumina.Core.Auth;
+using Lumina.Core.Invocation;
 using Lumina.Core.Plugins;
 using Lumina.Core.Tools;
 using Lumina.Mcp;
@@ -47,6 +49,8 @@ public static class LuminaMcpServerBuilderExtensions
             return new RequestStateProtector(RequestStateProtector.KeyFor(secret), sp.GetService<TimeProvider>() ?? TimeProvider.System);
         });
         services.TryAddSingleton<LuminaMcpCatalog>();
+        services.TryAddSingleton(sp => new LuminaCatalogView(
+            sp.GetRequiredService<LuminaMcpCatalog>(), sp.GetRequiredService<ILuminaAuthorizer>(), sp.GetRequiredService<LuminaInvoker>(), sp.GetServices<ILuminaPluginSource>()));
         services.TryAddSingleton<ResourceSubscriptions>();
         if (!services.Any(d => d.ServiceType == typeof(LuminaTaskRunner)))
         {

@@ -193,6 +193,18 @@ public sealed class RedisMemory : ILuminaMemory
         return (IReadOnlyList<ConversationInfo>)infos;
     });
 
+    public Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken = default) => Run(async () =>
+    {
+        MemoryRules.User(userId);
+        var keys = new UserKeys(_keyPrefix, userId);
+        // The header and the turns go together: a transaction, so no reader sees a header without its turns.
+        var transaction = Db.CreateTransaction();
+        var header = transaction.HashDeleteAsync(keys.Conversations, conversationId);
+        _ = transaction.KeyDeleteAsync(keys.Turns(conversationId));
+        await transaction.ExecuteAsync().ConfigureAwait(false);
+        return await header.ConfigureAwait(false);
+    });
+
     public Task ReplaceOldestAsync(string userId, string conversationId, int count, ConversationTurn summary, CancellationToken cancellationToken = default) => Run<bool>(async () =>
     {
         MemoryRules.User(userId);

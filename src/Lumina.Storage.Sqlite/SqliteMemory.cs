@@ -205,6 +205,17 @@ public sealed class SqliteMemory : ILuminaMemory
         return list;
     }
 
+    public async Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken = default)
+    {
+        MemoryRules.User(userId);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await ExecuteAsync(connection, "DELETE FROM conversations WHERE user_id=$u AND id=$c", cancellationToken, ("$u", userId), ("$c", conversationId)).ConfigureAwait(false) > 0;
+        await ExecuteAsync(connection, "DELETE FROM turns WHERE user_id=$u AND conversation_id=$c", cancellationToken, ("$u", userId), ("$c", conversationId)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     public async Task ReplaceOldestAsync(string userId, string conversationId, int count, ConversationTurn summary, CancellationToken cancellationToken = default)
     {
         MemoryRules.User(userId);

@@ -15,13 +15,13 @@ public sealed class AuthorizationProcessTests : IDisposable
         ["system_describe"] = "read",
         ["web_fetch"] = "read",
         ["exec_run"] = "execute",
-        ["memory_remember"] = "write", ["memory_recall"] = "read", ["memory_forget"] = "write", ["memory_forget_all"] = "write",
+        ["memory_remember"] = "write", ["memory_recall"] = "read", ["memory_forget"] = "write", ["memory_forget_all"] = "write", ["memory_forget_conversation"] = "write",
         ["memory_set_context"] = "write", ["memory_get_context"] = "read", ["memory_list_conversations"] = "read", ["memory_get_conversation"] = "read",
         ["code_commit_message"] = "execute", ["code_explain"] = "execute", ["code_review_diff"] = "execute",
         ["tasks_plan"] = "execute", ["text_summarize"] = "execute", ["text_translate"] = "execute",
         ["ask"] = "execute", ["synthesize"] = "execute", ["providers"] = "read",
-        ["federation_servers"] = "manage", ["federation_approve"] = "manage",
-        ["workflows_runs"] = "read", ["workflows_cancel"] = "read",
+        ["federation_servers"] = "manage", ["federation_tools"] = "manage", ["federation_approve"] = "manage",
+        ["workflows_runs"] = "read", ["workflows_cancel"] = "read", ["workflows_resume"] = "manage",
         ["plan"] = "execute", ["plan_run"] = "execute", ["plan_save"] = "manage",
 
         // A workflow is shown to (and runs for) a caller who may use any of its steps' tools: review_changes and

@@ -14,6 +14,9 @@ public interface IConversationStore
     /// <summary>The user's conversations, most recently updated first.</summary>
     Task<IReadOnlyList<ConversationInfo>> ListConversationsAsync(string userId, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>Deletes a conversation of the user with all its turns. Returns whether the user had one with that id.</summary>
+    Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken = default);
+
     /// <summary>Replaces the oldest turns up to <paramref name="count"/> with one summary turn (used when history grows too long).</summary>
     Task ReplaceOldestAsync(string userId, string conversationId, int count, ConversationTurn summary, CancellationToken cancellationToken = default);
 }

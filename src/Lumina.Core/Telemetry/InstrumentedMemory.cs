@@ -39,6 +39,9 @@ internal sealed class InstrumentedMemory(ILuminaMemory inner, string store, Lumi
     public Task<IReadOnlyList<ConversationInfo>> ListConversationsAsync(string userId, int limit, CancellationToken cancellationToken = default) =>
         Measure("list_conversations", () => inner.ListConversationsAsync(userId, limit, cancellationToken));
 
+    public Task<bool> DeleteConversationAsync(string userId, string conversationId, CancellationToken cancellationToken = default) =>
+        Measure("delete_conversation", () => inner.DeleteConversationAsync(userId, conversationId, cancellationToken));
+
     public Task ReplaceOldestAsync(string userId, string conversationId, int count, ConversationTurn summary, CancellationToken cancellationToken = default) =>
         Measure("replace_oldest", async () =>
         {

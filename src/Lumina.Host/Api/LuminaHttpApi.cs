@@ -20,7 +20,9 @@ namespace Lumina.Host.Api;
 /// providers, <c>GET /v1/results/{id}</c> reads a result the policy guard kept because it was too large,
 /// <c>GET /v1/servers</c> and <c>POST /v1/servers/{name}/approve[?tool=]</c> show upstream MCP servers and approve a
 /// quarantined tool (admins), <c>GET /readyz</c> says whether the store answers. Calls go through the kernel, so authorization, policy, audit and
-/// memory apply exactly as they do over MCP.
+/// memory apply exactly as they do over MCP. The web console's endpoints are mapped here too: <see cref="ConsoleAdminApi"/>
+/// (<c>/v1/me</c>, <c>/v1/admin/…</c>), <see cref="ConsoleAuditApi"/> (<c>/v1/audit…</c>), <see cref="ConsoleMemoryApi"/> (<c>/v1/memory/…</c>)
+/// and <see cref="ConsoleCatalogApi"/> (overview, catalog, tool calls, workflow runs, tool sets).
 /// </summary>
 /// <remarks>
 /// A result over <c>Lumina:Policy:MaxResultBytes</c> is not the function's own type any more (the policy guard cut it
@@ -42,6 +44,10 @@ internal static partial class LuminaHttpApi
         api.MapPost("/servers/{name}/approve", (string name, string? tool, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers) =>
             InvokeAsync<IReadOnlyList<Lumina.Federation.UpstreamToolState>>(context, invoker, auth, loggers, "federation", "approve", new KernelArguments { ["server"] = name, ["tool"] = tool }))
             .DisableAntiforgery();
+        api.MapConsoleCatalogApi();
+        api.MapConsoleAdminApi();
+        api.MapConsoleAuditApi();
+        api.MapConsoleMemoryApi();
         app.MapGet("/readyz", ReadyAsync).AllowAnonymous();
     }
 
@@ -119,7 +125,7 @@ internal static partial class LuminaHttpApi
     }
 
     /// <summary>Runs a kernel function for the HTTP caller through the invoker, and answers its outcome.</summary>
-    private static async Task<IResult> InvokeAsync<T>(
+    internal static async Task<IResult> InvokeAsync<T>(
         HttpContext context,
         LuminaInvoker invoker,
         IOptions<LuminaAuthOptions> auth,
@@ -129,11 +135,7 @@ internal static partial class LuminaHttpApi
         KernelArguments arguments,
         Func<T, IResult>? answer = null)
     {
-        // Only an authenticated caller or, when it is allowed, an anonymous one gets here (the endpoint's policy).
-        var caller = LuminaClaims.Caller(context.User)
-            ?? new LuminaCaller(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
-        var call = new LuminaCallContext(caller, new LuminaClientInfo("http-api", null, CanSample: false, CanElicit: false, CanListRoots: false));
-        var outcome = await invoker.InvokeAsync(call, plugin, name, arguments, context.RequestAborted).ConfigureAwait(false);
+        var outcome = await invoker.InvokeAsync(CallContext(context, auth), plugin, name, arguments, context.RequestAborted).ConfigureAwait(false);
         if (outcome is not InvocationSucceeded { Result: var result })
         {
             return Answer(context, outcome);
@@ -153,12 +155,21 @@ internal static partial class LuminaHttpApi
         return answer is null ? Results.Json(value, s_json) : answer(value);
     }
 
+    /// <summary>The HTTP API's caller: only an authenticated caller or, when it is allowed, an anonymous one gets past the endpoints' policy.</summary>
+    internal static LuminaCaller Caller(HttpContext context, IOptions<LuminaAuthOptions> auth) =>
+        LuminaClaims.Caller(context.User)
+        ?? new LuminaCaller(LuminaCaller.AnonymousId, LuminaCaller.AnonymousId, auth.Value.AnonymousRole ?? "none", LuminaTransport.Http, IsAuthenticated: false);
+
+    /// <summary>A call made for the HTTP API's caller: no client to ask, sample or list roots of.</summary>
+    internal static LuminaCallContext CallContext(HttpContext context, IOptions<LuminaAuthOptions> auth) =>
+        new(Caller(context, auth), new LuminaClientInfo("http-api", null, CanSample: false, CanElicit: false, CanListRoots: false));
+
     /// <summary>
     /// The one translation of a call that did not succeed into an HTTP problem. A spent budget is 429, as a rate limit:
     /// both pass with time (the Retry-After says when, where known), and 402 has no agreed meaning for clients.
     /// A declined confirmation is 403: the HTTP API cannot ask its user, so the refusal is final for this request.
     /// </summary>
-    private static IResult Answer(HttpContext context, InvocationOutcome outcome)
+    internal static IResult Answer(HttpContext context, InvocationOutcome outcome)
     {
         if (outcome is InvocationFailed failed)
         {
@@ -202,7 +213,7 @@ internal static partial class LuminaHttpApi
             s_json);
     }
 
-    private static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
+    internal static IResult Problem(int status, string title, string detail) => Results.Problem(detail, statusCode: status, title: title);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The HTTP API call of {Function} returned a {Type}, not a {Expected}.")]
     private static partial void LogUnexpectedResult(ILogger logger, string function, string type, string expected);

@@ -57,6 +57,13 @@ public sealed class HttpHostOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan ResumeWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether the web console is served at <c>/console</c> (static files; its data comes from the HTTP API with the
+    /// signed-in user's token, so turning it off removes no API).
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool Console { get; set; } = true;
+
     internal static readonly string[] DefaultHosts = ["localhost", "127.0.0.1", "[::1]"];
 
     internal IReadOnlyList<string> EffectiveHosts => AllowedHosts.Count == 0 ? DefaultHosts : [.. AllowedHosts];

@@ -1,7 +1,10 @@
+using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using Lumina.Abstractions;
+using Lumina.Core.Telemetry;
 using Lumina.Host.Api;
 using Lumina.Host.Auth;
+using Lumina.Host.WebConsole;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol.AspNetCore;
 
@@ -78,11 +81,15 @@ internal static partial class HttpServer
         builder.Services.AddLuminaHttpAuth(builder.Configuration);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<Lumina.Mcp.ILuminaEndpointToolSet, ToolSetEndpoints.Current>();
+        // The console's numbers: this host's own meter, read in process (with or without an OpenTelemetry exporter).
+        builder.Services.AddSingleton(sp => new LuminaMetricsWindow(sp.GetService<IMeterFactory>(), sp.GetService<TimeProvider>()));
 
         var app = builder.Build();
         LuminaHosting.PrepareDataDirectory(app.Services);
         // Made now, so a missing signing key is reported at start rather than on the first request.
         var authority = app.Services.GetRequiredService<TokenAuthority>();
+        // Counting from the start, not from the first look at the console.
+        app.Services.GetRequiredService<LuminaMetricsWindow>();
         app.Lifetime.ApplicationStarted.Register(() => LogAuth(app.Logger, authority));
         // Host/Origin first: a rebinding page is refused before anything looks at its credentials.
         app.UseMiddleware<HostValidationMiddleware>();
@@ -98,6 +105,7 @@ internal static partial class HttpServer
         // Each tool set (Lumina:ToolSets:<name>) as a virtual server of its own.
         app.MapMcp("/mcp/{" + ToolSetEndpoints.RouteValue + "}").RequireAuthorization(HttpAuthentication.Policy);
         app.MapLuminaHttpApi();
+        app.MapLuminaConsole();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         return app;
     }

@@ -11,7 +11,7 @@ namespace Lumina.Workflows.Serving;
 
 /// <summary>
 /// A caller's workflow runs and the served workflows' definitions: runs as resources (<c>workflow://runs/{id}</c>),
-/// definitions as resources (<c>workflow://definitions/{name}</c>), and tools to list and cancel runs. A caller sees
+/// definitions as resources (<c>workflow://definitions/{name}</c>), and tools to list, cancel and (administrators) resume runs. A caller sees
 /// only their own runs; an admin sees everyone's.
 /// </summary>
 [LuminaPlugin(PluginName, Description = "Lists, reads and cancels your workflow runs, and shows the definitions of the served workflows.")]
@@ -50,6 +50,28 @@ public sealed class WorkflowsPlugin(IWorkflowRunStore store, WorkflowEngine engi
         var after = await engine.CancelAsync(run, cancellationToken).ConfigureAwait(false)
             ?? throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow run '{run}' for you.");
         return JsonSerializer.SerializeToElement(Summary(after), WorkflowJson.Options);
+    }
+
+    /// <summary>Resumes an interrupted run on this host (administrators: the run goes on as its owner, wherever it was started).</summary>
+    [KernelFunction("resume")]
+    [Description("Runs an interrupted workflow run on from its last checkpoint, on this host; finished steps are not run again. For administrators.")]
+    [LuminaTool(Title = "Resume a workflow run", Idempotent = true)]
+    [LuminaRequires(LuminaPermission.Manage)]
+    public async Task<JsonElement> ResumeAsync([Description("The run id (wr_…).")] string run, CancellationToken cancellationToken = default)
+    {
+        var handle = await engine.ResumeAsync(run, force: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (handle is not null)
+        {
+            return JsonSerializer.SerializeToElement(Summary(handle.Run), WorkflowJson.Options);
+        }
+
+        var stored = await store.GetAsync(run, cancellationToken).ConfigureAwait(false);
+        throw stored switch
+        {
+            null => new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow run '{run}'."),
+            { IsTerminal: true } => new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Run {run} has ended ({stored.Status.ToString().ToLowerInvariant()})."),
+            _ => new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Run {run} is run by {stored.Runner}, which still says so; `lumina workflows resume {run} --force` takes it over."),
+        };
     }
 
     /// <summary>One run: status, steps, outputs or error.</summary>

@@ -37,6 +37,7 @@ public sealed class AuthorizationTests
         ["memory.recall"] = LuminaPermission.Read,
         ["memory.forget"] = LuminaPermission.Write,
         ["memory.forget_all"] = LuminaPermission.Write,
+        ["memory.forget_conversation"] = LuminaPermission.Write,
         ["memory.set_context"] = LuminaPermission.Write,
         ["memory.get_context"] = LuminaPermission.Read,
         ["memory.list_conversations"] = LuminaPermission.Read,

@@ -184,6 +184,24 @@ public abstract class MemoryContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DeleteConversation_RemovesItAndItsTurns_OnlyForItsOwner()
+    {
+        await Memory.AppendAsync("ada", "c1", [Turn(TurnRole.User, "First"), Turn(TurnRole.Assistant, "Answer")]);
+        await Memory.AppendAsync("ada", "c2", [Turn(TurnRole.User, "Other")]);
+        await Memory.AppendAsync("bob", "c1", [Turn(TurnRole.User, "bob's own")]);
+
+        var deleted = await Memory.DeleteConversationAsync("ada", "c1");
+        var again = await Memory.DeleteConversationAsync("ada", "c1");
+        await Memory.AppendAsync("ada", "c1", [Turn(TurnRole.User, "A new start")]);
+
+        deleted.Should().BeTrue();
+        again.Should().BeFalse("it is gone");
+        (await Memory.ListConversationsAsync("ada", 10)).Select(c => c.Id).Should().BeEquivalentTo(["c1", "c2"]);
+        (await Memory.GetConversationAsync("ada", "c1", 50))!.Turns.Select(t => t.Content).Should().Equal(["A new start"], "no turn of the deleted conversation is left behind");
+        (await Memory.GetConversationAsync("bob", "c1", 50))!.Turns.Should().ContainSingle("another user's conversation of the same id is untouched");
+    }
+
+    [Fact]
     public async Task Conversation_History_IsBoundedAndNeverOrphansAToolResult()
     {
         await Memory.AppendAsync("ada", "c", [Turn(TurnRole.User, "u1"), Turn(TurnRole.Assistant, "call", "t1"), Turn(TurnRole.Tool, "result", "t1")]);
