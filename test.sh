@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Lumina test: build (warnings are errors), the unit and end-to-end test projects (with the web console's
 # browser tests in headless Chromium), the official MCP
-# conformance suite against the real host over HTTP.
+# conformance suite against the real host over HTTP, and the packages and container files (tests/packaging/run.sh).
 # Needs the .NET 10 SDK, Node and npm; installs the rest itself
 # (NuGet packages; Node 22 and the conformance suite through npm, pinned by tests/conformance/package-lock.json),
 # which runs each revision's requirement set (2025-11-25 and 2026-07-28) against a fresh host.
@@ -253,5 +253,22 @@ baseline="$root/tests/conformance/federation-baseline.yml"
 run_conformance federated-2026-07-28 --requirements 2026-07-28 --expected-failures "$baseline"
 federated=0
 baseline=""
+
+# Lumina as people install it: every package packed into a folder feed (reusing the build above), the tool installed
+# from it alone and checked through the installed command (MCP over stdio, dnx, a plugin built against the packed
+# Lumina.Abstractions, a program on the packed libraries, HTTP with the container's health check); the container files
+# linted, and the image built and smoke-tested where a container engine can reach its base images.
+echo "== packages and container (tests/packaging/run.sh)"
+bash tests/packaging/run.sh 2>&1 | tee "$results/packaging.log"
+summary=$(grep -E '^packaging: passed [0-9]+, failed [0-9]+$' "$results/packaging.log" | tail -1)
+if [ -n "$summary" ]; then
+  p=$(sed -E 's/^packaging: passed ([0-9]+), failed ([0-9]+)$/\1/' <<< "$summary")
+  f=$(sed -E 's/^packaging: passed ([0-9]+), failed ([0-9]+)$/\2/' <<< "$summary")
+  passed=$((passed + p))
+  failed=$((failed + f))
+else
+  echo "   tests/packaging/run.sh did not finish"
+  failed=$((failed + 1))
+fi
 
 finish
