@@ -92,9 +92,9 @@ public sealed partial class WorkflowEngine
     /// <summary>
     /// Takes over run <paramref name="runId"/> and runs it on from its last checkpoint, as its own caller (no client:
     /// a <c>confirm</c> still to be asked fails its step). A run whose runner still says it runs it is left alone
-    /// unless <paramref name="force"/>.
+    /// unless <paramref name="force"/>; a run this engine runs is always left alone.
     /// </summary>
-    /// <returns>The run's handle, or null when it has ended, does not exist, or another live host runs it.</returns>
+    /// <returns>The run's handle, or null when it has ended, does not exist, this engine runs it, or another live host runs it.</returns>
     public async Task<WorkflowRunHandle?> ResumeAsync(string runId, bool force = false, ILuminaCallContext? context = null, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
@@ -103,7 +103,10 @@ public sealed partial class WorkflowEngine
             runId,
             run =>
             {
-                if (run.IsTerminal || (!force && run.Runner is not null && run.Runner != InstanceId && run.RunnerSeenAt is { } seen && now - seen < _options.StaleAfter))
+                // A run this engine runs is never claimed again, even forced: a second executor would repeat its steps
+                // (the first one goes on, since the run stays its own).
+                if (run.IsTerminal || run.Runner == InstanceId
+                    || (!force && run.Runner is not null && run.RunnerSeenAt is { } seen && now - seen < _options.StaleAfter))
                 {
                     claimed = null;
                     return null;

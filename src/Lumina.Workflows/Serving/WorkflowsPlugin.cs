@@ -70,6 +70,7 @@ public sealed class WorkflowsPlugin(IWorkflowRunStore store, WorkflowEngine engi
         {
             null => new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow run '{run}'."),
             { IsTerminal: true } => new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Run {run} has ended ({stored.Status.ToString().ToLowerInvariant()})."),
+            _ when stored.Runner == engine.InstanceId => new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Run {run} is running on this host."),
             _ => new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"Run {run} is run by {stored.Runner}, which still says so; `lumina workflows resume {run} --force` takes it over."),
         };
     }

@@ -435,6 +435,7 @@ public sealed class WorkflowEngineTests : IDisposable
         var other = _fixture.Engine(heartbeat: TimeSpan.FromSeconds(2));
         (await other.ResumeAsync(handle.Run.Id)).Should().BeNull();
         (await other.FindInterruptedAsync()).Select(r => r.Id).Should().NotContain(handle.Run.Id);
+        (await engine.ResumeAsync(handle.Run.Id, force: true)).Should().BeNull("the engine running it would run it twice");
 
         await engine.CancelAsync(handle.Run.Id);
         var ended = await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));

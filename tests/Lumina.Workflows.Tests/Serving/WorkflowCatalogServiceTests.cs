@@ -399,6 +399,41 @@ public sealed class WorkflowCatalogServiceTests : IAsyncLifetime
         _tools.CallsOf("echo:never").Should().Be(0);
     }
 
+    [Fact]
+    public async Task Resume_IsForAdministrators_AndSaysWhyARunCannotBeResumed()
+    {
+        Write("hold.yaml", """
+            name: hold
+            description: Waits for the gate.
+            steps:
+              - id: a
+                call: t_wait
+                with: { key: held }
+            """);
+        await StartAsync();
+        var engine = Services.GetRequiredService<WorkflowEngine>();
+        var hold = Catalog.Find("hold")!;
+        var handle = await engine.StartAsync(hold.Definition, hold.Text, null, new LuminaCallContext(Caller("bob")));
+        await _tools.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var resume = () => CallAsync("workflows_resume", new JsonObject { ["run"] = handle.Run.Id });
+
+        using (As("bob"))
+        {
+            await resume.Should().ThrowAsync<LuminaForbiddenException>("resuming is administration, even of one's own run");
+        }
+
+        using (As("ada", "admin"))
+        {
+            (await resume.Should().ThrowAsync<LuminaRefusalException>()).Which.Message.Should().Contain("is running on this host", "a second executor would repeat its steps");
+            var unknown = () => CallAsync("workflows_resume", new JsonObject { ["run"] = "wr_nope" });
+            (await unknown.Should().ThrowAsync<LuminaRefusalException>()).Which.Kind.Should().Be(LuminaRefusalKind.NotFound);
+
+            await engine.CancelAsync(handle.Run.Id);
+            await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+            (await resume.Should().ThrowAsync<LuminaRefusalException>()).Which.Message.Should().Contain("has ended (cancelled)");
+        }
+    }
+
     private static LuminaCaller Caller(string id, string role = "user") =>
         new(id, char.ToUpperInvariant(id[0]) + id[1..], role, LuminaTransport.Http, IsAuthenticated: true);
 
