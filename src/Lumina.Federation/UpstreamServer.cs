@@ -71,7 +71,7 @@ internal sealed partial class UpstreamServer : IAsyncDisposable
     public string UpstreamUri(string served) => Options.Prefix is "" ? served : UpstreamNames.UpstreamUri(Name, served);
 
     /// <summary>The source its plugin is registered under.</summary>
-    public string Source => $"upstream:{Name}";
+    public string Source => LuminaPluginSources.Upstream(Name);
 
     public UpstreamStatus Status => new(Name, Options.Url is null ? "stdio" : "http", _state, _toolCount, _lastError, _restarts)
     {

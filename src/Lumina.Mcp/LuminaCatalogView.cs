@@ -15,13 +15,15 @@ namespace Lumina.Mcp;
 public sealed class LuminaCatalogView
 {
     private readonly LuminaMcpCatalog _catalog;
+    private readonly LuminaPluginRegistry _registry;
     private readonly ILuminaAuthorizer _authorizer;
     private readonly LuminaInvoker _invoker;
     private readonly IEnumerable<ILuminaPluginSource> _sources;
 
-    internal LuminaCatalogView(LuminaMcpCatalog catalog, ILuminaAuthorizer authorizer, LuminaInvoker invoker, IEnumerable<ILuminaPluginSource> sources)
+    internal LuminaCatalogView(LuminaMcpCatalog catalog, LuminaPluginRegistry registry, ILuminaAuthorizer authorizer, LuminaInvoker invoker, IEnumerable<ILuminaPluginSource> sources)
     {
         _catalog = catalog;
+        _registry = registry;
         _authorizer = authorizer;
         _invoker = invoker;
         _sources = sources;
@@ -38,7 +40,9 @@ public sealed class LuminaCatalogView
 
         bool Shown(LuminaFunction f) => _authorizer.IsAllowed(caller, f.Function) && LuminaDescribed.Of(f.Function)?.Quarantined is null;
 
-        var tools = _catalog.Tools.OfType<KernelMcpTool>().Where(t => Shown(t.Function)).Select(t => new LuminaCatalogTool(t.ProtocolTool, KindOf(t.Function))).ToList();
+        var sourceOf = _registry.Plugins.ToDictionary(p => p.Name, p => p.Source, StringComparer.OrdinalIgnoreCase);
+        var tools = _catalog.Tools.OfType<KernelMcpTool>().Where(t => Shown(t.Function))
+            .Select(t => new LuminaCatalogTool(t.ProtocolTool, KindOf(t.Function, sourceOf.GetValueOrDefault(t.Function.PluginName)))).ToList();
         var prompts = _catalog.Prompts.OfType<KernelMcpPrompt>().Where(p => Shown(p.Function)).Select(p => p.ProtocolPrompt).ToList();
         var resources = _catalog.Resources.OfType<KernelMcpResource>().Where(r => Shown(r.Function)).ToList();
         return new LuminaCatalogSnapshot(
@@ -63,12 +67,11 @@ public sealed class LuminaCatalogView
         return new LuminaToolCall(outcome, outcome is InvocationSucceeded { Result: var result } ? tool.Success(result) : null);
     }
 
-    private static string KindOf(LuminaFunction function) => function switch
+    /// <summary>What serves a tool, from where its plugin came (<see cref="LuminaPlugin.Source"/>).</summary>
+    private static string KindOf(LuminaFunction function, string? source) => function.Kind == LuminaFunctionKind.PromptTemplate ? "prompt" : source switch
     {
-        { Kind: LuminaFunctionKind.PromptTemplate } => "prompt",
-        // Before the described test: a workflow describes itself too (who may see it), but serves no upstream's tool.
-        { PluginName: "workflow" } => "workflow",
-        _ when LuminaDescribed.Of(function.Function) is not null => "federated",
+        LuminaPluginSources.Workflows => "workflow",
+        not null when source.StartsWith(LuminaPluginSources.UpstreamPrefix, StringComparison.Ordinal) => "federated",
         _ => "tool",
     };
 }

@@ -50,7 +50,7 @@ public static class LuminaMcpServerBuilderExtensions
         });
         services.TryAddSingleton<LuminaMcpCatalog>();
         services.TryAddSingleton(sp => new LuminaCatalogView(
-            sp.GetRequiredService<LuminaMcpCatalog>(), sp.GetRequiredService<ILuminaAuthorizer>(), sp.GetRequiredService<LuminaInvoker>(), sp.GetServices<ILuminaPluginSource>()));
+            sp.GetRequiredService<LuminaMcpCatalog>(), sp.GetRequiredService<LuminaPluginRegistry>(), sp.GetRequiredService<ILuminaAuthorizer>(), sp.GetRequiredService<LuminaInvoker>(), sp.GetServices<ILuminaPluginSource>()));
         services.TryAddSingleton<ResourceSubscriptions>();
         if (!services.Any(d => d.ServiceType == typeof(LuminaTaskRunner)))
         {

@@ -34,38 +34,8 @@ public sealed class ConnectProcessTests : IDisposable
         ["DOTNET_CLI_HOME"] = Home,
     };
 
-    private async Task<(int ExitCode, string Stdout, string Stderr)> Connect(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Project,
-            StandardOutputEncoding = new UTF8Encoding(false),
-        };
-        info.ArgumentList.Add(LuminaProcess.HostDll);
-        info.ArgumentList.Add("connect");
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in Environment())
-        {
-            info.Environment[key] = value;
-        }
-
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private Task<(int ExitCode, string Stdout, string Stderr)> Connect(params string[] arguments) =>
+        LuminaProcess.RunInAsync(Project, Environment(), ["connect", .. arguments]);
 
     private string ClaudeDesktopFile => Path.Combine(Home, ".config", "Claude", "claude_desktop_config.json");
 

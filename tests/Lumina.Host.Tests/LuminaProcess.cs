@@ -26,10 +26,11 @@ internal static class LuminaProcess
     public static List<string> IsolatedArguments(string dataDirectory, params string[] more) =>
         [HostDll, $"--Lumina:DataDirectory={dataDirectory}", .. more];
 
-    public static Process Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    public static Process Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -55,9 +56,16 @@ internal static class LuminaProcess
     public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] arguments) => RunAsync(null, null, arguments);
 
     /// <summary>Runs the host to completion with <paramref name="stdin"/> piped in (for the users, keys and audit commands).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string? stdin, IDictionary<string, string>? environment, params string[] arguments)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string? stdin, IDictionary<string, string>? environment, params string[] arguments) =>
+        RunAsync(stdin, environment, workingDirectory: null, arguments);
+
+    /// <summary>Runs the host to completion in <paramref name="workingDirectory"/> (for commands that act on the current folder, such as <c>connect --scope workspace</c>).</summary>
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunInAsync(string workingDirectory, IDictionary<string, string>? environment, params string[] arguments) =>
+        RunAsync(stdin: null, environment, workingDirectory, arguments);
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string? stdin, IDictionary<string, string>? environment, string? workingDirectory, string[] arguments)
     {
-        using var process = Start([HostDll, .. arguments], environment);
+        using var process = Start([HostDll, .. arguments], environment, workingDirectory);
         if (stdin is not null)
         {
             await process.StandardInput.WriteLineAsync(stdin);

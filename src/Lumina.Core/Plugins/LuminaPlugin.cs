@@ -19,7 +19,7 @@ public sealed class LuminaPlugin
     /// <summary>The kernel plugin.</summary>
     public KernelPlugin Plugin { get; }
 
-    /// <summary>Where it came from: <c>builtin</c>, <c>code</c>, <c>prompts:&lt;folder&gt;</c>, <c>assembly:&lt;path&gt;</c>.</summary>
+    /// <summary>Where it came from: <c>builtin</c>, <c>code</c>, <c>prompts:&lt;folder&gt;</c>, <c>assembly:&lt;path&gt;</c>, and those of <see cref="LuminaPluginSources"/>.</summary>
     public string Source { get; }
 
     /// <summary>Its functions and how each is served.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Lumina.Core;
 using Lumina.Core.Auth;
 using Lumina.Core.Invocation;
@@ -120,27 +119,16 @@ internal static class ConsoleCatalogApi
     /// </summary>
     private static async Task<IResult> CallToolAsync(string name, HttpContext context, LuminaCatalogView view, IOptions<LuminaAuthOptions> auth)
     {
-        Dictionary<string, JsonElement>? arguments = null;
-        if (context.Request.ContentLength is not 0)
+        // Parsed once and kept while the call runs: the arguments are elements of this document.
+        using var body = await ReadObjectAsync(context).ConfigureAwait(false);
+        if (body is { Error: { } error })
         {
-            JsonNode? body;
-            try
-            {
-                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
-            }
-            catch (JsonException ex)
-            {
-                return LuminaHttpApi.Problem(400, "Bad request", $"The body is not JSON: {ex.Message}");
-            }
-
-            if (body is not (null or JsonObject))
-            {
-                return LuminaHttpApi.Problem(400, "Bad request", $"The body must be a JSON object of the tool's arguments, not a {body.GetValueKind().ToString().ToLowerInvariant()}.");
-            }
-
-            arguments = body is JsonObject fields ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(fields, s_json) : null;
+            return LuminaHttpApi.Problem(400, "Bad request", error);
         }
 
+        var arguments = body?.Document?.RootElement is { ValueKind: JsonValueKind.Object } fields
+            ? fields.EnumerateObject().ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal)
+            : null;
         var call = await view.CallAsync(LuminaHttpApi.CallContext(context, auth), name, arguments, context.RequestAborted).ConfigureAwait(false);
         return call switch
         {
@@ -148,6 +136,34 @@ internal static class ConsoleCatalogApi
             { Result: { } result } => Results.Json(result, McpJsonUtilities.DefaultOptions),
             { Outcome: var outcome } => LuminaHttpApi.Answer(context, outcome),
         };
+    }
+
+    /// <summary>The request's body as a JSON object (or null, or no body), else why not.</summary>
+    private static async Task<ParsedBody?> ReadObjectAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is 0)
+        {
+            return null;
+        }
+
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (JsonException ex)
+        {
+            return new ParsedBody(null, $"The body is not JSON: {ex.Message}");
+        }
+
+        if (document.RootElement.ValueKind is JsonValueKind.Object or JsonValueKind.Null)
+        {
+            return new ParsedBody(document, null);
+        }
+
+        var kind = document.RootElement.ValueKind.ToString().ToLowerInvariant();
+        document.Dispose();
+        return new ParsedBody(null, $"The body must be a JSON object of the tool's arguments, not a {kind}.");
     }
 
     /// <summary>The configured tool sets and the endpoint of each (administrators: a set's rules are the host's configuration).</summary>
@@ -172,5 +188,11 @@ internal static class ConsoleCatalogApi
                 }),
             },
             s_json);
+    }
+
+    /// <summary>A parsed body, or why it could not be read.</summary>
+    private sealed record ParsedBody(JsonDocument? Document, string? Error) : IDisposable
+    {
+        public void Dispose() => Document?.Dispose();
     }
 }

@@ -47,21 +47,8 @@ internal static class ConsoleMemoryApi
             ? LuminaHttpApi.InvokeAsync<IReadOnlyList<MemoryFact>>(context, invoker, auth, loggers, "memory", "facts", [], Facts)
             : ForUserAsync(context, users, user, "console_memory_facts", null, async id => Facts(await memory.ListFactsAsync(id, MaxFacts, context.RequestAborted).ConfigureAwait(false)));
 
-    private static async Task<IResult> ForgetFactAsync(string id, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers, ILuminaIdentityStore users, ILuminaMemory memory)
-    {
-        if (User(context) is { } user)
-        {
-            return await ForUserAsync(context, users, user, "console_memory_forget", id, async owner =>
-                await memory.ForgetAsync(owner, id, context.RequestAborted).ConfigureAwait(false)
-                    ? Results.NoContent()
-                    : LuminaHttpApi.Problem(404, "Not found", $"{user} has no fact with id '{id}'.")).ConfigureAwait(false);
-        }
-
-        using (LuminaConfirmations.Confirmed("memory_forget"))
-        {
-            return await LuminaHttpApi.InvokeAsync<string>(context, invoker, auth, loggers, "memory", "forget", new KernelArguments { ["id"] = id }, _ => Results.NoContent()).ConfigureAwait(false);
-        }
-    }
+    private static Task<IResult> ForgetFactAsync(string id, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers, ILuminaIdentityStore users, ILuminaMemory memory) =>
+        ForgetAsync(context, invoker, auth, loggers, users, id, "forget", "fact", (owner, ct) => memory.ForgetAsync(owner, id, ct));
 
     private static Task<IResult> ConversationsAsync(HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers, ILuminaIdentityStore users, ILuminaMemory memory) =>
         User(context) is not { } user
@@ -76,19 +63,28 @@ internal static class ConsoleMemoryApi
                     ? ConversationView.Of(conversation)
                     : LuminaHttpApi.Problem(404, "Not found", $"{user} has no conversation with id '{id}'."));
 
-    private static async Task<IResult> ForgetConversationAsync(string id, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers, ILuminaIdentityStore users, ILuminaMemory memory)
+    private static Task<IResult> ForgetConversationAsync(string id, HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers, ILuminaIdentityStore users, ILuminaMemory memory) =>
+        ForgetAsync(context, invoker, auth, loggers, users, id, "forget_conversation", "conversation", (owner, ct) => memory.DeleteConversationAsync(owner, id, ct));
+
+    /// <summary>
+    /// Forgets one item: the caller's own through the memory tool <paramref name="function"/> (the DELETE is the user's
+    /// confirmation of that destructive call), another user's (<c>?user=</c>, administrators) in the store.
+    /// </summary>
+    private static async Task<IResult> ForgetAsync(
+        HttpContext context, LuminaInvoker invoker, IOptions<LuminaAuthOptions> auth, ILoggerFactory loggers, ILuminaIdentityStore users,
+        string id, string function, string noun, Func<string, CancellationToken, Task<bool>> forget)
     {
         if (User(context) is { } user)
         {
-            return await ForUserAsync(context, users, user, "console_memory_forget_conversation", id, async owner =>
-                await memory.DeleteConversationAsync(owner, id, context.RequestAborted).ConfigureAwait(false)
+            return await ForUserAsync(context, users, user, $"console_memory_{function}", id, async owner =>
+                await forget(owner, context.RequestAborted).ConfigureAwait(false)
                     ? Results.NoContent()
-                    : LuminaHttpApi.Problem(404, "Not found", $"{user} has no conversation with id '{id}'.")).ConfigureAwait(false);
+                    : LuminaHttpApi.Problem(404, "Not found", $"{user} has no {noun} with id '{id}'.")).ConfigureAwait(false);
         }
 
-        using (LuminaConfirmations.Confirmed("memory_forget_conversation"))
+        using (LuminaConfirmations.Confirmed($"memory_{function}"))
         {
-            return await LuminaHttpApi.InvokeAsync<string>(context, invoker, auth, loggers, "memory", "forget_conversation", new KernelArguments { ["id"] = id }, _ => Results.NoContent()).ConfigureAwait(false);
+            return await LuminaHttpApi.InvokeAsync<string>(context, invoker, auth, loggers, "memory", function, new KernelArguments { ["id"] = id }, _ => Results.NoContent()).ConfigureAwait(false);
         }
     }
 

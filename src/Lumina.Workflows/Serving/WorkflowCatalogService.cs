@@ -21,7 +21,7 @@ public sealed partial class WorkflowCatalogService : IHostedService, IDisposable
     /// <summary>The plugin the workflows are served in: their tools are <c>workflow_&lt;name&gt;</c>.</summary>
     public const string PluginName = "workflow";
 
-    private const string Source = "workflows";
+    private const string Source = LuminaPluginSources.Workflows;
     private static readonly TimeSpan s_settle = TimeSpan.FromMilliseconds(250);
     private static readonly LuminaCaller s_validator = new("lumina-workflows", "Workflow validation", "admin", LuminaTransport.InProcess, IsAuthenticated: false);
 

@@ -360,22 +360,7 @@ public sealed class WorkflowCatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task CancellingAnotherCallersRun_IsRefused_AndTheRunGoesOn_UntilItsOwnerCancelsIt()
     {
-        Write("hold.yaml", """
-            name: hold
-            description: Waits for the gate.
-            steps:
-              - id: a
-                call: t_wait
-                with: { key: held }
-              - id: b
-                call: t_echo
-                with: { text: never }
-            """);
-        await StartAsync();
-        var engine = Services.GetRequiredService<WorkflowEngine>();
-        var hold = Catalog.Find("hold")!;
-        var handle = await engine.StartAsync(hold.Definition, hold.Text, null, new LuminaCallContext(Caller("bob")));
-        await _tools.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (_, handle) = await StartHeldRunAsync("bob");
 
         using (As("ada"))
         {
@@ -402,19 +387,7 @@ public sealed class WorkflowCatalogServiceTests : IAsyncLifetime
     [Fact]
     public async Task Resume_IsForAdministrators_AndSaysWhyARunCannotBeResumed()
     {
-        Write("hold.yaml", """
-            name: hold
-            description: Waits for the gate.
-            steps:
-              - id: a
-                call: t_wait
-                with: { key: held }
-            """);
-        await StartAsync();
-        var engine = Services.GetRequiredService<WorkflowEngine>();
-        var hold = Catalog.Find("hold")!;
-        var handle = await engine.StartAsync(hold.Definition, hold.Text, null, new LuminaCallContext(Caller("bob")));
-        await _tools.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var (engine, handle) = await StartHeldRunAsync("bob");
         var resume = () => CallAsync("workflows_resume", new JsonObject { ["run"] = handle.Run.Id });
 
         using (As("bob"))
@@ -432,6 +405,28 @@ public sealed class WorkflowCatalogServiceTests : IAsyncLifetime
             await handle.Completion.WaitAsync(TimeSpan.FromSeconds(30));
             (await resume.Should().ThrowAsync<LuminaRefusalException>()).Which.Message.Should().Contain("has ended (cancelled)");
         }
+    }
+
+    /// <summary>Serves the workflow <c>hold</c> (a step that waits for the gate, then one that must never run) and starts it for <paramref name="owner"/>, waiting until its first step waits.</summary>
+    private async Task<(WorkflowEngine Engine, WorkflowRunHandle Handle)> StartHeldRunAsync(string owner)
+    {
+        Write("hold.yaml", """
+            name: hold
+            description: Waits for the gate.
+            steps:
+              - id: a
+                call: t_wait
+                with: { key: held }
+              - id: b
+                call: t_echo
+                with: { text: never }
+            """);
+        await StartAsync();
+        var engine = Services.GetRequiredService<WorkflowEngine>();
+        var hold = Catalog.Find("hold")!;
+        var handle = await engine.StartAsync(hold.Definition, hold.Text, null, new LuminaCallContext(Caller(owner)));
+        await _tools.Waiting.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        return (engine, handle);
     }
 
     private static LuminaCaller Caller(string id, string role = "user") =>
