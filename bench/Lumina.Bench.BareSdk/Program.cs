@@ -13,7 +13,8 @@ if (http)
 {
     var builder = WebApplication.CreateBuilder(rest);
     ConfigureLogging(builder.Logging);
-#pragma warning disable MCP9006 // Sessions: the same mode as Lumina, so both serve 2025-11-25 clients the same way.
+#pragma warning disable MCP9006 // Sessions: the same mode as Lumina, so both serve 2025-11-25 clients the same way
+    // (a session per initialize) and 2026-07-28 requests the same way (stateless: no initialize, no session).
     var mcp = builder.Services.AddMcpServer()
         .WithHttpTransport(o => o.SessionMode = HttpServerSessionMode.StatefulForInitializeClients)
         .WithTools<EchoTool>();

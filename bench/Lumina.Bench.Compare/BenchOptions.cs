@@ -8,14 +8,19 @@ internal sealed class BenchOptions
     public const string Usage = """
         Lumina.Bench.Compare — Lumina side by side with the bare MCP C# SDK, the TypeScript reference server and raw ASP.NET Core
 
-        Usage: bench/compare.sh [options]      (builds in Release, runs npm ci, then this driver)
+        Usage: bench/compare.sh [options]      (publishes Lumina and the bare SDK, builds the rest in Release, runs
+                                               npm ci, then this driver)
 
-          --quick               smoke check (~1–2 min): fewer cold starts, one short round
+        Lumina is measured as users deploy it: published (ReadyToRun, framework-dependent), default configuration
+        (audit on), over HTTP with a bearer token from POST /token; HTTP in both protocol eras (2025-11-25 with a
+        session per worker, 2026-07-28 stateless). The bare SDK is published the same way.
+
+          --quick               smoke check (~2 min of measuring): fewer cold starts, one short round
           --rounds N            interleaved rounds of the stdio and HTTP measurements (default 3; quick 1)
           --seconds S           measured seconds per phase (default 5; quick 2)
           --warmup S            unrecorded load every server process gets before its first recorded call, so the
-                                JIT has settled: each stdio round's fresh process, each HTTP server once before the
-                                rounds (default 10 for stdio and 15 for HTTP; quick 2)
+                                JIT has settled: each stdio round's fresh process, each HTTP server once per protocol
+                                era before the rounds (default 10 for stdio and 15 for HTTP; quick 2)
           --phase-warmup S      unrecorded seconds at the start of each HTTP phase (default 2; quick 1)
           --cold N              cold starts per server (default 12; quick 5)
           --concurrency N       the high HTTP concurrency (default 16)
@@ -25,7 +30,11 @@ internal sealed class BenchOptions
           --soak-rate R         soak calls per second in total, 0 = as fast as possible (default 1000)
           --soak-interval D     RSS sampling interval (default 10s)
           --soak-max-slope M    flag growth above M MiB/min over the second half (default 1)
-          --r2r                 also cold-start Lumina and the bare SDK published ReadyToRun (compare.sh publishes them)
+          --as-built            run Lumina and the bare SDK from their Release build output (bin/Release) instead of
+                                their published builds (bench/artifacts/r2r)
+          --r2r                 with --as-built: also cold-start the published builds (compare.sh publishes them)
+          --anonymous           Lumina over HTTP without a token: anonymous callers get the role user (what the other
+                                servers get); by default every Lumina HTTP request carries a bearer token
           --bare-event-store    give the bare SDK the SDK's resumable event store (SSE events in a memory cache) to see its cost
           --out DIR             where the markdown result goes (default bench/results)
           --root DIR            the repository root (default: found above this program)
@@ -68,7 +77,17 @@ internal sealed class BenchOptions
 
     public bool BareEventStore { get; private set; }
 
+    /// <summary>With <see cref="AsBuilt"/>: also cold-start the published builds (one more row).</summary>
     public bool ReadyToRun { get; private set; }
+
+    /// <summary>Lumina and the bare SDK from bin/Release rather than published (ReadyToRun), the default.</summary>
+    public bool AsBuilt { get; private set; }
+
+    /// <summary>Lumina over HTTP with anonymous callers given the role user, rather than a bearer token (the default).</summary>
+    public bool Anonymous { get; private set; }
+
+    /// <summary>Whether Lumina and the bare SDK run from their published builds.</summary>
+    public bool Published => !AsBuilt;
 
     public string? Out { get; private set; }
 
@@ -150,6 +169,12 @@ internal sealed class BenchOptions
                 case "--r2r":
                     o.ReadyToRun = true;
                     break;
+                case "--as-built":
+                    o.AsBuilt = true;
+                    break;
+                case "--anonymous":
+                    o.Anonymous = true;
+                    break;
                 case "--bare-event-store":
                     o.BareEventStore = true;
                     break;
@@ -164,6 +189,8 @@ internal sealed class BenchOptions
             }
         }
 
+        // Published is the default: the published builds are the measured ones, so there is no extra row to add.
+        o.ReadyToRun = o.ReadyToRun && o.AsBuilt;
         if (o.Quick)
         {
             o.Rounds = explicitRounds ? o.Rounds : 1;

@@ -3,17 +3,24 @@ namespace Lumina.Bench.Compare;
 /// <summary>Where the built servers are, found from the repository root.</summary>
 internal sealed class BenchPaths
 {
-    public BenchPaths(string root, string scratch)
+    /// <param name="root">The repository root.</param>
+    /// <param name="scratch">A throwaway directory for this run (Lumina's data directory goes in it).</param>
+    /// <param name="published">Run Lumina and the bare SDK from their published builds (the default) rather than bin/Release.</param>
+    public BenchPaths(string root, string scratch, bool published = true)
     {
         Root = root;
+        Published = published;
         const string Release = "bin/Release/net10.0";
-        LuminaDll = Path.Combine(root, "src/Lumina.Host", Release, "lumina.dll");
+        LuminaBuiltDll = Path.Combine(root, "src/Lumina.Host", Release, "lumina.dll");
         EchoPluginDirectory = Path.Combine(root, "bench/Lumina.Bench.EchoPlugin", Release);
-        BareSdkDll = Path.Combine(root, "bench/Lumina.Bench.BareSdk", Release, "Lumina.Bench.BareSdk.dll");
+        BareSdkBuiltDll = Path.Combine(root, "bench/Lumina.Bench.BareSdk", Release, "Lumina.Bench.BareSdk.dll");
         RawAspNetDll = Path.Combine(root, "bench/Lumina.Bench.RawAspNet", Release, "Lumina.Bench.RawAspNet.dll");
-        // Written by `bench/compare.sh --r2r` (dotnet publish -p:PublishReadyToRun=true); artifacts/ is git-ignored.
+        // Written by bench/compare.sh (dotnet publish -p:PublishReadyToRun=true, framework-dependent) unless --as-built;
+        // artifacts/ is git-ignored.
         LuminaReadyToRunDll = Path.Combine(root, "bench/artifacts/r2r/lumina/lumina.dll");
         BareSdkReadyToRunDll = Path.Combine(root, "bench/artifacts/r2r/bare/Lumina.Bench.BareSdk.dll");
+        LuminaDll = published ? LuminaReadyToRunDll : LuminaBuiltDll;
+        BareSdkDll = published ? BareSdkReadyToRunDll : BareSdkBuiltDll;
         TypeScriptServer = Path.Combine(root, "bench/typescript/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         NodeLocalhostPreload = Path.Combine(root, "bench/typescript/localhost.mjs");
         LuminaDataDirectory = Path.Combine(scratch, "lumina-data");
@@ -23,10 +30,19 @@ internal sealed class BenchPaths
 
     public string Root { get; }
 
+    /// <summary>Whether <see cref="LuminaDll"/> and <see cref="BareSdkDll"/> are the published builds.</summary>
+    public bool Published { get; }
+
+    /// <summary>Lumina as measured: published, or as built with <c>--as-built</c>.</summary>
     public string LuminaDll { get; }
+
+    public string LuminaBuiltDll { get; }
+
+    public string BareSdkBuiltDll { get; }
 
     public string EchoPluginDirectory { get; }
 
+    /// <summary>The bare SDK as measured: built the same way as <see cref="LuminaDll"/>.</summary>
     public string BareSdkDll { get; }
 
     public string RawAspNetDll { get; }
@@ -65,7 +81,7 @@ internal sealed class BenchPaths
         {
             if (!File.Exists(file))
             {
-                throw new BenchFailure($"missing {file}: build first (bench/compare.sh builds everything in Release and runs npm ci)");
+                throw new BenchFailure($"missing {file}: build first (bench/compare.sh publishes Lumina and the bare SDK, builds the rest in Release and runs npm ci)");
             }
         }
     }

@@ -5,18 +5,28 @@ using System.Text.Json;
 namespace Lumina.Bench.Compare;
 
 /// <summary>
-/// One MCP session over streamable HTTP: initialize once, then reuse the session for every call. Replies may come as
-/// JSON or as SSE (each <c>data:</c> line one message); the reply with the request's id is the answer.
+/// One MCP client over streamable HTTP. In the 2025-11-25 era it initializes once, then reuses the session for every
+/// call; stateless (2026-07-28) it sends no <c>initialize</c> and keeps no session: each POST carries
+/// <c>MCP-Protocol-Version</c>, <c>Mcp-Method</c> and <c>Mcp-Name</c>, and its <c>params._meta</c> says who the client
+/// is. With an access token every request carries <c>Authorization: Bearer</c>. Replies may come as JSON or as SSE
+/// (each <c>data:</c> line one message); the reply with the request's id is the answer.
 /// </summary>
-internal sealed class HttpMcpSession(HttpClient http, Uri endpoint, string serverName)
+internal sealed class HttpMcpSession(HttpClient http, Uri endpoint, string serverName, string? accessToken = null, bool stateless = false)
 {
     private static readonly MediaTypeWithQualityHeaderValue Json = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue EventStream = new("text/event-stream");
+    private readonly AuthenticationHeaderValue? _authorization = accessToken is null ? null : new("Bearer", accessToken);
     private string? _sessionId;
     private long _nextId;
 
+    /// <summary>Starts the session (2025-11-25); stateless there is nothing to start.</summary>
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
+        if (stateless)
+        {
+            return;
+        }
+
         var id = ++_nextId;
         using (var reply = await PostAsync(JsonRpc.Initialize(id), id, captureSession: true, cancellationToken))
         {
@@ -29,7 +39,7 @@ internal sealed class HttpMcpSession(HttpClient http, Uri endpoint, string serve
     public async Task EchoAsync(string message, CancellationToken cancellationToken)
     {
         var id = ++_nextId;
-        using var reply = await PostAsync(JsonRpc.Echo(id, message), id, captureSession: false, cancellationToken);
+        using var reply = await PostAsync(stateless ? JsonRpc.EchoStateless(id, message) : JsonRpc.Echo(id, message), id, captureSession: false, cancellationToken);
         try
         {
             JsonRpc.CheckEcho(reply!.RootElement, message);
@@ -51,6 +61,7 @@ internal sealed class HttpMcpSession(HttpClient http, Uri endpoint, string serve
         using var request = new HttpRequestMessage(HttpMethod.Delete, endpoint);
         request.Headers.Add("Mcp-Session-Id", _sessionId);
         request.Headers.Add("MCP-Protocol-Version", JsonRpc.ProtocolVersion);
+        request.Headers.Authorization = _authorization;
         using var response = await http.SendAsync(request, cancellationToken);
         _sessionId = null;
     }
@@ -64,7 +75,15 @@ internal sealed class HttpMcpSession(HttpClient http, Uri endpoint, string serve
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.Add(Json);
         request.Headers.Accept.Add(EventStream);
-        if (_sessionId is not null)
+        request.Headers.Authorization = _authorization;
+        if (stateless)
+        {
+            // The one request the benchmark sends without a session: a tools/call of echo.
+            request.Headers.Add("MCP-Protocol-Version", JsonRpc.StatelessProtocolVersion);
+            request.Headers.Add("Mcp-Method", "tools/call");
+            request.Headers.Add("Mcp-Name", "echo");
+        }
+        else if (_sessionId is not null)
         {
             request.Headers.Add("Mcp-Session-Id", _sessionId);
             request.Headers.Add("MCP-Protocol-Version", JsonRpc.ProtocolVersion);
@@ -75,6 +94,11 @@ internal sealed class HttpMcpSession(HttpClient http, Uri endpoint, string serve
         if (!response.IsSuccessStatusCode)
         {
             throw new BenchFailure($"{serverName} (HTTP): {(int)response.StatusCode} {response.StatusCode} for {body[..Math.Min(80, body.Length)]}…: {text[..Math.Min(300, text.Length)]}");
+        }
+
+        if (stateless && response.Headers.Contains("Mcp-Session-Id"))
+        {
+            throw new BenchFailure($"{serverName} (HTTP): a stateless {JsonRpc.StatelessProtocolVersion} request was given a session");
         }
 
         if (captureSession)

@@ -8,6 +8,9 @@ internal static class JsonRpc
 {
     public const string ProtocolVersion = "2025-11-25";
 
+    /// <summary>The stateless revision: no <c>initialize</c>, no session; each request says who it is in <c>params._meta</c>.</summary>
+    public const string StatelessProtocolVersion = "2026-07-28";
+
     public static string Initialize(long id) =>
         $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"initialize","params":{"protocolVersion":"{{{{ProtocolVersion}}}}","capabilities":{},"clientInfo":{"name":"lumina-bench","version":"1.0.0"}}}""";
 
@@ -18,6 +21,13 @@ internal static class JsonRpc
     /// <summary>A tools/call of echo; <paramref name="message"/> is plain ASCII chosen by the driver (no escaping needed).</summary>
     public static string Echo(long id, string message) =>
         $$$$"""{"jsonrpc":"2.0","id":{{{{id}}}},"method":"tools/call","params":{"name":"echo","arguments":{"message":"{{{{message}}}}"}}}""";
+
+    /// <summary>
+    /// A 2026-07-28 tools/call of echo: with no session, the protocol version, the client's capabilities and its info
+    /// travel in <c>params._meta</c> of every request (the server names any that is missing).
+    /// </summary>
+    public static string EchoStateless(long id, string message) =>
+        $$$$$"""{"jsonrpc":"2.0","id":{{{{{id}}}}},"method":"tools/call","params":{"name":"echo","arguments":{"message":"{{{{{message}}}}}"},"_meta":{"io.modelcontextprotocol/protocolVersion":"{{{{{StatelessProtocolVersion}}}}}","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":{"name":"lumina-bench","version":"1.0.0"}}}}""";
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -17,13 +17,21 @@ internal sealed class ServerResults(ServerSpec spec)
 
     public List<double> StdioLoadRss { get; } = [];
 
-    public Dictionary<int, List<double>> HttpRates { get; } = [];
+    public Dictionary<HttpPhase, List<double>> HttpRates { get; } = [];
 
-    public Dictionary<int, List<long>> HttpTicks { get; } = [];
+    public Dictionary<HttpPhase, List<long>> HttpTicks { get; } = [];
 
     public double HttpIdleRss { get; set; } = double.NaN;
 
     public double HttpLoadRss { get; set; } = double.NaN;
+}
+
+/// <summary>An HTTP phase: the protocol era (2025-11-25 with a session per worker, or 2026-07-28 stateless) and the concurrency.</summary>
+internal readonly record struct HttpPhase(bool Stateless, int Concurrency)
+{
+    public string Era => Stateless ? $"{JsonRpc.StatelessProtocolVersion} stateless" : $"{JsonRpc.ProtocolVersion} sessions";
+
+    public override string ToString() => $"{Era}, c={Concurrency}";
 }
 
 /// <summary>A measured stretch of calls: how many per second and each call's latency in Stopwatch ticks.</summary>
@@ -58,9 +66,13 @@ internal static class Measurements
         results.StdioTicks.AddRange(load.Ticks);
     }
 
-    /// <summary>HTTP load on a running server: one session per worker, reused for every call, closed at the end.</summary>
-    public static async Task<LoadSample> HttpAsync(ServerProcess server, int concurrency, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
+    /// <summary>
+    /// HTTP load on a running server: in the 2025-11-25 era one session per worker, reused for every call, closed at the
+    /// end; stateless (2026-07-28) no session at all. The server's access token, if it has one, goes on every request.
+    /// </summary>
+    public static async Task<LoadSample> HttpAsync(ServerProcess server, HttpPhase phase, TimeSpan warmup, TimeSpan duration, CancellationToken cancellationToken)
     {
+        var concurrency = phase.Concurrency;
         using var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = int.MaxValue,
@@ -72,7 +84,7 @@ internal static class Measurements
         var sessions = new HttpMcpSession[concurrency];
         for (var i = 0; i < concurrency; i++)
         {
-            sessions[i] = new HttpMcpSession(http, server.Endpoint!, server.Spec.Name);
+            sessions[i] = new HttpMcpSession(http, server.Endpoint!, server.Spec.Name, server.AccessToken, phase.Stateless);
             await sessions[i].InitializeAsync(cancellationToken);
         }
 

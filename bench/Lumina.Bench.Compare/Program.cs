@@ -34,14 +34,14 @@ Console.CancelKeyPress += (_, e) =>
 var scratch = Directory.CreateTempSubdirectory("lumina-bench-");
 try
 {
-    var paths = new BenchPaths(options.Root ?? BenchPaths.FindRoot(), scratch.FullName);
+    var paths = new BenchPaths(options.Root ?? BenchPaths.FindRoot(), scratch.FullName, options.Published);
     paths.Check(options.ReadyToRun);
     var outDir = options.Out ?? Path.Combine(paths.Root, "bench", "results");
     Directory.CreateDirectory(outDir);
     var stamp = DateTime.UtcNow;
     if (options.Soak is { } soakDuration)
     {
-        var target = options.SoakServer == "lumina" ? ServerSpec.All(paths)[0] : ServerSpec.All(paths, options.SoakServer == "bare-store")[1];
+        var target = options.SoakServer == "lumina" ? ServerSpec.All(paths, anonymous: options.Anonymous)[0] : ServerSpec.All(paths, options.SoakServer == "bare-store")[1];
         var soak = await Soak.RunAsync(target, options, soakDuration, cancel.Token);
         var soakFile = Path.Combine(outDir, $"soak-{stamp:yyyyMMdd-HHmm}{(options.SoakServer == "lumina" ? "" : "-" + options.SoakServer)}.md");
         await File.WriteAllTextAsync(soakFile, Header(paths, options, stamp, "soak") + soak.Markdown);
@@ -51,7 +51,7 @@ try
     }
 
     var (results, readyToRun) = await RunAsync(paths, options, cancel.Token);
-    var (table, missed) = Report.Build(results, readyToRun, options.HighConcurrency);
+    var (table, missed) = Report.Build(results, readyToRun, options.HighConcurrency, paths.Published);
     var file = Path.Combine(outDir, $"compare-{stamp:yyyyMMdd-HHmm}{(options.Quick ? "-quick" : "")}{(options.BareEventStore ? "-bare-store" : "")}.md");
     await File.WriteAllTextAsync(file, Header(paths, options, stamp, "compare") + table);
     await Console.Out.WriteLineAsync();
@@ -79,7 +79,7 @@ finally
 static async Task<(List<ServerResults> Servers, List<ServerResults> ReadyToRun)> RunAsync(BenchPaths paths, BenchOptions options, CancellationToken cancellationToken)
 {
     var clock = Stopwatch.StartNew();
-    var servers = ServerSpec.All(paths, options.BareEventStore).Select(s => new ServerResults(s)).ToList();
+    var servers = ServerSpec.All(paths, options.BareEventStore, options.Anonymous).Select(s => new ServerResults(s)).ToList();
     var readyToRun = options.ReadyToRun ? ServerSpec.ReadyToRun(paths).Select(s => new ServerResults(s)).ToList() : [];
     var stdio = servers.Where(s => s.Spec.HasStdio).ToList();
     var cold = stdio.Concat(readyToRun).ToList();
@@ -122,35 +122,53 @@ static async Task<(List<ServerResults> Servers, List<ServerResults> ReadyToRun)>
             servers[i].HttpIdleRss = running[i].RssMiB();
         }
 
-        // Each server's JIT settles under unrecorded load first; the phases then measure the steady state.
+        // Both protocol eras: 2025-11-25 (a session per worker) on every server, 2026-07-28 stateless on those that serve it.
+        bool[] eras = [false, true];
+        bool Serves(int i, bool stateless) => !stateless || servers[i].Spec.ServesStateless;
+
+        // Each server's JIT settles under unrecorded load first, in each era (the stateless path is other code); the
+        // phases then measure the steady state.
         if (options.HttpWarmup > TimeSpan.Zero)
         {
-            for (var i = 0; i < servers.Count; i++)
-            {
-                await Measurements.HttpAsync(running[i], options.HighConcurrency, options.HttpWarmup, TimeSpan.Zero, cancellationToken);
-            }
-
-            Progress($"HTTP warm-up: {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} per server");
-        }
-
-        int[] levels = [1, options.HighConcurrency];
-        for (var round = 1; round <= options.Rounds; round++)
-        {
-            foreach (var c in levels)
+            foreach (var stateless in eras)
             {
                 for (var i = 0; i < servers.Count; i++)
                 {
+                    if (Serves(i, stateless))
+                    {
+                        await Measurements.HttpAsync(running[i], new HttpPhase(stateless, options.HighConcurrency), options.HttpWarmup, TimeSpan.Zero, cancellationToken);
+                    }
+                }
+            }
+
+            Progress($"HTTP warm-up: {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} per server and protocol era");
+        }
+
+        HttpPhase[] phases = [.. eras.SelectMany(stateless => new[] { 1, options.HighConcurrency }.Select(c => new HttpPhase(stateless, c)))];
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var phase in phases)
+            {
+                var measured = new List<ServerResults>();
+                for (var i = 0; i < servers.Count; i++)
+                {
+                    if (!Serves(i, phase.Stateless))
+                    {
+                        continue;
+                    }
+
                     if (running[i].HasExited)
                     {
                         throw running[i].Failure("exited during the load");
                     }
 
-                    var load = await Measurements.HttpAsync(running[i], c, options.PhaseWarmup, options.Measure, cancellationToken);
-                    Add(servers[i].HttpRates, c, load.PerSecond);
-                    (servers[i].HttpTicks.TryGetValue(c, out var ticks) ? ticks : servers[i].HttpTicks[c] = []).AddRange(load.Ticks);
+                    var load = await Measurements.HttpAsync(running[i], phase, options.PhaseWarmup, options.Measure, cancellationToken);
+                    Add(servers[i].HttpRates, phase, load.PerSecond);
+                    (servers[i].HttpTicks.TryGetValue(phase, out var ticks) ? ticks : servers[i].HttpTicks[phase] = []).AddRange(load.Ticks);
+                    measured.Add(servers[i]);
                 }
 
-                Progress($"HTTP round {round}/{options.Rounds}, c={c}: " + string.Join(", ", servers.Select(s => $"{s.Spec.Name} {s.HttpRates[c][^1]:0}/s")));
+                Progress($"HTTP round {round}/{options.Rounds}, {phase}: " + string.Join(", ", measured.Select(s => $"{s.Spec.Name} {s.HttpRates[phase][^1]:0}/s")));
             }
         }
 
@@ -170,7 +188,7 @@ static async Task<(List<ServerResults> Servers, List<ServerResults> ReadyToRun)>
     Progress("done");
     return (servers, readyToRun);
 
-    static void Add(Dictionary<int, List<double>> map, int key, double value)
+    static void Add(Dictionary<HttpPhase, List<double>> map, HttpPhase key, double value)
     {
         if (!map.TryGetValue(key, out var list))
         {
@@ -210,16 +228,27 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
     sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/compare.sh{(options.CommandLine.Length > 0 ? " " + options.CommandLine : "")}`");
     sb.AppendLine();
     sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores (shared), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Node {node}; load average at the end {load}.");
+    var build = paths.Published
+        ? "published (`dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`, bench/artifacts/r2r)"
+        : "as built (bin/Release, `--as-built`)";
+    if (kind == "soak")
+    {
+        sb.AppendLine("Servers: Lumina and the bare SDK " + build + "; Lumina in its default configuration (audit on), " + (options.Anonymous ? "anonymous callers given the role `user` (`--anonymous`)." : $"a bearer token from `POST /token` on every request (token lifetime {ServerSpec.TokenLifetime})."));
+    }
+
     if (kind == "compare")
     {
-        sb.AppendLine(CultureInfo.InvariantCulture, $"Run: {options.ColdStarts} cold starts per server; {options.Rounds} interleaved round(s) of {options.Measure.TotalSeconds:0} s measured per phase, after unrecorded load — {options.StdioWarmup.TotalSeconds:0} s for each stdio round's fresh process, {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} for each HTTP server before its rounds and {options.PhaseWarmup.TotalSeconds:0} s at the start of each HTTP phase (the JIT settles: rates are the steady state; start-up is the cold-start rows); rates are the median of the rounds, percentiles over all recorded calls.");
-        sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` (Release) with its default filters and the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol 2.3.1, same GC settings); TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint, HTTP only.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Run: {options.ColdStarts} cold starts per server; {options.Rounds} interleaved round(s) of {options.Measure.TotalSeconds:0} s measured per phase, after unrecorded load — {options.StdioWarmup.TotalSeconds:0} s for each stdio round's fresh process, {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} for each HTTP server in each protocol era it serves, before its rounds, and {options.PhaseWarmup.TotalSeconds:0} s at the start of each HTTP phase (the JIT settles: rates are the steady state; start-up is the cold-start rows); rates are the median of the rounds, percentiles over all recorded calls.");
+        sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` " + build + " in its default configuration (default filters, audit on) with the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol 2.3.1, same GC settings), " + (paths.Published ? "published the same way" : "as built") + "; TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint (Release build), HTTP only.");
+        sb.AppendLine(options.Anonymous
+            ? "HTTP auth: none anywhere (`--anonymous`): Lumina gives anonymous callers the role `user` (its authorization filter still runs); the other servers have no auth."
+            : $"HTTP auth: Lumina with a bearer token on every request — a user with the role `user` added by `lumina users add {BearerToken.UserName} --role user --password-stdin` in the run's data directory, its token from `POST /token` (password grant), the token lifetime set to {ServerSpec.TokenLifetime} (`Lumina:Auth:TokenLifetime`; default 15 min) so it outlasts the run; the bare SDK, TypeScript and raw ASP.NET get no token (they have no auth). Lumina's per-caller rate limit is off (`Lumina:Policy:RateLimit:PermitsPerMinute=0`).");
         if (options.BareEventStore)
         {
             sb.AppendLine("bare SDK+store: the bare SDK given the SDK's own store for resumable streams (`WithDistributedCacheEventStreamStore()` over `AddDistributedMemoryCache()`; Lumina keeps its events in its own store).");
         }
 
-        sb.AppendLine("HTTP session mode: Lumina and the bare SDK both `StatefulForInitializeClients` (each worker initializes one session and reuses it); the TypeScript server is always stateful; raw ASP.NET keeps no sessions. Every reply is checked to be the exact echo.");
+        sb.AppendLine($"HTTP protocol eras: {JsonRpc.ProtocolVersion} — Lumina and the bare SDK both `StatefulForInitializeClients`, each worker initializes one session and reuses it; the TypeScript server is always stateful; raw ASP.NET keeps no sessions. {JsonRpc.StatelessProtocolVersion} stateless — no initialize and no session, every POST with `MCP-Protocol-Version: {JsonRpc.StatelessProtocolVersion}`, `Mcp-Method: tools/call`, `Mcp-Name: echo` and the client's version, capabilities and info in `params._meta`: Lumina, the bare SDK (its same session mode serves them) and raw ASP.NET (which reads none of it); the TypeScript server does not serve this revision (it answers 400 \"Server not initialized\": —). Every reply is checked to be the exact echo.");
     }
 
     sb.AppendLine();

@@ -34,6 +34,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public Uri? Endpoint => Port == 0 ? null : new Uri($"http://127.0.0.1:{Port}/mcp");
 
+    /// <summary>The bearer token every HTTP request carries, when the server is started with one (Lumina by default).</summary>
+    public string? AccessToken { get; private set; }
+
     public StreamWriter Input => _process.StandardInput;
 
     public StreamReader Output => _process.StandardOutput;
@@ -54,8 +57,27 @@ internal sealed class ServerProcess : IAsyncDisposable
             environment[key] = value;
         }
 
+        var token = spec.BearerToken ? new BearerToken() : null;
+        if (token is not null)
+        {
+            await token.AddUserAsync(spec, cancellationToken);
+        }
+
         var server = new ServerProcess(spec, Start(spec, [.. spec.Arguments, .. spec.HttpArguments(port)], environment), stdio: false) { Port = port };
-        await server.WaitListeningAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        try
+        {
+            await server.WaitListeningAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            if (token is not null)
+            {
+                server.AccessToken = await token.RequestAsync(spec, port, cancellationToken);
+            }
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 

@@ -74,7 +74,7 @@ internal static class Soak
             var seq = 0L;
             while (!stop.IsCancellationRequested)
             {
-                var session = new HttpMcpSession(http, server.Endpoint!, target.Name);
+                var session = new HttpMcpSession(http, server.Endpoint!, target.Name, server.AccessToken);
                 await session.InitializeAsync(stop.Token);
                 var renew = clock.Elapsed + SessionLife;
                 var due = clock.Elapsed;
@@ -121,7 +121,7 @@ internal static class Soak
         var grew = !double.IsNaN(slopeHalf) && slopeHalf > options.SoakMaxSlope && rise > 0.05 * secondHalf.Average(s => s.RssMiB);
         var total = samples[^1].Calls;
         var md = new StringBuilder();
-        md.AppendLine(inv, $"Soak: {target.Name} over streamable HTTP, {options.SoakConcurrency} workers, {(options.SoakRate > 0 ? $"paced at {options.SoakRate:0} calls/s" : "unpaced")}, sessions renewed every {SessionLife.TotalSeconds:0} s, {duration.TotalMinutes:0.#} min, {total:#,0} checked calls ({total / Math.Max(samples[^1].Minutes * 60, 1e-9):0}/s).");
+        md.AppendLine(inv, $"Soak: {target.Name} over streamable HTTP{(target.BearerToken ? " with a bearer token" : "")}, {options.SoakConcurrency} workers, {(options.SoakRate > 0 ? $"paced at {options.SoakRate:0} calls/s" : "unpaced")}, sessions renewed every {SessionLife.TotalSeconds:0} s, {duration.TotalMinutes:0.#} min, {total:#,0} checked calls ({total / Math.Max(samples[^1].Minutes * 60, 1e-9):0}/s).");
         md.AppendLine();
         md.AppendLine("| time | RSS | calls |");
         md.AppendLine("|---:|---:|---:|");
