@@ -102,6 +102,26 @@ public sealed class ToolSetHostTests : IDisposable
     }
 
     [Fact]
+    public async Task UnboundToken_AtASetsEndpointFirst_StillSeesEverything_AtMcp()
+    {
+        // The token's caller is kept between requests (ValidatedTokens): the set of one endpoint must not stick to it.
+        await using var host = await HttpHost.StartAsync(s_sets);
+        await HttpAuth.AddUserAsync(host.DataDirectory, "carol", "user");
+        using var http = new HttpClient();
+        var token = await HttpAuth.PasswordTokenAsync(http, host, "carol");
+
+        await using var coding = await ConnectAsync(host, "/mcp/coding", token);
+        var atSet = await NamesAsync(coding);
+        await using var everything = await ConnectAsync(host, "/mcp", token);
+        var atMcp = await NamesAsync(everything);
+        var atSetAgain = await NamesAsync(coding);
+
+        atSet.Should().BeEquivalentTo(s_coding);
+        atMcp.Should().Contain(["web_fetch", "time_now", "files_delete"]).And.NotContain("clock");
+        atSetAgain.Should().Equal(atSet);
+    }
+
+    [Fact]
     public async Task Stdio_ToolSetOption_ServesOnlyThatSet_AndAnUnknownOneStopsTheHost()
     {
         await using var client = await McpClient.CreateAsync(

@@ -27,6 +27,7 @@ internal static class HttpAuthentication
         services.AddSingleton<TokenAuthority>();
         services.AddSingleton<SignInThrottle>();
         services.AddSingleton<CallerCheck>();
+        services.AddSingleton<ValidatedTokens>();
         services.AddSingleton<SessionQuota>();
         services.AddHostedService<ReservedUsersWarning>();
         services.AddSingleton<TokenEndpoint>();
@@ -68,7 +69,7 @@ internal static class HttpAuthentication
     /// Lumina's JwtBearer settings, read on first use (a request), when the server's address — the default issuer and
     /// audience — is known.
     /// </summary>
-    private sealed class ConfigureJwtBearer(TokenAuthority authority, CallerCheck callers, IOptions<HttpAuthOptions> options) : IConfigureNamedOptions<JwtBearerOptions>
+    private sealed class ConfigureJwtBearer(TokenAuthority authority, CallerCheck callers, ValidatedTokens tokens, IOptions<HttpAuthOptions> options) : IConfigureNamedOptions<JwtBearerOptions>
     {
         public void Configure(JwtBearerOptions options) => Configure(Options.DefaultName, options);
 
@@ -108,6 +109,17 @@ internal static class HttpAuthentication
 
             jwt.Events = new JwtBearerEvents
             {
+                // A token checked moments ago is its caller again (see ValidatedTokens for how long, and why that is safe).
+                OnMessageReceived = context =>
+                {
+                    if (tokens.TryGet(context.Request.Headers.Authorization, out var principal))
+                    {
+                        context.Principal = principal;
+                        context.Success();
+                    }
+
+                    return Task.CompletedTask;
+                },
                 OnTokenValidated = async context =>
                 {
                     RoleClaims.Normalize(context.Principal, settings.RoleClaim);
@@ -117,6 +129,7 @@ internal static class HttpAuthentication
                         {
                             // A signature proves who the token was issued to, not that they are still a user with that role.
                             await callers.ConfirmTokenAsync(identity, authority.IsExternal, context.HttpContext.RequestAborted).ConfigureAwait(false);
+                            tokens.Keep(context.Request.Headers.Authorization, context.Principal!, context.SecurityToken.ValidTo);
                         }
                         catch (CredentialRejectedException ex)
                         {

@@ -36,7 +36,8 @@ internal sealed class ToolSetEndpoints(RequestDelegate next, LuminaToolSets sets
         if (bound is null)
         {
             // An authenticated caller carries it as a claim; an anonymous one has no user in the MCP SDK, so Current.
-            context.User.AddIdentity(new ClaimsIdentity([new Claim(LuminaClaims.ToolSet, named)]));
+            // A new principal rather than one more identity on this one: a token's principal is shared by its requests (ValidatedTokens).
+            context.User = new ClaimsPrincipal([.. context.User.Identities, new ClaimsIdentity([new Claim(LuminaClaims.ToolSet, named)])]);
             context.Items[ItemKey] = named;
         }
         else if (!string.Equals(bound, named, StringComparison.OrdinalIgnoreCase))
