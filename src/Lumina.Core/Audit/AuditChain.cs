@@ -97,33 +97,81 @@ internal static class AuditChain
     /// </summary>
     public static string DigestArguments(KernelArguments? arguments)
     {
+        if (arguments is not { Count: > 0 })
+        {
+            return DigestSnapshot([]);
+        }
+
+        var pairs = new KeyValuePair<string, object?>[arguments.Count];
+        ((ICollection<KeyValuePair<string, object?>>)arguments).CopyTo(pairs, 0);
+        return DigestSnapshot(pairs);
+    }
+
+    /// <summary>
+    /// The digest of arguments kept by <see cref="SnapshotArguments"/> — the same as <see cref="DigestArguments(KernelArguments?)"/>
+    /// of the arguments they were taken from. Sorts <paramref name="pairs"/> in place.
+    /// </summary>
+    public static string DigestSnapshot(KeyValuePair<string, object?>[] pairs)
+    {
+        // Sorted by hand rather than with LINQ, usually for one or two arguments.
+        if (pairs.Length > 1)
+        {
+            Array.Sort(pairs, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        }
+
         var text = RentText();
         text.Append('{');
-        if (arguments is { Count: > 0 })
+        for (var i = 0; i < pairs.Length; i++)
         {
-            // Sorted by hand rather than with LINQ: this runs on every call, usually for one or two arguments.
-            var names = new string[arguments.Count];
-            arguments.Names.CopyTo(names, 0);
-            if (names.Length > 1)
+            if (i > 0)
             {
-                Array.Sort(names, StringComparer.Ordinal);
+                text.Append(',');
             }
 
-            for (var i = 0; i < names.Length; i++)
-            {
-                if (i > 0)
-                {
-                    text.Append(',');
-                }
-
-                WriteString(text, names[i]);
-                text.Append(':');
-                WriteValue(text, arguments[names[i]]);
-            }
+            WriteString(text, pairs[i].Key);
+            text.Append(':');
+            WriteValue(text, pairs[i].Value);
         }
 
         text.Append('}');
         return HashAndReturn(text);
+    }
+
+    /// <summary>
+    /// The arguments as they are now, kept so that the audit writer can digest them later, off the call's path; or
+    /// <see langword="null"/> when a value could change before then (any object other than a string, a JSON value or a
+    /// primitive), and the digest must be taken now.
+    /// </summary>
+    /// <remarks>
+    /// The pairs are copied (a function may change its arguments; the record is of what was asked). A JSON value is
+    /// cloned: that is free for the values the MCP SDK and the serializer make (their documents are never disposed)
+    /// and copies one from a caller's <see cref="JsonDocument"/>, which the caller may dispose as soon as the call returns.
+    /// </remarks>
+    public static KeyValuePair<string, object?>[]? SnapshotArguments(KernelArguments? arguments)
+    {
+        if (arguments is not { Count: > 0 })
+        {
+            return [];
+        }
+
+        var pairs = new KeyValuePair<string, object?>[arguments.Count];
+        var i = 0;
+        foreach (var (name, value) in arguments)
+        {
+            switch (value)
+            {
+                case null or string or bool or int or long or double or float or decimal or Guid or DateTime or DateTimeOffset or TimeSpan:
+                    pairs[i++] = new(name, value);
+                    break;
+                case JsonElement element:
+                    pairs[i++] = new(name, element.ValueKind == JsonValueKind.Undefined ? element : element.Clone());
+                    break;
+                default:
+                    return null;
+            }
+        }
+
+        return pairs;
     }
 
     /// <summary>

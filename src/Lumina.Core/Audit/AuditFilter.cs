@@ -19,7 +19,8 @@ namespace Lumina.Core.Audit;
 /// call threw is rethrown unchanged. When the record cannot be written the call fails
 /// (<see cref="AuditOptions.FailClosed"/>): an audit trail with silent holes proves nothing. With
 /// <see cref="AuditDurability.Buffered"/> the record is queued for the <see cref="AuditWriter"/> and the call returns
-/// at once; while the writer cannot write, or its queue is full, new calls are refused before they run.
+/// at once, carrying a copy of its arguments that the writer digests (so the call pays for neither the canonical form
+/// nor the hash); while the writer cannot write, or its queue is full, new calls are refused before they run.
 /// </remarks>
 internal sealed class AuditFilter(
     AuditRecorder recorder,
@@ -47,8 +48,10 @@ internal sealed class AuditFilter(
 
         var caller = context.Current.Caller;
 
-        // Digested before the call: a function may change its arguments, and the record is of what was asked.
-        var digest = AuditChain.DigestArguments(invocation.Arguments);
+        // Kept before the call (a function may change its arguments, and the record is of what was asked) and, when
+        // buffered, digested by the audit writer rather than on the call's path; what could change later is digested now.
+        var arguments = buffered ? AuditChain.SnapshotArguments(invocation.Arguments) : null;
+        var digest = arguments is null ? AuditChain.DigestArguments(invocation.Arguments) : string.Empty;
         var purpose = LuminaAuditContext.Current;
         var startedAt = time.GetUtcNow();
         var started = time.GetTimestamp();
@@ -71,7 +74,7 @@ internal sealed class AuditFilter(
         var entry = new AuditEntry(startedAt, caller.Id, caller.Role, caller.Transport, function, digest, outcome, kind, (long)time.GetElapsedTime(started).TotalMilliseconds, purpose);
 
         // A cancelled call's caller has gone: its cancellation stands even when the record cannot be written.
-        await recorder.RecordAsync(entry, settings.FailClosed && failure is not OperationCanceledException).ConfigureAwait(false);
+        await recorder.RecordAsync(entry, arguments, settings.FailClosed && failure is not OperationCanceledException).ConfigureAwait(false);
 
         if (failure is not null)
         {

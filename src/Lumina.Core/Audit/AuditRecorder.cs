@@ -55,15 +55,22 @@ internal sealed partial class AuditRecorder(
     }
 
     /// <summary>Queues (buffered) or appends <paramref name="entry"/>; when it cannot be kept, fails (failing closed) or logs.</summary>
-    public ValueTask RecordAsync(AuditEntry entry, bool failClosed)
+    public ValueTask RecordAsync(AuditEntry entry, bool failClosed) => RecordAsync(entry, null, failClosed);
+
+    /// <summary>
+    /// Queues (buffered) or appends <paramref name="entry"/>, whose arguments digest is taken from
+    /// <paramref name="arguments"/> when they are given (<see cref="AuditChain.SnapshotArguments"/>): by the writer
+    /// when buffered, here otherwise.
+    /// </summary>
+    public ValueTask RecordAsync(AuditEntry entry, KeyValuePair<string, object?>[]? arguments, bool failClosed)
     {
         if (Buffered)
         {
-            Enqueue(entry, failClosed);
+            Enqueue(entry, arguments, failClosed);
             return ValueTask.CompletedTask;
         }
 
-        return new ValueTask(AppendAsync(entry, failClosed));
+        return new ValueTask(AppendAsync(arguments is null ? entry : entry with { ArgumentsDigest = AuditChain.DigestSnapshot(arguments) }, failClosed));
     }
 
     /// <summary>Refuses a call before it runs when its record could not be kept: the writer is failing or its queue is full.</summary>
@@ -86,9 +93,9 @@ internal sealed partial class AuditRecorder(
     }
 
     /// <summary>Queues the record for the writer; when the queue is full, fails the call (failing closed) or drops the record and logs it.</summary>
-    private void Enqueue(AuditEntry entry, bool failClosed)
+    private void Enqueue(AuditEntry entry, KeyValuePair<string, object?>[]? arguments, bool failClosed)
     {
-        if (writer.TryEnqueue(entry))
+        if (writer.TryEnqueue(entry, arguments))
         {
             return;
         }

@@ -99,10 +99,15 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     public Exception? Failure => _failure;
 
     /// <summary>Queues <paramref name="entry"/> without waiting; <see langword="false"/> when the queue is full or the writer has stopped.</summary>
-    public bool TryEnqueue(AuditEntry entry)
+    /// <param name="entry">The record.</param>
+    /// <param name="arguments">
+    /// The call's arguments (<see cref="AuditChain.SnapshotArguments"/>) when the entry's digest is still to be taken:
+    /// the writer takes it, so the call does not.
+    /// </param>
+    public bool TryEnqueue(AuditEntry entry, KeyValuePair<string, object?>[]? arguments = null)
     {
         _ = _loop.Value;
-        if (Interlocked.Increment(ref _pending) <= MaxPending && _queue.Writer.TryWrite(new Item(entry, null)))
+        if (Interlocked.Increment(ref _pending) <= MaxPending && _queue.Writer.TryWrite(new Item(entry, arguments, null)))
         {
             return true;
         }
@@ -141,7 +146,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
         var loop = _loop.Value;
         try
         {
-            await _queue.Writer.WriteAsync(new Item(null, flushed), cancellationToken).ConfigureAwait(false);
+            await _queue.Writer.WriteAsync(new Item(null, null, flushed), cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
         {
@@ -204,7 +209,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
             {
                 if (item.Entry is { } entry)
                 {
-                    batch.Add(entry);
+                    batch.Add(item.Arguments is { } arguments ? entry with { ArgumentsDigest = AuditChain.DigestSnapshot(arguments) } : entry);
                 }
                 else
                 {
@@ -337,7 +342,7 @@ internal sealed partial class AuditWriter : IAsyncDisposable, IDisposable
     }
 
     /// <summary>A record, or (without one) a flush waiting for everything queued before it.</summary>
-    private readonly record struct Item(AuditEntry? Entry, TaskCompletionSource? Flushed);
+    private readonly record struct Item(AuditEntry? Entry, KeyValuePair<string, object?>[]? Arguments, TaskCompletionSource? Flushed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not write {Count} audit records (attempt {Attempt}; {Pending} records wait): retrying in {RetryMs} ms, and while this lasts calls are refused unless Lumina:Audit:FailClosed is false")]
     private partial void LogWriteFailed(int count, long pending, int attempt, double retryMs, Exception exception);

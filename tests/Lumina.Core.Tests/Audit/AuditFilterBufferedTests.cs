@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Lumina.Abstractions;
 using Lumina.Core.Audit;
 using Lumina.Storage.Sqlite;
@@ -63,6 +64,35 @@ public sealed class AuditFilterBufferedTests : AuditFilterTestBase
 
         using var fresh = new SqliteAuditLedger(Path.Combine(_data, "audit.db"));
         (await fresh.VerifyAsync()).Should().Match<AuditVerification>(v => v.IsIntact && v.Count == 301);
+    }
+
+    [Fact]
+    public async Task Buffered_ArgumentsChangedOrDisposedAfterTheCall_AreDigestedAsTheyWereAsked()
+    {
+        // The writer digests the arguments after the call has returned (off the call's path): what the caller does to
+        // them meanwhile must not change the record.
+        using var provider = Build();
+        var kernel = provider.GetRequiredService<Kernel>();
+        await kernel.InvokeAsync("probe", "echo", new() { ["text"] = "first" });
+        await provider.GetRequiredService<AuditWriter>().FlushAsync();
+        var writeLock = await LockLedgerAsync();
+
+        var document = JsonDocument.Parse("""{"text":"from a document the caller disposes"}""");
+        var fromDocument = new KernelArguments { ["text"] = document.RootElement.GetProperty("text") };
+        var documentDigest = AuditChain.DigestArguments(fromDocument);
+        await kernel.InvokeAsync("probe", "echo", fromDocument);
+        document.Dispose();
+        var changed = new KernelArguments { ["text"] = "as asked" };
+        await kernel.InvokeAsync("probe", "echo", changed);
+        changed["text"] = "changed afterwards";
+        changed["extra"] = "added afterwards";
+        provider.GetRequiredService<AuditWriter>().Pending.Should().Be(2, "the writer waits on the lock, so both records are still queued");
+
+        await writeLock.DisposeAsync();
+        await provider.GetRequiredService<AuditWriter>().FlushAsync();
+        var records = await Recent(provider);
+        records.Select(r => r.ArgumentsDigest).Should().Equal(Digest("first"), documentDigest, Digest("as asked"));
+        (await Store(provider).VerifyAsync()).IsIntact.Should().BeTrue();
     }
 
     [Fact]
