@@ -31,7 +31,17 @@ internal sealed class SqliteDatabase
         {
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             using var connection = Open();
-            Execute(connection, "PRAGMA journal_mode=WAL;\n" + schema);
+            Execute(connection, "PRAGMA journal_mode=WAL");
+
+            // One transaction: each statement on its own would be a commit, and a synced one, of a new file's schema.
+            using var transaction = connection.BeginTransaction();
+            using (var command = Command(connection, schema))
+            {
+                command.Transaction = transaction;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
         }
         catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
         {
