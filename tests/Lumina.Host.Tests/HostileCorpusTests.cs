@@ -6,7 +6,12 @@ namespace Lumina.Host.Tests;
 /// Issue 5, item 7: a corpus of over 1,000 malformed or hostile JSON-RPC requests, over stdio and HTTP, each answered
 /// with an error, and the host keeps serving afterwards.
 /// </summary>
-public sealed class HostileCorpusTests : IDisposable
+/// <remarks>
+/// The single-frame tests share a host per transport (<see cref="SharedRawStdio"/>, <see cref="AnonymousUserHost"/>);
+/// the corpus runs, which pass their own arguments, and the harness tests, which kill their host, start their own.
+/// </remarks>
+public sealed class HostileCorpusTests(SharedRawStdio stdio, HostileCorpusTests.AnonymousUserHost anonymous)
+    : IClassFixture<SharedRawStdio>, IClassFixture<HostileCorpusTests.AnonymousUserHost>, IDisposable
 {
     private readonly TempDirectory _data = new();
 
@@ -67,7 +72,7 @@ public sealed class HostileCorpusTests : IDisposable
     [InlineData(new byte[] { (byte)'\\', (byte)'u', (byte)'D', (byte)'8', (byte)'3', (byte)'D' }, "id", -32600, "null")]
     public async Task InvalidTextInTheEnvelope_IsAnsweredAndTheServerKeepsServing(byte[] bad, string field, int code, string id)
     {
-        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var raw = await stdio.SessionAsync();
         var line = field switch
         {
             "jsonrpc" => Bytes("{\"jsonrpc\":\"2.0", bad, "\",\"id\":1,\"method\":\"ping\"}"),
@@ -94,7 +99,7 @@ public sealed class HostileCorpusTests : IDisposable
     [Fact]
     public async Task Http_ContentTypeThatIsNotUtf8Json_Is415WithAJsonRpcError()
     {
-        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
+        var host = anonymous.Host;
         using var http = new HttpClient();
         var body = """{"jsonrpc":"2.0","id":"x","method":"tools/call","params":{"name":"time_now","arguments":{}}}"""u8.ToArray();
         string?[] contentTypes = [null, "", ";", " ", "application/json; charset=utf-16", "application/json; charset=iso-8859-1", "application/json; charset=\"utf-8\"", "application/json; charset=utf8", "multipart/form-data; boundary=x", "text/plain", "application/x-www-form-urlencoded", "application/jsonx", "garbage/"];
@@ -146,7 +151,7 @@ public sealed class HostileCorpusTests : IDisposable
     [InlineData("{\"\\ud800\":1}", "null", -32600, "member name")]
     public async Task Http_StringThatIsNotText_IsAJsonRpcErrorNamingThePlace(string body, string id, int code, string named)
     {
-        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
+        var host = anonymous.Host;
         using var http = new HttpClient();
         var runner = new HttpCorpusRunner(host.McpEndpoint, http);
         await runner.OpenSessionAsync();
@@ -207,6 +212,16 @@ public sealed class HostileCorpusTests : IDisposable
         runner.Failures[0].Should().StartWith("Session #1 self-test/valid ping: answered with something other than an error");
         runner.Failures[1].Should().StartWith("Session #2 self-test/after the host died: the connection failed");
         runner.Failures[2].Should().StartWith("time_now Session at the end failed");
+    }
+
+    /// <summary>The HTTP host the single-request tests share: callers without credentials are let in as users.</summary>
+    public sealed class AnonymousUserHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=user");
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 
     private static byte[] Bytes(string before, byte[] bad, string after) =>

@@ -8,7 +8,7 @@ using Lumina.Testing.Providers;
 namespace Lumina.Host.Tests;
 
 /// <summary>The HTTP API beside MCP (<c>/v1/message</c>, <c>/v1/providers</c>, <c>/healthz</c>, <c>/readyz</c>) on the real host.</summary>
-public sealed class HttpApiTests : IDisposable
+public sealed class HttpApiTests(HttpApiTests.BadInputHost badInput) : IClassFixture<HttpApiTests.BadInputHost>, IDisposable
 {
     private readonly HttpClient _http = new();
 
@@ -98,9 +98,8 @@ public sealed class HttpApiTests : IDisposable
     [InlineData("""{"message":"hi","maxSteps":"many"}""", HttpStatusCode.BadRequest, "not a JSON message request")]
     public async Task Message_BadInput_Is400ProblemDetails_AndTheProviderIsNotCalled(string json, HttpStatusCode status, string detail)
     {
-        await using var model = new ScriptedOpenAiServer(200);
-        await using var host = await StartAsync(Provider("main", model.Endpoint));
-        await HttpAuth.AddUserAsync(host.DataDirectory, "alice", "user");
+        // One host for every bad input: none of them reaches the provider, so its count stays 0 across them all.
+        var (model, host) = (badInput.Model, badInput.Host);
         var token = await HttpAuth.PasswordTokenAsync(_http, host, "alice");
 
         using var response = await PostMessageAsync(host, token, json.Replace("{long}", new string('x', 129), StringComparison.Ordinal));
@@ -340,6 +339,29 @@ public sealed class HttpApiTests : IDisposable
         keyError.Should().Contain("Lumina:Auth:SigningKey must be at least 32 bytes");
         roleExit.Should().Be(2);
         roleError.Should().Contain("Lumina:Auth:AnonymousRole 'root' is not a role");
+    }
+
+    /// <summary>
+    /// The host the bad-input cases share: a provider <c>main</c> that none of them may reach, and a user <c>alice</c>.
+    /// </summary>
+    public sealed class BadInputHost : IAsyncLifetime
+    {
+        public ScriptedOpenAiServer Model { get; private set; } = null!;
+
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Model = new ScriptedOpenAiServer(200);
+            Host = await StartAsync(Provider("main", Model.Endpoint));
+            await HttpAuth.AddUserAsync(Host.DataDirectory, "alice", "user");
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            await Model.DisposeAsync();
+        }
     }
 
     private static Task<HttpHost> StartAsync(IEnumerable<KeyValuePair<string, string>> environment) =>

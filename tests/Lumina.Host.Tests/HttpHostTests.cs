@@ -7,20 +7,21 @@ using ModelContextProtocol.Protocol;
 namespace Lumina.Host.Tests;
 
 /// <summary>The real lumina process over streamable HTTP.</summary>
-public sealed class HttpHostTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host (<see cref="SharedHost"/>), each with requests and sessions of its own; the one that stops
+/// its host, and the one that starts a host with another home, start their own.
+/// </remarks>
+public sealed class HttpHostTests(HttpHostTests.SharedHost fixture) : IClassFixture<HttpHostTests.SharedHost>, IDisposable
 {
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
-    private HttpHost _host = null!;
     private readonly HttpClient _http = new();
 
-    // These tests are about the transport, not authentication: callers without credentials are let in as users.
-    public async Task InitializeAsync() => _host = await HttpHost.StartAsync("--Lumina:Http:MaxRequestBodyBytes=65536", "--Lumina:Auth:AnonymousRole=user");
+    private HttpHost SharedHttpHost => fixture.Host;
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _host.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
+
+    // These tests are about the transport, not authentication: callers without credentials are let in as users.
+    private static Task<HttpHost> StartAsync() => HttpHost.StartAsync("--Lumina:Http:MaxRequestBodyBytes=65536", "--Lumina:Auth:AnonymousRole=user");
 
     [Fact]
     public async Task Initialize_FromLoopback_IsServed()
@@ -64,7 +65,7 @@ public sealed class HttpHostTests : IAsyncLifetime
     [Fact]
     public async Task LocalOrigin_IsAllowed()
     {
-        using var response = await PostAsync(Initialize, origin: $"http://localhost:{_host.BaseAddress.Port}");
+        using var response = await PostAsync(Initialize, origin: $"http://localhost:{SharedHttpHost.BaseAddress.Port}");
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
     }
@@ -84,7 +85,7 @@ public sealed class HttpHostTests : IAsyncLifetime
     [Fact]
     public async Task McpClient_OverHttp_ListsAndCallsTools()
     {
-        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _host.McpEndpoint }));
+        await using var client = await McpClient.CreateAsync(new HttpClientTransport(new HttpClientTransportOptions { Endpoint = SharedHttpHost.McpEndpoint }));
 
         var tools = await client.ListToolsAsync();
         var result = await client.CallToolAsync("time_now", new Dictionary<string, object?>());
@@ -98,7 +99,7 @@ public sealed class HttpHostTests : IAsyncLifetime
     public async Task Stateless2026Client_OverHttp_ListsTools()
     {
         await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _host.McpEndpoint }),
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = SharedHttpHost.McpEndpoint }),
             new McpClientOptions { ProtocolVersion = "2026-07-28" });
 
         var tools = await client.ListToolsAsync();
@@ -110,14 +111,26 @@ public sealed class HttpHostTests : IAsyncLifetime
     [Fact]
     public async Task Sigterm_ShutsDownGracefully()
     {
-        var exitCode = await _host.StopAsync();
+        await using var host = await StartAsync();
+
+        var exitCode = await host.StopAsync();
 
         exitCode.Should().Be(0);
     }
 
+    /// <summary>The host the tests share.</summary>
+    public sealed class SharedHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await StartAsync();
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string body, string? host = null, string? origin = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _host.McpEndpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, SharedHttpHost.McpEndpoint) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         if (host is not null)

@@ -11,18 +11,27 @@ namespace Lumina.Host.Tests;
 /// own client, and on the wire, where a request state started on one host finishes on another that shares the key, and
 /// a changed or foreign one is refused.
 /// </summary>
-public sealed class HttpInputRequiredTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host (<see cref="SharedHost"/>): every request is stateless and carries its own state; the two
+/// that need a second host start it.
+/// </remarks>
+public sealed class HttpInputRequiredTests(HttpInputRequiredTests.SharedHost fixture) : IClassFixture<HttpInputRequiredTests.SharedHost>, IDisposable
 {
     private const string StateKey = "a-request-state-key-of-at-least-thirty-two-bytes";
-    private HttpHost _host = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync() => _host = await StartAsync(StateKey);
+    private HttpHost SharedHttpHost => fixture.Host;
 
-    public async Task DisposeAsync()
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>The host the tests share, with <see cref="StateKey"/>.</summary>
+    public sealed class SharedHost : IAsyncLifetime
     {
-        _http.Dispose();
-        await _host.DisposeAsync();
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await StartAsync(StateKey);
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 
     [Fact]
@@ -69,7 +78,7 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
     public async Task Client2026_WithoutSampling_IsRefusedWithMissingCapability()
     {
         // The request declares elicitation only: the tool needs the client's model, so SEP-2575's -32021 with HTTP 400.
-        var (status, answer) = await SendAsync(_host, "test_missing_capability", inputResponses: null, requestState: null);
+        var (status, answer) = await SendAsync(SharedHttpHost, "test_missing_capability", inputResponses: null, requestState: null);
 
         status.Should().Be(HttpStatusCode.BadRequest);
         answer["error"]!["code"]!.GetValue<int>().Should().Be(-32021);
@@ -82,7 +91,7 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
     {
         await using var other = await StartAsync(StateKey);
 
-        var first = await CallAsync(_host, "test_input_required_result_request_state", inputResponses: null, requestState: null);
+        var first = await CallAsync(SharedHttpHost, "test_input_required_result_request_state", inputResponses: null, requestState: null);
         var state = first["result"]!["requestState"]!.GetValue<string>();
         var second = await CallAsync(other, "test_input_required_result_request_state", Confirmed(), state);
 
@@ -97,7 +106,7 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
     {
         await using var other = await StartAsync("another-request-state-key-of-thirty-two-bytes-or-more");
 
-        var first = await CallAsync(_host, "test_input_required_result_request_state", inputResponses: null, requestState: null);
+        var first = await CallAsync(SharedHttpHost, "test_input_required_result_request_state", inputResponses: null, requestState: null);
         var refused = await CallAsync(other, "test_input_required_result_request_state", Confirmed(), first["result"]!["requestState"]!.GetValue<string>());
 
         refused["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
@@ -107,11 +116,11 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
     [Fact]
     public async Task RequestState_Changed_IsRefused()
     {
-        var first = await CallAsync(_host, "test_input_required_result_tampered_state", inputResponses: null, requestState: null);
+        var first = await CallAsync(SharedHttpHost, "test_input_required_result_tampered_state", inputResponses: null, requestState: null);
         var state = first["result"]!["requestState"]!.GetValue<string>();
         var tampered = (state[0] == 'A' ? "B" : "A") + state[1..];
 
-        var refused = await CallAsync(_host, "test_input_required_result_tampered_state", Confirmed(), tampered);
+        var refused = await CallAsync(SharedHttpHost, "test_input_required_result_tampered_state", Confirmed(), tampered);
 
         refused["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
         refused["result"].Should().BeNull();
@@ -121,9 +130,9 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
     public async Task RequestState_OfAnotherCall_IsRefused()
     {
         // The state is bound to the call: a confirmation given to one tool cannot be replayed into another.
-        var first = await CallAsync(_host, "test_input_required_result_request_state", inputResponses: null, requestState: null);
+        var first = await CallAsync(SharedHttpHost, "test_input_required_result_request_state", inputResponses: null, requestState: null);
 
-        var refused = await CallAsync(_host, "test_input_required_result_tampered_state", Confirmed(), first["result"]!["requestState"]!.GetValue<string>());
+        var refused = await CallAsync(SharedHttpHost, "test_input_required_result_tampered_state", Confirmed(), first["result"]!["requestState"]!.GetValue<string>());
 
         refused["error"]!["code"]!.GetValue<int>().Should().Be(-32602);
     }
@@ -131,7 +140,7 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
     [Fact]
     public async Task AnswersUnderTheWrongKey_AreAskedForAgain()
     {
-        var answer = await CallAsync(_host, "test_input_required_result_elicitation", new JsonObject { ["wrong_key"] = Accepted("name", "Ada") }, requestState: null);
+        var answer = await CallAsync(SharedHttpHost, "test_input_required_result_elicitation", new JsonObject { ["wrong_key"] = Accepted("name", "Ada") }, requestState: null);
 
         answer["result"]!["resultType"]!.GetValue<string>().Should().Be("input_required");
         answer["result"]!["inputRequests"]!.AsObject().Select(p => p.Key).Should().Equal("user_name");
@@ -143,7 +152,7 @@ public sealed class HttpInputRequiredTests : IAsyncLifetime
         $"--Lumina:Mcp:RequestStateKey={stateKey}");
 
     private async Task<McpClient> ConnectAsync(McpClientHandlers handlers) => await McpClient.CreateAsync(
-        new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _host.McpEndpoint }),
+        new HttpClientTransport(new HttpClientTransportOptions { Endpoint = SharedHttpHost.McpEndpoint }),
         new McpClientOptions { ProtocolVersion = "2026-07-28", Handlers = handlers });
 
     /// <summary>A stateless <c>tools/call</c> on the wire, declaring elicitation, answered with HTTP 200, and its JSON-RPC answer.</summary>

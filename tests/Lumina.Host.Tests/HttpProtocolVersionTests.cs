@@ -8,19 +8,25 @@ namespace Lumina.Host.Tests;
 /// The <c>MCP-Protocol-Version</c> header against the real host: inside a session a pre-header revision yields to the
 /// negotiated version; every other case is left to the SDK exactly as it answers it.
 /// </summary>
-public sealed class HttpProtocolVersionTests : IAsyncLifetime
+/// <remarks>The tests share one host (<see cref="SharedHost"/>), each with a session or stateless requests of its own.</remarks>
+public sealed class HttpProtocolVersionTests(HttpProtocolVersionTests.SharedHost fixture) : IClassFixture<HttpProtocolVersionTests.SharedHost>, IDisposable
 {
     private const string ToolsList = """{"jsonrpc":"2.0","id":2,"method":"tools/list","params":{}}""";
-    private HttpHost _host = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync() => _host = await HttpHost.StartAsync(
-        $"--Lumina:Plugins:Directories:0={LuminaProcess.ConformancePluginDirectory}", "--Lumina:Auth:AnonymousRole=user");
+    private HttpHost SharedHttpHost => fixture.Host;
 
-    public async Task DisposeAsync()
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>The host the tests share: the conformance plugin, and callers without credentials let in as users.</summary>
+    public sealed class SharedHost : IAsyncLifetime
     {
-        _http.Dispose();
-        await _host.DisposeAsync();
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await HttpHost.StartAsync(
+            $"--Lumina:Plugins:Directories:0={LuminaProcess.ConformancePluginDirectory}", "--Lumina:Auth:AnonymousRole=user");
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 
     [Theory]
@@ -28,7 +34,7 @@ public sealed class HttpProtocolVersionTests : IAsyncLifetime
     [InlineData("2024-11-05")]
     public async Task SessionRequest_WithPreHeaderVersion_IsServedUnderTheNegotiatedVersion(string version)
     {
-        var session = await RawMcpSession.StartAsync(_http, _host.McpEndpoint);
+        var session = await RawMcpSession.StartAsync(_http, SharedHttpHost.McpEndpoint);
 
         using var response = await session.SendAsync(RawMcpSession.CallTool(2, "test_simple_text"), version);
         var answer = RawMcpSession.Answer(await RawMcpSession.ReadEventsAsync(response), 2);
@@ -46,7 +52,7 @@ public sealed class HttpProtocolVersionTests : IAsyncLifetime
     {
         // The middleware drops only versions the SDK supports: were one dropped the SDK refuses, a 400 would turn into
         // a success. This pins that premise to the SDK in use.
-        using var response = await _http.SendAsync(RawMcpSession.Post(_host.McpEndpoint, RawMcpSession.Initialize(version), version, sessionId: null));
+        using var response = await _http.SendAsync(RawMcpSession.Post(SharedHttpHost.McpEndpoint, RawMcpSession.Initialize(version), version, sessionId: null));
         var answer = RawMcpSession.Answer(await RawMcpSession.ReadEventsAsync(response), 1);
 
         answer!["result"]!["protocolVersion"]!.GetValue<string>().Should().Be(version);
@@ -56,7 +62,7 @@ public sealed class HttpProtocolVersionTests : IAsyncLifetime
     public async Task SessionRequest_WithALaterDifferentVersion_IsStillRefused()
     {
         // 2025-06-18 introduced the header: a client sending it knows the header and states a real mismatch.
-        var session = await RawMcpSession.StartAsync(_http, _host.McpEndpoint);
+        var session = await RawMcpSession.StartAsync(_http, SharedHttpHost.McpEndpoint);
 
         using var response = await session.SendAsync(ToolsList, "2025-06-18");
         var answer = RawMcpSession.Answer(await RawMcpSession.ReadEventsAsync(response), 2);
@@ -70,7 +76,7 @@ public sealed class HttpProtocolVersionTests : IAsyncLifetime
     [InlineData("not-a-version")]
     public async Task SessionRequest_WithUnsupportedVersion_Gets400(string version)
     {
-        var session = await RawMcpSession.StartAsync(_http, _host.McpEndpoint);
+        var session = await RawMcpSession.StartAsync(_http, SharedHttpHost.McpEndpoint);
 
         using var response = await session.SendAsync(ToolsList, version);
 
@@ -84,7 +90,7 @@ public sealed class HttpProtocolVersionTests : IAsyncLifetime
         // Outside a session the header is the SDK's to check: an initialize whose header contradicts its body is refused,
         // which it would not be were the header dropped.
         using var response = await _http.SendAsync(
-            RawMcpSession.Post(_host.McpEndpoint, RawMcpSession.Initialize(RawMcpSession.NegotiatedVersion), "2025-03-26", sessionId: null));
+            RawMcpSession.Post(SharedHttpHost.McpEndpoint, RawMcpSession.Initialize(RawMcpSession.NegotiatedVersion), "2025-03-26", sessionId: null));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).Should().Contain("does not match");
@@ -94,7 +100,7 @@ public sealed class HttpProtocolVersionTests : IAsyncLifetime
     public async Task StatelessRequest_IsServedWithoutASession()
     {
         await using var client = await McpClient.CreateAsync(
-            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = _host.McpEndpoint }),
+            new HttpClientTransport(new HttpClientTransportOptions { Endpoint = SharedHttpHost.McpEndpoint }),
             new McpClientOptions { ProtocolVersion = "2026-07-28" });
 
         var result = await client.CallToolAsync("test_simple_text");

@@ -9,7 +9,11 @@ namespace Lumina.Host.Tests;
 /// answered through <c>tasks/update</c>, cancellation, and a task started on one host and polled, answered and
 /// cancelled on another that shares the store (SQLite files, or Redis).
 /// </summary>
-public sealed class HttpTasksTests : IAsyncLifetime
+/// <remarks>
+/// The tests on one host with the default settings share it (<see cref="DefaultHost"/>): each makes tasks of its own,
+/// well under the per-caller limit. Those with other settings, or several hosts, or a host that stops, start their own.
+/// </remarks>
+public sealed class HttpTasksTests(HttpTasksTests.DefaultHost fixture) : IClassFixture<HttpTasksTests.DefaultHost>, IAsyncLifetime
 {
     private const string Tasks = "io.modelcontextprotocol/tasks";
     private readonly HttpClient _http = new();
@@ -28,7 +32,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task ACallThatBecomesATask_IsPolledToItsResult()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
 
         var created = await ResultAsync(host, "tools/call", "slow_compute", new JsonObject { ["name"] = "slow_compute", ["arguments"] = new JsonObject { ["seconds"] = 1, ["label"] = "e2e" } });
         var id = created["taskId"]!.GetValue<string>();
@@ -45,7 +49,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task ATasksQuestion_WaitsForTasksUpdate_ThenTheCallGoesOn()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
         var id = await StartTaskAsync(host, "confirm_delete", new JsonObject { ["filename"] = "notes.txt" });
 
         var waiting = await UntilAsync(host, id, s => s is "input_required");
@@ -63,7 +67,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task AToolThatStartsItsTaskItself_AsksInTheRequest_ThenGoesOnAsATask()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
         var call = new JsonObject { ["name"] = "test_tool_with_task", ["arguments"] = new JsonObject() };
 
         var asked = await ResultAsync(host, "tools/call", "test_tool_with_task", call.DeepClone().AsObject());
@@ -83,7 +87,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task ATask_IsSeenOnlyByItsCaller()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
         await HttpAuth.AddUserAsync(host.DataDirectory, "mallory", "user");
         var (_, key) = await HttpAuth.CreateKeyAsync(host.DataDirectory, "mallory");
         var id = await StartTaskAsync(host, "confirm_delete", new JsonObject { ["filename"] = "secret.txt" });
@@ -130,7 +134,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task AnAnswerOfTheWrongShape_IsRefused_AndTheQuestionStaysOpen()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
         var id = await StartTaskAsync(host, "confirm_delete", new JsonObject { ["filename"] = "keep.txt" });
         var key = (await UntilAsync(host, id, s => s is "input_required"))["inputRequests"]!.AsObject().Single().Key;
 
@@ -147,7 +151,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task ACancelledTask_StopsItsCall_AndStaysCancelled()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
         var id = await StartTaskAsync(host, "slow_compute", new JsonObject { ["seconds"] = 60 });
 
         var ack = await ResultAsync(host, "tasks/cancel", id, new JsonObject { ["taskId"] = id });
@@ -163,7 +167,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task AToolError_CompletesTheTaskWithAnErrorResult_AndACrashFailsIt()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
         var failing = await StartTaskAsync(host, "failing_job", []);
         var crashing = await StartTaskAsync(host, "protocol_error_job", []);
 
@@ -182,7 +186,7 @@ public sealed class HttpTasksTests : IAsyncLifetime
     [Fact]
     public async Task WithoutTheExtension_TasksMethodsAndRequiredTasksAreRefused_AndOptionalOnesAnswerInTheRequest()
     {
-        await using var host = await StartAsync();
+        var host = fixture.Host;
 
         var (getStatus, get) = await SendAsync(host, "tasks/get", "any", new JsonObject { ["taskId"] = "any" }, declareTasks: false);
         var (requiredStatus, required) = await SendAsync(host, "tools/call", "failing_job", new JsonObject { ["name"] = "failing_job", ["arguments"] = new JsonObject() }, declareTasks: false);
@@ -260,6 +264,16 @@ public sealed class HttpTasksTests : IAsyncLifetime
         partly["status"]!.GetValue<string>().Should().Be("input_required");
         partly["inputRequests"]!.AsObject().Select(p => p.Key).Should().Equal("confirm");
         done["result"]!["content"]![0]!["text"]!.GetValue<string>().Should().Be("name=Ada, confirm=True");
+    }
+
+    /// <summary>The host with the default settings that the single-host tests share.</summary>
+    public sealed class DefaultHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await StartAsync();
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 
     private static Task<HttpHost> StartAsync(params string[] more) => HttpHost.StartAsync(

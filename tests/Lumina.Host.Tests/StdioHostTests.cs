@@ -5,59 +5,71 @@ using ModelContextProtocol.Protocol;
 namespace Lumina.Host.Tests;
 
 /// <summary>The real lumina process over stdio, driven by the SDK's MCP client.</summary>
-public sealed class StdioHostTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host and its session (<see cref="SharedSession"/>): each uses files, facts and links of its own
+/// names in the shared root and data directory.
+/// </remarks>
+public sealed class StdioHostTests(StdioHostTests.SharedSession fixture) : IClassFixture<StdioHostTests.SharedSession>
 {
-    private readonly TempDirectory _data = new();
-    private readonly TempDirectory _root = new();
-    private readonly List<string> _stderr = [];
-    private readonly List<string> _confirmations = [];
-    private McpClient _client = null!;
-
-    public async Task InitializeAsync()
+    /// <summary>One stdio host with a files root holding <c>hello.txt</c>, and its client, whose user confirms every destructive call.</summary>
+    public sealed class SharedSession : IAsyncLifetime
     {
-        File.WriteAllText(_root.Combine("hello.txt"), "line one\nline two\nneedle here\n");
-        var transport = new StdioClientTransport(new StdioClientTransportOptions
+        private readonly List<string> _stderr = [];
+
+        internal TempDirectory Data { get; } = new();
+
+        internal TempDirectory Root { get; } = new();
+
+        public List<string> Confirmations { get; } = [];
+
+        public McpClient Client { get; private set; } = null!;
+
+        public async Task InitializeAsync()
         {
-            Name = "lumina",
-            Command = "dotnet",
-            Arguments = LuminaProcess.IsolatedArguments(_data.Path, $"--Lumina:Files:Roots:0={_root.Path}"),
-            StandardErrorLines = line =>
+            File.WriteAllText(Root.Combine("hello.txt"), "line one\nline two\nneedle here\n");
+            var transport = new StdioClientTransport(new StdioClientTransportOptions
             {
-                lock (_stderr)
+                Name = "lumina",
+                Command = "dotnet",
+                Arguments = LuminaProcess.IsolatedArguments(Data.Path, $"--Lumina:Files:Roots:0={Root.Path}"),
+                StandardErrorLines = line =>
                 {
-                    _stderr.Add(line);
-                }
-            },
-        });
-        var options = new McpClientOptions { ProtocolVersion = "2025-11-25" };
-        // The user confirms every destructive call the policy guard asks about.
-        options.Handlers.ElicitationHandler = (request, _) =>
-        {
-            lock (_confirmations)
-            {
-                _confirmations.Add(request!.Message);
-            }
-
-            return ValueTask.FromResult(new ElicitResult
-            {
-                Action = "accept",
-                Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
+                    lock (_stderr)
+                    {
+                        _stderr.Add(line);
+                    }
+                },
             });
-        };
-        _client = await McpClient.CreateAsync(transport, options);
-    }
+            var options = new McpClientOptions { ProtocolVersion = "2025-11-25" };
+            // The user confirms every destructive call the policy guard asks about.
+            options.Handlers.ElicitationHandler = (request, _) =>
+            {
+                lock (Confirmations)
+                {
+                    Confirmations.Add(request!.Message);
+                }
 
-    public async Task DisposeAsync()
-    {
-        await _client.DisposeAsync();
-        _data.Dispose();
-        _root.Dispose();
+                return ValueTask.FromResult(new ElicitResult
+                {
+                    Action = "accept",
+                    Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
+                });
+            };
+            Client = await McpClient.CreateAsync(transport, options);
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            Data.Dispose();
+            Root.Dispose();
+        }
     }
 
     [Fact]
     public async Task ListTools_BuiltInPluginsAndPromptTools_AreServed()
     {
-        var tools = (await _client.ListToolsAsync()).Select(t => t.Name).ToList();
+        var tools = (await fixture.Client.ListToolsAsync()).Select(t => t.Name).ToList();
 
         tools.Should().Contain(["files_read", "files_write", "files_edit", "files_search", "files_list", "files_move", "files_delete", "time_now", "system_describe", "web_fetch"]);
         tools.Should().Contain(t => t.StartsWith("code_", StringComparison.Ordinal));
@@ -66,7 +78,7 @@ public sealed class StdioHostTests : IAsyncLifetime
     [Fact]
     public async Task ListPrompts_BuiltInTemplates_AreServedWithArguments()
     {
-        var prompts = await _client.ListPromptsAsync();
+        var prompts = await fixture.Client.ListPromptsAsync();
 
         prompts.Count.Should().BeGreaterThanOrEqualTo(6);
         prompts.Should().OnlyContain(p => !string.IsNullOrWhiteSpace(p.Description));
@@ -76,7 +88,7 @@ public sealed class StdioHostTests : IAsyncLifetime
     [Fact]
     public async Task CallTool_TimeNow_Answers()
     {
-        var result = await _client.CallToolAsync("time_now", new Dictionary<string, object?>());
+        var result = await fixture.Client.CallToolAsync("time_now", new Dictionary<string, object?>());
 
         result.IsError.Should().NotBe(true);
         Text(result).Should().MatchRegex(@"\d{4}-\d{2}-\d{2}T");
@@ -85,18 +97,24 @@ public sealed class StdioHostTests : IAsyncLifetime
     [Fact]
     public async Task FilesPlugin_InTemporaryRoot_WritesReadsEditsSearchesMovesAndDeletes()
     {
+        // The confirmations this test counts are its own: the session is shared.
+        lock (fixture.Confirmations)
+        {
+            fixture.Confirmations.Clear();
+        }
+
         (await Call("files_write", new() { ["path"] = "notes/a.txt", ["content"] = "alpha\nbeta\n" })).IsError.Should().NotBe(true);
         Text(await Call("files_read", new() { ["path"] = "notes/a.txt" })).Should().Contain("beta");
         (await Call("files_edit", new() { ["path"] = "notes/a.txt", ["oldText"] = "beta", ["newText"] = "gamma" })).IsError.Should().NotBe(true);
-        File.ReadAllText(_root.Combine("notes", "a.txt")).Should().Be("alpha\ngamma\n");
+        File.ReadAllText(fixture.Root.Combine("notes", "a.txt")).Should().Be("alpha\ngamma\n");
         Text(await Call("files_search", new() { ["pattern"] = "**/*.txt", ["query"] = "needle" })).Should().Contain("hello.txt");
         Text(await Call("files_list", new() { ["path"] = "." })).Should().Contain("notes");
         (await Call("files_move", new() { ["source"] = "notes/a.txt", ["destination"] = "b.txt" })).IsError.Should().NotBe(true);
-        File.Exists(_root.Combine("b.txt")).Should().BeTrue();
+        File.Exists(fixture.Root.Combine("b.txt")).Should().BeTrue();
         (await Call("files_delete", new() { ["path"] = "b.txt" })).IsError.Should().NotBe(true);
-        File.Exists(_root.Combine("b.txt")).Should().BeFalse();
-        _confirmations.Should().HaveCount(3, "writing, moving and deleting are destructive: the user confirmed each");
-        _confirmations[2].Should().Contain("files_delete").And.Contain("path=b.txt");
+        File.Exists(fixture.Root.Combine("b.txt")).Should().BeFalse();
+        fixture.Confirmations.Should().HaveCount(3, "writing, moving and deleting are destructive: the user confirmed each");
+        fixture.Confirmations[2].Should().Contain("files_delete").And.Contain("path=b.txt");
     }
 
     [Theory]
@@ -116,9 +134,18 @@ public sealed class StdioHostTests : IAsyncLifetime
     {
         using var outside = new TempDirectory();
         File.WriteAllText(outside.Combine("secret.txt"), "top secret");
-        Directory.CreateSymbolicLink(_root.Combine("escape"), outside.Path);
+        Directory.CreateSymbolicLink(fixture.Root.Combine("escape"), outside.Path);
 
-        var result = await Call("files_read", new() { ["path"] = "escape/secret.txt" });
+        CallToolResult result;
+        try
+        {
+            result = await Call("files_read", new() { ["path"] = "escape/secret.txt" });
+        }
+        finally
+        {
+            // The root is shared: no link is left pointing at a folder about to go.
+            File.Delete(fixture.Root.Combine("escape"));
+        }
 
         result.IsError.Should().BeTrue();
         Text(result).Should().NotContain("top secret");
@@ -129,21 +156,21 @@ public sealed class StdioHostTests : IAsyncLifetime
     {
         var remembered = await Call("memory_remember", new() { ["text"] = "The build server is called orion", ["tags"] = new[] { "infra" } });
         var recalled = await Call("memory_recall", new() { ["query"] = "build server name" });
-        var resource = await _client.ReadResourceAsync("memory://facts");
+        var resource = await fixture.Client.ReadResourceAsync("memory://facts");
 
         remembered.IsError.Should().NotBe(true);
         recalled.StructuredContent!.Value.GetProperty("facts")[0].GetProperty("fact").GetProperty("text").GetString().Should().Be("The build server is called orion");
         ((TextResourceContents)resource.Contents.Single()).Text.Should().Contain("orion");
-        File.Exists(Path.Combine(_data.Path, "memory.db")).Should().BeTrue("the embedded store lives in the data directory");
+        File.Exists(Path.Combine(fixture.Data.Path, "memory.db")).Should().BeTrue("the embedded store lives in the data directory");
     }
 
     [Fact]
     public async Task CallTool_UnknownTool_IsProtocolErrorAndServerKeepsServing()
     {
-        var call = async () => await _client.CallToolAsync("no_such_tool");
+        var call = async () => await fixture.Client.CallToolAsync("no_such_tool");
 
         await call.Should().ThrowAsync<McpProtocolException>();
-        (await _client.ListToolsAsync()).Should().NotBeEmpty();
+        (await fixture.Client.ListToolsAsync()).Should().NotBeEmpty();
     }
 
     [Fact]
@@ -161,17 +188,17 @@ public sealed class StdioHostTests : IAsyncLifetime
     [Fact]
     public async Task PromptTool_ClientWithoutSampling_SaysHowToConfigureAProvider()
     {
-        var tool = (await _client.ListToolsAsync()).First(t => t.Name.StartsWith("text_", StringComparison.Ordinal));
+        var tool = (await fixture.Client.ListToolsAsync()).First(t => t.Name.StartsWith("text_", StringComparison.Ordinal));
         var arguments = tool.ProtocolTool.InputSchema.GetProperty("required").EnumerateArray()
             .ToDictionary(r => r.GetString()!, _ => (object?)"some text");
 
-        var result = await _client.CallToolAsync(tool.Name, arguments);
+        var result = await fixture.Client.CallToolAsync(tool.Name, arguments);
 
         result.IsError.Should().BeTrue();
         Text(result).Should().Contain("provider");
     }
 
-    private async Task<CallToolResult> Call(string tool, Dictionary<string, object?> arguments) => await _client.CallToolAsync(tool, arguments);
+    private async Task<CallToolResult> Call(string tool, Dictionary<string, object?> arguments) => await fixture.Client.CallToolAsync(tool, arguments);
 
     private static string Text(CallToolResult result) => string.Concat(result.Content.OfType<TextContentBlock>().Select(t => t.Text));
 }

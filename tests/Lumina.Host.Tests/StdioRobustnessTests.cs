@@ -3,7 +3,11 @@ using System.Text.Json.Nodes;
 namespace Lumina.Host.Tests;
 
 /// <summary>Bad input over stdio gets a clear error, and the server keeps serving.</summary>
-public sealed class StdioRobustnessTests : IDisposable
+/// <remarks>
+/// The tests that send one line and read its answer share one host (<see cref="SharedRawStdio"/>); those that need the
+/// session before initialize, close stdin, pass other arguments or read the host's whole log start their own.
+/// </remarks>
+public sealed class StdioRobustnessTests(SharedRawStdio shared) : IClassFixture<SharedRawStdio>, IDisposable
 {
     private readonly TempDirectory _data = new();
 
@@ -21,7 +25,7 @@ public sealed class StdioRobustnessTests : IDisposable
     [InlineData("42", -32600, null)]
     public async Task MalformedLine_IsAnsweredWithAnErrorAndTheServerKeepsServing(string line, int code, string? id)
     {
-        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var raw = await shared.SessionAsync();
 
         await raw.SendAsync(line);
         var error = await raw.ReadAsync();
@@ -53,7 +57,7 @@ public sealed class StdioRobustnessTests : IDisposable
     [InlineData("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"\\ud800\"}}", -32602, null, "'params.requestId'")]
     public async Task StringThatIsNotText_IsAnsweredNamingItsPlaceAndTheServerKeepsServing(string line, int code, string? id, string named)
     {
-        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var raw = await shared.SessionAsync();
 
         await raw.SendAsync(line);
         var error = await raw.ReadAsync();
@@ -159,7 +163,7 @@ public sealed class StdioRobustnessTests : IDisposable
     [Fact]
     public async Task DeeplyNestedLine_IsAParseErrorAndTheServerKeepsServing()
     {
-        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var raw = await shared.SessionAsync();
 
         await raw.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"a\":" + new string('[', 5000) + new string(']', 5000) + "}}");
         var error = await raw.ReadAsync();
@@ -186,7 +190,7 @@ public sealed class StdioRobustnessTests : IDisposable
     [Fact]
     public async Task UnknownMethod_IsMethodNotFound()
     {
-        await using var raw = await RawStdio.StartAsync(_data.Path);
+        var raw = await shared.SessionAsync();
 
         await raw.SendAsync("""{"jsonrpc":"2.0","id":"x","method":"no/such/method"}""");
 
