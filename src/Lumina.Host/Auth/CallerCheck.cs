@@ -28,8 +28,9 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
     /// Confirms a validated Lumina token's caller and sets its role claim to the role the store gives now; an external
     /// authority's token (whose users Lumina does not store) is only refused when it names a reserved identity.
     /// </summary>
+    /// <returns>When the store's answers this confirmation used were read (the oldest, when they came from the cache).</returns>
     /// <exception cref="CredentialRejectedException">The caller is no longer valid.</exception>
-    public async Task ConfirmTokenAsync(ClaimsIdentity identity, bool external, CancellationToken cancellationToken)
+    public async Task<DateTimeOffset> ConfirmTokenAsync(ClaimsIdentity identity, bool external, CancellationToken cancellationToken)
     {
         var subject = identity.FindFirst(LuminaTokenClaims.Subject)?.Value;
         var name = identity.FindFirst(LuminaTokenClaims.Name)?.Value;
@@ -37,10 +38,10 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
         RefuseReserved(name);
         if (external)
         {
-            return;
+            return time.GetUtcNow();
         }
 
-        var user = await UserAsync(name, cancellationToken).ConfigureAwait(false);
+        var (user, asOf) = await UserAsync(name, cancellationToken).ConfigureAwait(false);
         if (user is null || !string.Equals(user.Id, subject, StringComparison.Ordinal))
         {
             // Absent, or a later user of the same name: the token's user was removed.
@@ -51,7 +52,8 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
         var toolSet = user.ToolSet;
         if (identity.FindFirst(LuminaTokenClaims.KeyId)?.Value is { } keyId)
         {
-            var key = await KeyAsync(keyId, cancellationToken).ConfigureAwait(false);
+            var (key, keyAsOf) = await KeyAsync(keyId, cancellationToken).ConfigureAwait(false);
+            asOf = keyAsOf < asOf ? keyAsOf : asOf;
             role = KeyRole(key, keyId, user);
             toolSet = key?.ToolSet ?? toolSet;
         }
@@ -67,6 +69,8 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
         {
             identity.AddClaim(new Claim(LuminaClaims.ToolSet, toolSet));
         }
+
+        return asOf;
     }
 
     /// <summary>The owner of a key the store just verified, and the role the key gives now (capped by the owner's).</summary>
@@ -74,7 +78,7 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
     public async Task<(LuminaUser Owner, string Role)> KeyOwnerAsync(LuminaApiKey key, CancellationToken cancellationToken)
     {
         RefuseReserved(key.Owner);
-        var owner = await UserAsync(key.Owner, cancellationToken).ConfigureAwait(false)
+        var owner = (await UserAsync(key.Owner, cancellationToken).ConfigureAwait(false)).Value
             ?? throw new CredentialRejectedException($"The API key {key.Id}'s owner '{key.Owner}' no longer exists.");
         return (owner, KeyRole(key, key.Id, owner));
     }
@@ -115,11 +119,11 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
         return LuminaRoles.Weaker(key.Role, owner.Role);
     }
 
-    private Task<LuminaUser?> UserAsync(string? name, CancellationToken cancellationToken)
+    private Task<(LuminaUser? Value, DateTimeOffset ReadAt)> UserAsync(string? name, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            return Task.FromResult<LuminaUser?>(null);
+            return Task.FromResult<(LuminaUser?, DateTimeOffset)>((null, time.GetUtcNow()));
         }
 
         return CachedAsync("u:" + name, async () =>
@@ -136,31 +140,33 @@ internal sealed partial class CallerCheck(ILuminaIdentityStore store, IOptions<H
         });
     }
 
-    private Task<LuminaApiKey?> KeyAsync(string id, CancellationToken cancellationToken) =>
+    private Task<(LuminaApiKey? Value, DateTimeOffset ReadAt)> KeyAsync(string id, CancellationToken cancellationToken) =>
         CachedAsync("k:" + id, () => store.GetKeyAsync(id, cancellationToken));
 
-    private async Task<T?> CachedAsync<T>(string key, Func<Task<T?>> read)
+    /// <summary>The store's answer, reused for <see cref="HttpAuthOptions.IdentityCacheDuration"/>, with when it was read.</summary>
+    private async Task<(T? Value, DateTimeOffset ReadAt)> CachedAsync<T>(string key, Func<Task<T?>> read)
         where T : class
     {
         if (_duration <= TimeSpan.Zero)
         {
-            return await read().ConfigureAwait(false);
+            return (await read().ConfigureAwait(false), time.GetUtcNow());
         }
 
-        if (_cache.TryGetValue(key, out T? cached))
+        if (_cache.TryGetValue(key, out (T? Value, DateTimeOffset ReadAt) cached))
         {
             return cached;
         }
 
+        var readAt = time.GetUtcNow();
         var value = await read().ConfigureAwait(false);
         using (var entry = _cache.CreateEntry(key))
         {
-            entry.Value = value;
+            entry.Value = (value, readAt);
             entry.Size = 1;
             entry.AbsoluteExpirationRelativeToNow = _duration;
         }
 
-        return value;
+        return (value, readAt);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a caller named '{Name}': the name is reserved (the stdio caller is 'local', callers without credentials 'anonymous'), so a user of that name cannot sign in. Remove it with 'lumina users remove'.")]

@@ -128,8 +128,8 @@ internal static class HttpAuthentication
                         try
                         {
                             // A signature proves who the token was issued to, not that they are still a user with that role.
-                            await callers.ConfirmTokenAsync(identity, authority.IsExternal, context.HttpContext.RequestAborted).ConfigureAwait(false);
-                            tokens.Keep(context.Request.Headers.Authorization, context.Principal!, context.SecurityToken.ValidTo);
+                            var confirmedAsOf = await callers.ConfirmTokenAsync(identity, authority.IsExternal, context.HttpContext.RequestAborted).ConfigureAwait(false);
+                            tokens.Keep(context.Request.Headers.Authorization, context.Principal!, context.SecurityToken.ValidTo, confirmedAsOf);
                         }
                         catch (CredentialRejectedException ex)
                         {

@@ -14,8 +14,8 @@ namespace Lumina.Host.Auth;
 /// <para>
 /// A token is kept only once it has passed every check (<see cref="Keep"/> is called after <see cref="CallerCheck"/>
 /// confirmed it), keyed by the whole <c>Authorization</c> header, and for no longer than the identity cache already
-/// reuses the store's answer about its user and key, nor past the token's own expiry: a removed user, a changed role
-/// or a revoked key takes effect within the same time as before. A refused token is never kept, so bad credentials
+/// reuses the store's answer about its user and key (counted from when that answer was read), nor past the token's
+/// own expiry: a removed user, a changed role or a revoked key takes effect within the same time as before. A refused token is never kept, so bad credentials
 /// cannot fill it; at most <see cref="MaxEntries"/> tokens are kept.
 /// </para>
 /// <para>
@@ -45,18 +45,22 @@ internal sealed class ValidatedTokens(IOptions<HttpAuthOptions> options, TimePro
             && principal is not null;
     }
 
-    /// <summary>Keeps the caller of a token that passed every check, until the identity cache would look again or the token expires.</summary>
+    /// <summary>
+    /// Keeps the caller of a token that passed every check until the store's answers behind the check would be read
+    /// again (<paramref name="confirmedAsOf"/> plus the identity cache's time), and never past the token's expiry.
+    /// </summary>
     /// <param name="authorization">The request's <c>Authorization</c> header.</param>
     /// <param name="principal">The confirmed caller.</param>
     /// <param name="expires">When the token expires (UTC).</param>
-    public void Keep(StringValues authorization, ClaimsPrincipal principal, DateTime expires)
+    /// <param name="confirmedAsOf">When the identity store's answers the confirmation used were read (<see cref="CallerCheck.ConfirmTokenAsync"/>).</param>
+    public void Keep(StringValues authorization, ClaimsPrincipal principal, DateTime expires, DateTimeOffset confirmedAsOf)
     {
         if (_duration <= TimeSpan.Zero || authorization.Count != 1)
         {
             return;
         }
 
-        var until = time.GetUtcNow() + _duration;
+        var until = confirmedAsOf + _duration;
         var tokenEnds = new DateTimeOffset(DateTime.SpecifyKind(expires, DateTimeKind.Utc));
         if (tokenEnds < until)
         {
