@@ -4,7 +4,11 @@ using ModelContextProtocol.Protocol;
 namespace Lumina.Host.Tests;
 
 /// <summary>The authorization matrix against the real host: every built-in tool, each role, over stdio and HTTP.</summary>
-public sealed class AuthorizationProcessTests : IDisposable
+/// <remarks>
+/// The token callers of the three roles share one host (<see cref="TokenCallersHost"/>), each a user of its own name;
+/// the other tests are configured apart (the role is the host's setting) and start their own.
+/// </remarks>
+public sealed class AuthorizationProcessTests(AuthorizationProcessTests.TokenCallersHost shared) : IClassFixture<AuthorizationProcessTests.TokenCallersHost>, IDisposable
 {
     /// <summary>Every built-in tool and the permission it needs; admin must be shown exactly these.</summary>
     private static readonly Dictionary<string, string> s_tools = new(StringComparer.Ordinal)
@@ -90,10 +94,10 @@ public sealed class AuthorizationProcessTests : IDisposable
     public async Task Http_TokenCaller_EveryBuiltInTool_ListedExactlyWhenCallable(string role)
     {
         // Anonymous callers are let in as admins here: the token's role, not the anonymous one, must decide.
-        await using var host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=admin");
-        await HttpAuth.AddUserAsync(host.DataDirectory, "caller", role);
+        var host = shared.Host;
+        await HttpAuth.AddUserAsync(host.DataDirectory, $"caller{role}", role);
         using var http = new HttpClient();
-        var token = await HttpAuth.PasswordTokenAsync(http, host, "caller");
+        var token = await HttpAuth.PasswordTokenAsync(http, host, $"caller{role}");
         await using var client = await HttpAuth.McpClientAsync(host, token, new McpClientOptions { ProtocolVersion = "2025-11-25" });
 
         await AssertMatrixAsync(client, role);
@@ -123,6 +127,16 @@ public sealed class AuthorizationProcessTests : IDisposable
         await AssertMatrixAsync(client, role, tool =>
             (tool.StartsWith("files_", StringComparison.Ordinal) || tool.StartsWith("web_", StringComparison.Ordinal) || tool.StartsWith("memory_", StringComparison.Ordinal) || tool == "ask")
             && tool != "files_delete" && !tool.StartsWith("memory_forget", StringComparison.Ordinal));
+    }
+
+    /// <summary>The host the token callers share: anonymous callers are admins there, so only a token's role can narrow.</summary>
+    public sealed class TokenCallersHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await HttpHost.StartAsync("--Lumina:Auth:AnonymousRole=admin");
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 
     private static async Task AssertMatrixAsync(McpClient client, string role, Func<string, bool>? inSet = null)

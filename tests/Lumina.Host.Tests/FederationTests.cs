@@ -13,12 +13,17 @@ namespace Lumina.Host.Tests;
 /// Other MCP servers served through Lumina, against real upstreams: the TypeScript reference server
 /// (<c>@modelcontextprotocol/server-everything</c>) over stdio and over streamable HTTP: what is served, and what is relayed.
 /// </summary>
-public sealed class FederationTests
+/// <remarks>
+/// The tests that only list and call through a user's host on the reference server over stdio share one
+/// (<see cref="EverythingHost"/>), each with a client of its own; those configured otherwise, and the one that restarts
+/// its upstream, start their own.
+/// </remarks>
+public sealed class FederationTests(FederationTests.EverythingHost shared) : IClassFixture<FederationTests.EverythingHost>
 {
     [Fact]
     public async Task ReferenceServerOverStdio_ItsToolsAreServedAsTheyAre_AndAnswerUnchanged()
     {
-        await using var host = await HttpHost.StartAsync([.. Everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var host = shared.Host;
         await using var client = await ConnectAsync(host);
         await using var direct = await DirectAsync();
 
@@ -49,7 +54,7 @@ public sealed class FederationTests
     [Fact]
     public async Task ReferenceServer_ItsPromptsAndResourcesAreServedUnderItsName_WithItsCompletionsAndUpdates()
     {
-        await using var host = await HttpHost.StartAsync([.. Everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var host = shared.Host;
         await using var client = await ConnectAsync(host);
         await using var direct = await DirectAsync();
 
@@ -159,7 +164,7 @@ public sealed class FederationTests
     [Fact]
     public async Task TheUpstreamsQuestionsAndProgress_ReachTheClientWhoseCallItIs()
     {
-        await using var host = await HttpHost.StartAsync([.. Everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var host = shared.Host;
         var asked = new List<string>();
         var sampled = new List<string>();
         await using var client = await McpClient.CreateAsync(
@@ -203,7 +208,7 @@ public sealed class FederationTests
     [Fact]
     public async Task AStatelessClient_AnswersTheUpstreamsQuestionInItsNextRequest()
     {
-        await using var host = await HttpHost.StartAsync([.. Everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var host = shared.Host;
         var asked = new List<string>();
         await using var client = await McpClient.CreateAsync(
             new HttpClientTransport(new HttpClientTransportOptions { Endpoint = host.McpEndpoint }),
@@ -230,7 +235,7 @@ public sealed class FederationTests
     [Fact]
     public async Task AClientThatCannotSample_GivesTheUpstreamAnError_NotAHang()
     {
-        await using var host = await HttpHost.StartAsync([.. Everything, "--Lumina:Auth:AnonymousRole=user"]);
+        var host = shared.Host;
         await using var client = await ConnectAsync(host);
         await UntilAsync(async () => (await client.ListToolsAsync()).Select(t => t.Name).ToList(), names => names.Contains("everything_trigger-sampling-request"));
 
@@ -290,5 +295,15 @@ public sealed class FederationTests
         refused.IsError.Should().BeTrue();
         refused.Content.OfType<TextContentBlock>().Single().Text.Should().Contain("permission");
         allowed.IsError.Should().NotBe(true);
+    }
+
+    /// <summary>The host the tests share: the reference server over stdio as the upstream <c>everything</c>; callers without credentials are users.</summary>
+    public sealed class EverythingHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await HttpHost.StartAsync([.. Everything, "--Lumina:Auth:AnonymousRole=user"]);
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 }

@@ -6,26 +6,21 @@ using System.Text.Json.Nodes;
 namespace Lumina.Host.Tests;
 
 /// <summary>HTTP authentication of the real host: the token endpoint, bearer validation, API keys, lockout, metadata.</summary>
-public sealed class HttpAuthTests : IAsyncLifetime
+/// <remarks>
+/// The tests share one host (<see cref="AuthHost"/>) and its user alice, whom none of them changes: what a test
+/// creates, revokes or locks out is its own (keys, and the user bob). The reserved-name sign-ins, which wait for their
+/// name in the host's log (where a refused bearer token of the same name would put it too), share another
+/// (<see cref="ReservedNamesHost"/>).
+/// </remarks>
+public sealed class HttpAuthTests(HttpAuthTests.AuthHost shared, HttpAuthTests.ReservedNamesHost reserved)
+    : IClassFixture<HttpAuthTests.AuthHost>, IClassFixture<HttpAuthTests.ReservedNamesHost>, IDisposable
 {
     private const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}""";
     private readonly HttpClient _http = new();
-    private HttpHost _host = null!;
-    private string _aliceId = null!;
+    private readonly HttpHost _host = shared.Host;
+    private readonly string _aliceId = shared.AliceId;
 
-    public async Task InitializeAsync()
-    {
-        // Failures from this test's many refusals all come from 127.0.0.1: the per-client lockout has its own test.
-        _host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, "--Lumina:Auth:Lockout:MaxFailuresPerClient=1000");
-        await HttpAuth.AddUserAsync(_host.DataDirectory, "alice", "user");
-        _aliceId = HttpAuth.Payload(await HttpAuth.PasswordTokenAsync(_http, _host, "alice"))["sub"]!.GetValue<string>();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _host.DisposeAsync();
-    }
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task PasswordGrant_IssuesAShortLivedTokenForThisServer_ThatMcpAccepts()
@@ -245,12 +240,41 @@ public sealed class HttpAuthTests : IAsyncLifetime
     [InlineData("ANONYMOUS")]
     public async Task PasswordGrant_ForAReservedName_IsRefusedBeforeAnyCheck(string name)
     {
-        using var response = await HttpAuth.PostTokenAsync(_http, _host, [new("grant_type", "password"), new("username", name), new("password", HttpAuth.Password)]);
-        var line = await _host.WaitForLogLineAsync(l => l.Contains($"Refused a caller named '{name.ToLowerInvariant()}'", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(30));
+        using var response = await HttpAuth.PostTokenAsync(_http, reserved.Host, [new("grant_type", "password"), new("username", name), new("password", HttpAuth.Password)]);
+        var line = await reserved.Host.WaitForLogLineAsync(l => l.Contains($"Refused a caller named '{name.ToLowerInvariant()}'", StringComparison.Ordinal)).WaitAsync(TimeSpan.FromSeconds(30));
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         (await response.Content.ReadAsStringAsync()).Should().Contain("invalid_grant").And.Contain("reserved name");
         line.Should().Contain("reserved");
+    }
+
+    /// <summary>The host most tests share: the user alice, and room for many refusals from 127.0.0.1.</summary>
+    public sealed class AuthHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        internal string AliceId { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            // Failures from these tests' many refusals all come from 127.0.0.1: the per-client lockout has its own test.
+            Host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, "--Lumina:Auth:Lockout:MaxFailuresPerClient=1000");
+            await HttpAuth.AddUserAsync(Host.DataDirectory, "alice", "user");
+            using var http = new HttpClient();
+            AliceId = HttpAuth.Payload(await HttpAuth.PasswordTokenAsync(http, Host, "alice"))["sub"]!.GetValue<string>();
+        }
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
+    }
+
+    /// <summary>The host the reserved-name sign-ins share, configured as <see cref="AuthHost"/> is: no other test's refusals are in its log.</summary>
+    public sealed class ReservedNamesHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, "--Lumina:Auth:Lockout:MaxFailuresPerClient=1000");
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 
     /// <summary>The claims of a token the host would issue to alice (her id as the subject).</summary>

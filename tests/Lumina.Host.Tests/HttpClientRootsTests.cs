@@ -9,28 +9,22 @@ namespace Lumina.Host.Tests;
 /// the files plugin. Over HTTP a client's roots only narrow <c>Lumina:Files:Roots</c>; with none configured an HTTP
 /// caller gets no files access; the host's own folders (beside the program, the data directory) are never reachable.
 /// </summary>
-public sealed class HttpClientRootsTests : IAsyncLifetime
+/// <remarks>
+/// The tests with a configured root share one host and root (<see cref="RootedHost"/>): they only read, and write under
+/// names of their own; the one with no root configured starts its own.
+/// </remarks>
+public sealed class HttpClientRootsTests(HttpClientRootsTests.RootedHost shared) : IClassFixture<HttpClientRootsTests.RootedHost>, IDisposable
 {
     private readonly HttpClient _http = new();
-    private readonly TempDirectory _root = new();
     private readonly TempDirectory _outside = new();
-    private HttpHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        File.WriteAllText(_root.Combine("top.txt"), "top of the configured root");
-        Directory.CreateDirectory(_root.Combine("sub"));
-        File.WriteAllText(_root.Combine("sub", "inner.txt"), "inside the narrowed root");
-        _host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, $"--Lumina:Files:Roots:0={_root.Path}");
-        await HttpAuth.AddUserAsync(_host.DataDirectory, "gina", "guest");
-        await HttpAuth.AddUserAsync(_host.DataDirectory, "alice", "user");
-    }
+    private HttpHost SharedHost => shared.Host;
 
-    public async Task DisposeAsync()
+    private TempDirectory SharedRoot => shared.Root;
+
+    public void Dispose()
     {
         _http.Dispose();
-        await _host.DisposeAsync();
-        _root.Dispose();
         _outside.Dispose();
     }
 
@@ -39,11 +33,11 @@ public sealed class HttpClientRootsTests : IAsyncLifetime
     [InlineData("alice")]
     public async Task ClientDeclaringTheWholeDisk_ReadsNeitherSystemFilesNorTheDataDirectory(string username)
     {
-        await using var client = await ClientAsync(_host, username, "file:///");
+        await using var client = await ClientAsync(SharedHost, username, "file:///");
 
         var passwd = await Call(client, "files_read", new() { ["path"] = "/etc/passwd" });
-        var data = await Call(client, "files_list", new() { ["path"] = _host.DataDirectory });
-        var auth = await Call(client, "files_read", new() { ["path"] = Path.Combine(_host.DataDirectory, "auth.db") });
+        var data = await Call(client, "files_list", new() { ["path"] = SharedHost.DataDirectory });
+        var auth = await Call(client, "files_read", new() { ["path"] = Path.Combine(SharedHost.DataDirectory, "auth.db") });
         var search = await Call(client, "files_search", new() { ["path"] = "/etc", ["pattern"] = "passwd", ["query"] = "root" });
         var inside = await Call(client, "files_read", new() { ["path"] = "top.txt" });
 
@@ -65,7 +59,7 @@ public sealed class HttpClientRootsTests : IAsyncLifetime
         var outside = _outside.Combine("planted.txt");
         var besideProgram = Path.Combine(LuminaProcess.HostDirectory, "appsettings.Production.json");
         File.Exists(besideProgram).Should().BeFalse("the test must not mistake an existing file for a planted one");
-        await using var client = await ClientAsync(_host, "alice", "file:///");
+        await using var client = await ClientAsync(SharedHost, "alice", "file:///");
         try
         {
             var planted = await Call(client, "files_write", new() { ["path"] = outside, ["content"] = "planted" });
@@ -80,9 +74,9 @@ public sealed class HttpClientRootsTests : IAsyncLifetime
             Text(settings).Should().Contain("folder of the Lumina host itself");
             File.Exists(besideProgram).Should().BeFalse();
             moved.IsError.Should().BeTrue();
-            File.Exists(_root.Combine("top.txt")).Should().BeTrue();
+            File.Exists(SharedRoot.Combine("top.txt")).Should().BeTrue();
             written.IsError.Should().NotBe(true, "a user may still write inside the configured root");
-            File.ReadAllText(_root.Combine("sub", "new.txt")).Should().Be("allowed");
+            File.ReadAllText(SharedRoot.Combine("sub", "new.txt")).Should().Be("allowed");
         }
         finally
         {
@@ -94,10 +88,10 @@ public sealed class HttpClientRootsTests : IAsyncLifetime
     [Fact]
     public async Task ClientRootInsideTheConfiguredRoot_NarrowsIt()
     {
-        await using var client = await ClientAsync(_host, "alice", new Uri(_root.Combine("sub")).AbsoluteUri);
+        await using var client = await ClientAsync(SharedHost, "alice", new Uri(SharedRoot.Combine("sub")).AbsoluteUri);
 
-        var inner = await Call(client, "files_read", new() { ["path"] = _root.Combine("sub", "inner.txt") });
-        var top = await Call(client, "files_read", new() { ["path"] = _root.Combine("top.txt") });
+        var inner = await Call(client, "files_read", new() { ["path"] = SharedRoot.Combine("sub", "inner.txt") });
+        var top = await Call(client, "files_read", new() { ["path"] = SharedRoot.Combine("top.txt") });
 
         inner.IsError.Should().NotBe(true);
         Text(inner).Should().Contain("inside the narrowed root");
@@ -109,10 +103,10 @@ public sealed class HttpClientRootsTests : IAsyncLifetime
     public async Task ClientRootDisjointFromTheConfiguredRoot_OpensNothing()
     {
         File.WriteAllText(_outside.Combine("mine.txt"), "the client's own folder");
-        await using var client = await ClientAsync(_host, "alice", new Uri(_outside.Path).AbsoluteUri);
+        await using var client = await ClientAsync(SharedHost, "alice", new Uri(_outside.Path).AbsoluteUri);
 
         var mine = await Call(client, "files_read", new() { ["path"] = _outside.Combine("mine.txt") });
-        var top = await Call(client, "files_read", new() { ["path"] = _root.Combine("top.txt") });
+        var top = await Call(client, "files_read", new() { ["path"] = SharedRoot.Combine("top.txt") });
 
         mine.IsError.Should().BeTrue();
         Text(mine).Should().Contain("can only narrow the configured roots").And.NotContain("the client's own folder");
@@ -135,6 +129,33 @@ public sealed class HttpClientRootsTests : IAsyncLifetime
         Text(read).Should().Contain("No folders are open to the files plugin over HTTP").And.Contain("Lumina:Files:Roots");
         list.IsError.Should().BeTrue();
         Text(list).Should().Contain("No folders are open to the files plugin over HTTP");
+    }
+
+    /// <summary>
+    /// The host the tests with a configured root share: the root holds <c>top.txt</c> and <c>sub/inner.txt</c>; users
+    /// <c>gina</c> (guest) and <c>alice</c> (user).
+    /// </summary>
+    public sealed class RootedHost : IAsyncLifetime
+    {
+        internal TempDirectory Root { get; } = new();
+
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            File.WriteAllText(Root.Combine("top.txt"), "top of the configured root");
+            Directory.CreateDirectory(Root.Combine("sub"));
+            File.WriteAllText(Root.Combine("sub", "inner.txt"), "inside the narrowed root");
+            Host = await HttpHost.StartAsync(HttpAuth.SigningKeyArgument, $"--Lumina:Files:Roots:0={Root.Path}");
+            await HttpAuth.AddUserAsync(Host.DataDirectory, "gina", "guest");
+            await HttpAuth.AddUserAsync(Host.DataDirectory, "alice", "user");
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Host.DisposeAsync();
+            Root.Dispose();
+        }
     }
 
     /// <summary>An MCP client for <paramref name="username"/> that declares the roots capability and answers with <paramref name="roots"/>.</summary>

@@ -11,7 +11,12 @@ namespace Lumina.Host.Tests;
 /// stores (SQLite in the data directory; a real redis-server shared by two hosts): tokens are re-checked on every
 /// request, lockouts hold under concurrent guessing, a re-added name starts afresh, sessions are capped per caller.
 /// </summary>
-public sealed class IdentityLifecycleTests : IAsyncLifetime
+/// <remarks>
+/// The tests of the two stores share their store's hosts (<see cref="SharedHosts"/>), each with a user of its own name
+/// (what one removes, demotes or locks out, no other uses); the session cap, whose host is configured apart, and the
+/// reserved name, whose host starts on a store made for it, start their own.
+/// </remarks>
+public sealed class IdentityLifecycleTests(IdentityLifecycleTests.SharedHosts shared) : IClassFixture<IdentityLifecycleTests.SharedHosts>, IAsyncLifetime
 {
     /// <summary>How long a change may take to reach a host: far past the 1-second cache the hosts here are given.</summary>
     private static readonly TimeSpan s_bound = TimeSpan.FromSeconds(60);
@@ -41,7 +46,7 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
     [InlineData("redis")]
     public async Task RemovedUser_TheirTokenIsRefused_OnEveryHost(string store)
     {
-        var (issuing, checking, cli) = await StartAsync(store);
+        var (issuing, checking, cli) = await shared.StartAsync(store);
         await HttpAuth.AddUserAsync(issuing.DataDirectory, "alice", "user", cli);
         var token = await HttpAuth.PasswordTokenAsync(_http, issuing, "alice");
         using var before = await HttpAuth.GetAsync(_http, Providers(checking), token);
@@ -59,7 +64,7 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
     [InlineData("redis")]
     public async Task DemotedUser_TheirTokenAndTheirKeyNoLongerWrite(string store)
     {
-        var (issuing, checking, cli) = await StartAsync(store);
+        var (issuing, checking, cli) = await shared.StartAsync(store);
         await HttpAuth.AddUserAsync(issuing.DataDirectory, "bob", "user", cli);
         var (_, secret) = await HttpAuth.CreateKeyAsync(issuing.DataDirectory, "bob", cli);
         var token = await HttpAuth.PasswordTokenAsync(_http, issuing, "bob");
@@ -81,7 +86,7 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
     [InlineData("redis")]
     public async Task RemovedAndAddedAgain_TheNewUserStartsWithEmptyMemory_AndTheOldTokenStaysRefused(string store)
     {
-        var (issuing, checking, cli) = await StartAsync(store);
+        var (issuing, checking, cli) = await shared.StartAsync(store);
         await HttpAuth.AddUserAsync(issuing.DataDirectory, "carol", "user", cli);
         var oldToken = await HttpAuth.PasswordTokenAsync(_http, issuing, "carol");
         await using (var former = await HttpAuth.McpClientAsync(checking, oldToken))
@@ -108,7 +113,7 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
     [InlineData("redis")]
     public async Task SixtyConcurrentWrongPasswords_CheckAtMostFive(string store)
     {
-        var (issuing, checking, cli) = await StartAsync(store, "--Lumina:Auth:Lockout:MaxFailuresPerClient=1000");
+        var (issuing, checking, cli) = await shared.StartAsync(store);
         await HttpAuth.AddUserAsync(issuing.DataDirectory, "dave", "user", cli);
 
         var statuses = await Task.WhenAll(Enumerable.Range(0, 60).Select(async i =>
@@ -177,23 +182,84 @@ public sealed class IdentityLifecycleTests : IAsyncLifetime
 
     private async Task<(HttpHost Issuing, HttpHost Checking, string[] Cli)> StartAsync(string store, params string[] more)
     {
+        var (issuing, checking, cli, redis) = await StartHostsAsync(store, more);
+        _hosts.Add(issuing);
+        if (checking != issuing)
+        {
+            _hosts.Add(checking);
+        }
+
+        _redis = redis;
+        return (issuing, checking, cli);
+    }
+
+    private static async Task<(HttpHost Issuing, HttpHost Checking, string[] Cli, RedisServer? Redis)> StartHostsAsync(string store, params string[] more)
+    {
         string[] common = [HttpAuth.SigningKeyArgument, "--Lumina:Auth:IdentityCacheDuration=00:00:01", .. more];
         if (store == "sqlite")
         {
             var host = await HttpHost.StartAsync(common);
-            _hosts.Add(host);
-            return (host, host, []);
+            return (host, host, [], null);
         }
 
         // Two hosts on one Redis, accepting each other's tokens (one signing key, issuer and resource).
-        _redis = await RedisServer.StartAsync();
-        string[] shared = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={_redis.ConnectionString}"];
+        var redis = await RedisServer.StartAsync();
+        string[] onRedis = ["--Lumina:Memory:Store=redis", $"--ConnectionStrings:redis={redis.ConnectionString}"];
         string[] names = ["--Lumina:Auth:Issuer=http://lumina.test", "--Lumina:Auth:Resource=http://lumina.test/mcp"];
-        var a = await HttpHost.StartAsync([.. common, .. shared, .. names]);
-        _hosts.Add(a);
-        var b = await HttpHost.StartAsync([.. common, .. shared, .. names]);
-        _hosts.Add(b);
-        return (a, b, shared);
+        var a = await HttpHost.StartAsync([.. common, .. onRedis, .. names]);
+        var b = await HttpHost.StartAsync([.. common, .. onRedis, .. names]);
+        return (a, b, onRedis, redis);
+    }
+
+    /// <summary>
+    /// The hosts the tests of each store share, started when a test first asks for them: one on SQLite, or two on one
+    /// Redis. The sixty concurrent guesses all come from 127.0.0.1, so the per-client lockout is out of their way (as it
+    /// was on their own hosts); the per-name one, which locks out only that test's own user, is as it comes.
+    /// </summary>
+    public sealed class SharedHosts : IAsyncLifetime
+    {
+        private readonly Dictionary<string, Task<(HttpHost Issuing, HttpHost Checking, string[] Cli, RedisServer? Redis)>> _stores = [];
+
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
+        {
+            foreach (var started in _stores.Values)
+            {
+                if (!started.IsCompletedSuccessfully)
+                {
+                    continue;
+                }
+
+                var (issuing, checking, _, redis) = started.Result;
+                await issuing.DisposeAsync();
+                if (checking != issuing)
+                {
+                    await checking.DisposeAsync();
+                }
+
+                if (redis is not null)
+                {
+                    await redis.DisposeAsync();
+                }
+            }
+        }
+
+        internal async Task<(HttpHost Issuing, HttpHost Checking, string[] Cli)> StartAsync(string store)
+        {
+            Task<(HttpHost Issuing, HttpHost Checking, string[] Cli, RedisServer? Redis)>? started;
+            lock (_stores)
+            {
+                if (!_stores.TryGetValue(store, out started) || started.IsFaulted || started.IsCanceled)
+                {
+                    started = StartHostsAsync(store, "--Lumina:Auth:Lockout:MaxFailuresPerClient=1000");
+                    _stores[store] = started;
+                }
+            }
+
+            var (issuing, checking, cli, _) = await started;
+            return (issuing, checking, cli);
+        }
     }
 
     private static async Task RunAsync(HttpHost host, string[] cli, params string[] command)

@@ -13,7 +13,9 @@ public sealed class StdioStatelessTests
         using var data = new TempDirectory();
         using var root = new TempDirectory();
         var confirmations = new List<string>();
-        var options = new McpClientOptions { ProtocolVersion = "2026-07-28" };
+        // The client starts the host and probes it with server/discover: by default it gives up on the probe after 5 s,
+        // which a host starting on a loaded machine can take (then a 2026-07-28-only client cannot connect at all).
+        var options = new McpClientOptions { ProtocolVersion = "2026-07-28", DiscoverProbeTimeout = Timeout.InfiniteTimeSpan };
         options.Handlers.ElicitationHandler = (request, _) =>
         {
             lock (confirmations)

@@ -9,7 +9,11 @@ namespace Lumina.Host.Tests;
 /// endpoint, and are refused at another set's; anonymous callers see the set of the endpoint they call; stdio's
 /// --toolset; renamed and re-described tools.
 /// </summary>
-public sealed class ToolSetHostTests : IDisposable
+/// <remarks>
+/// The tests of keys and tokens share one host with the two sets (<see cref="SetsHost"/>), each with users and keys of
+/// its own names; the anonymous one, configured otherwise, and the stdio one start their own.
+/// </remarks>
+public sealed class ToolSetHostTests(ToolSetHostTests.SetsHost shared) : IClassFixture<ToolSetHostTests.SetsHost>, IDisposable
 {
     private static readonly string[] s_sets =
     [
@@ -44,7 +48,7 @@ public sealed class ToolSetHostTests : IDisposable
     [Fact]
     public async Task TwoKeys_BoundToTwoSets_SeeAndCallOnlyTheirSets_OnEveryEndpointOfTheirs()
     {
-        await using var host = await HttpHost.StartAsync(s_sets);
+        var host = shared.Host;
         await HttpAuth.AddUserAsync(host.DataDirectory, "alice", "user");
         await HttpAuth.AddUserAsync(host.DataDirectory, "bob", "user");
         var (_, alice) = await HttpAuth.CreateKeyAsync(host.DataDirectory, "alice", "--toolset", "coding");
@@ -76,12 +80,12 @@ public sealed class ToolSetHostTests : IDisposable
     [Fact]
     public async Task BoundKey_AtAnotherSetsEndpoint_IsRefused_AndAnUnknownSetIsNotFound()
     {
-        await using var host = await HttpHost.StartAsync(s_sets);
-        await HttpAuth.AddUserAsync(host.DataDirectory, "alice", "user");
-        var (_, alice) = await HttpAuth.CreateKeyAsync(host.DataDirectory, "alice", "--toolset", "coding");
+        var host = shared.Host;
+        await HttpAuth.AddUserAsync(host.DataDirectory, "dora", "user");
+        var (_, dora) = await HttpAuth.CreateKeyAsync(host.DataDirectory, "dora", "--toolset", "coding");
 
-        var other = () => ConnectAsync(host, "/mcp/readonly", alice);
-        var unknown = () => ConnectAsync(host, "/mcp/nope", alice);
+        var other = () => ConnectAsync(host, "/mcp/readonly", dora);
+        var unknown = () => ConnectAsync(host, "/mcp/nope", dora);
 
         (await other.Should().ThrowAsync<HttpRequestException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.Forbidden);
         (await unknown.Should().ThrowAsync<HttpRequestException>()).Which.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
@@ -105,7 +109,7 @@ public sealed class ToolSetHostTests : IDisposable
     public async Task UnboundToken_AtASetsEndpointFirst_StillSeesEverything_AtMcp()
     {
         // The token's caller is kept between requests (ValidatedTokens): the set of one endpoint must not stick to it.
-        await using var host = await HttpHost.StartAsync(s_sets);
+        var host = shared.Host;
         await HttpAuth.AddUserAsync(host.DataDirectory, "carol", "user");
         using var http = new HttpClient();
         var token = await HttpAuth.PasswordTokenAsync(http, host, "carol");
@@ -137,5 +141,15 @@ public sealed class ToolSetHostTests : IDisposable
         var (exitCode, _, stderr) = await LuminaProcess.RunAsync(null, null, [.. s_sets, "--toolset", "nope", $"--Lumina:DataDirectory={_data.Path}"]);
         exitCode.Should().NotBe(0);
         stderr.Should().Contain("Lumina:Mcp:ToolSet (--toolset) names 'nope'");
+    }
+
+    /// <summary>The host the tests of keys and tokens share: the sets <c>coding</c> and <c>readonly</c>, no anonymous callers.</summary>
+    public sealed class SetsHost : IAsyncLifetime
+    {
+        internal HttpHost Host { get; private set; } = null!;
+
+        public async Task InitializeAsync() => Host = await HttpHost.StartAsync(s_sets);
+
+        public async Task DisposeAsync() => await Host.DisposeAsync();
     }
 }

@@ -11,58 +11,52 @@ namespace Lumina.Host.Tests;
 /// <c>ask</c> through sampling, its user the confirmations), and a run whose host is killed with SIGKILL mid-step
 /// finished by the next host on the same store without running a finished step again.
 /// </summary>
-public sealed class WorkflowHostTests : IDisposable
+/// <remarks>
+/// The shipped workflows' runs share one stdio host and client (<see cref="ClientHost"/>), each answering the host's
+/// questions with handlers of its own and writing files of its own names; the others, configured otherwise or killing
+/// their host, start their own.
+/// </remarks>
+public sealed class WorkflowHostTests(WorkflowHostTests.ClientHost shared) : IClassFixture<WorkflowHostTests.ClientHost>, IDisposable
 {
     private readonly TempDirectory _data = new();
-    private readonly TempDirectory _root = new();
     private readonly TempDirectory _workflows = new();
 
     public void Dispose()
     {
         _data.Dispose();
-        _root.Dispose();
         _workflows.Dispose();
     }
 
     [Fact]
     public async Task ShippedWorkflows_AreTools_AndReviewChangesRunsFromAClient()
     {
-        File.WriteAllText(Path.Combine(_root.Path, "a.cs"), "class A { int Add(int x, int y) => x - y; }\n");
-        File.WriteAllText(Path.Combine(_root.Path, "b.cs"), "class B { }\n");
-        File.WriteAllText(Path.Combine(_root.Path, "notes.txt"), "not reviewed\n");
+        File.WriteAllText(Path.Combine(shared.Root.Path, "a.cs"), "class A { int Add(int x, int y) => x - y; }\n");
+        File.WriteAllText(Path.Combine(shared.Root.Path, "b.cs"), "class B { }\n");
+        File.WriteAllText(Path.Combine(shared.Root.Path, "notes.txt"), "not reviewed\n");
         var sampled = new List<string>();
         var asked = new List<string>();
-        await using var client = await McpClient.CreateAsync(
-            new StdioClientTransport(new StdioClientTransportOptions
+        var client = shared.Client;
+        shared.Handlers = new McpClientHandlers
+        {
+            SamplingHandler = (request, _, _) =>
             {
-                Command = "dotnet",
-                Arguments = LuminaProcess.IsolatedArguments(_data.Path, $"--Lumina:Files:Roots:0={_root.Path}"),
-            }),
-            new McpClientOptions
-            {
-                ProtocolVersion = "2025-11-25",
-                Handlers = new McpClientHandlers
+                lock (sampled)
                 {
-                    SamplingHandler = (request, _, _) =>
-                    {
-                        lock (sampled)
-                        {
-                            sampled.Add(string.Join("\n", request!.Messages.SelectMany(m => m.Content).OfType<TextContentBlock>().Select(t => t.Text)));
-                        }
+                    sampled.Add(string.Join("\n", request!.Messages.SelectMany(m => m.Content).OfType<TextContentBlock>().Select(t => t.Text)));
+                }
 
-                        return ValueTask.FromResult(new CreateMessageResult { Model = "test-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = "A.Add subtracts instead of adding." }] });
-                    },
-                    ElicitationHandler = (request, _) =>
-                    {
-                        lock (asked)
-                        {
-                            asked.Add(request!.Message);
-                        }
+                return ValueTask.FromResult(new CreateMessageResult { Model = "test-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = "A.Add subtracts instead of adding." }] });
+            },
+            ElicitationHandler = (request, _) =>
+            {
+                lock (asked)
+                {
+                    asked.Add(request!.Message);
+                }
 
-                        return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement>() });
-                    },
-                },
-            });
+                return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement>() });
+            },
+        };
 
         var tools = (await client.ListToolsAsync()).Select(t => t.Name).ToList();
         var templates = (await client.ListResourceTemplatesAsync()).Select(t => t.UriTemplate).ToList();
@@ -74,7 +68,7 @@ public sealed class WorkflowHostTests : IDisposable
         var outputs = Outputs(result);
         outputs["files"]!.AsArray().Select(f => f!.GetValue<string>()).Should().BeEquivalentTo(["a.cs", "b.cs"]);
         outputs["summary"]!.GetValue<string>().Should().Be("A.Add subtracts instead of adding.");
-        File.ReadAllText(Path.Combine(_root.Path, "REVIEW.md")).Should().Contain("A.Add subtracts instead of adding.");
+        File.ReadAllText(Path.Combine(shared.Root.Path, "REVIEW.md")).Should().Contain("A.Add subtracts instead of adding.");
         sampled.Should().ContainSingle().Which.Should().Contain("x - y").And.NotContain("not reviewed");
         asked.Should().Contain(q => q.Contains("Write the review of . to REVIEW.md?", StringComparison.Ordinal));
 
@@ -86,35 +80,26 @@ public sealed class WorkflowHostTests : IDisposable
     public async Task Triage_ClassifiesWithTheClientsModel_AndFilesByCategoryOnceConfirmed()
     {
         var asked = new List<string>();
-        await using var client = await McpClient.CreateAsync(
-            new StdioClientTransport(new StdioClientTransportOptions
+        var client = shared.Client;
+        shared.Handlers = new McpClientHandlers
+        {
+            // The client's model labels each item by what it says.
+            SamplingHandler = (request, _, _) =>
             {
-                Command = "dotnet",
-                Arguments = LuminaProcess.IsolatedArguments(_data.Path, $"--Lumina:Files:Roots:0={_root.Path}"),
-            }),
-            new McpClientOptions
+                var text = string.Join("\n", request!.Messages.SelectMany(m => m.Content).OfType<TextContentBlock>().Select(t => t.Text));
+                var label = text.Contains("crashes", StringComparison.Ordinal) ? "bug" : text.Contains("dark mode", StringComparison.Ordinal) ? "feature" : "question";
+                return ValueTask.FromResult(new CreateMessageResult { Model = "test-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = label }] });
+            },
+            ElicitationHandler = (request, _) =>
             {
-                ProtocolVersion = "2025-11-25",
-                Handlers = new McpClientHandlers
+                lock (asked)
                 {
-                    // The client's model labels each item by what it says.
-                    SamplingHandler = (request, _, _) =>
-                    {
-                        var text = string.Join("\n", request!.Messages.SelectMany(m => m.Content).OfType<TextContentBlock>().Select(t => t.Text));
-                        var label = text.Contains("crashes", StringComparison.Ordinal) ? "bug" : text.Contains("dark mode", StringComparison.Ordinal) ? "feature" : "question";
-                        return ValueTask.FromResult(new CreateMessageResult { Model = "test-model", Role = Role.Assistant, Content = [new TextContentBlock { Text = label }] });
-                    },
-                    ElicitationHandler = (request, _) =>
-                    {
-                        lock (asked)
-                        {
-                            asked.Add(request!.Message);
-                        }
+                    asked.Add(request!.Message);
+                }
 
-                        return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement>() });
-                    },
-                },
-            });
+                return ValueTask.FromResult(new ElicitResult { Action = "accept", Content = new Dictionary<string, JsonElement>() });
+            },
+        };
 
         var result = await client.CallToolAsync("workflow_triage", new Dictionary<string, object?>
         {
@@ -123,9 +108,9 @@ public sealed class WorkflowHostTests : IDisposable
 
         result.IsError.Should().NotBe(true, Text(result));
         Outputs(result)["labels"]!.AsArray().Select(l => l!.GetValue<string>()).Should().Equal("bug", "feature", "question");
-        File.ReadAllText(Path.Combine(_root.Path, "triage", "bugs.md")).Should().Contain("- The app crashes on save").And.NotContain("dark mode");
-        File.ReadAllText(Path.Combine(_root.Path, "triage", "features.md")).Should().Contain("- Please add dark mode");
-        File.ReadAllText(Path.Combine(_root.Path, "triage", "questions.md")).Should().Contain("- How do I export my data?");
+        File.ReadAllText(Path.Combine(shared.Root.Path, "triage", "bugs.md")).Should().Contain("- The app crashes on save").And.NotContain("dark mode");
+        File.ReadAllText(Path.Combine(shared.Root.Path, "triage", "features.md")).Should().Contain("- Please add dark mode");
+        File.ReadAllText(Path.Combine(shared.Root.Path, "triage", "questions.md")).Should().Contain("- How do I export my data?");
         asked.Should().ContainSingle("the block's confirmation covers its three writes").Which.Should().Contain("File 3 triaged items into triage/?");
     }
 
@@ -152,9 +137,10 @@ public sealed class WorkflowHostTests : IDisposable
             }),
             new McpClientOptions { ProtocolVersion = "2025-11-25" });
 
-        // The file is valid once the upstream's tools are served, which is after the host has started.
+        // The file is valid once the upstream's tools are served, which is after the host has started (the upstream is
+        // a node process: on a loaded machine its start alone took over 30 s, so up to 90 s).
         IList<McpClientTool> tools = [];
-        for (var i = 0; i < 120 && !tools.Any(t => t.Name == "workflow_fed"); i++)
+        for (var i = 0; i < 360 && !tools.Any(t => t.Name == "workflow_fed"); i++)
         {
             await Task.Delay(250);
             tools = await client.ListToolsAsync();
@@ -236,6 +222,44 @@ public sealed class WorkflowHostTests : IDisposable
         var (listCode, list, listErrors) = await LuminaProcess.RunAsync(["workflows", "list", $"--Lumina:DataDirectory={_data.Path}"]);
         listCode.Should().Be(0, listErrors);
         list.Should().Contain(runId).And.Contain("crashy").And.Contain("completed").And.Contain("3/3");
+    }
+
+    /// <summary>
+    /// The stdio host and client the shipped workflows' runs share, its files plugin rooted in <see cref="Root"/>; the
+    /// client answers sampling and elicitation with the handlers of the test at hand (<see cref="Handlers"/>).
+    /// </summary>
+    public sealed class ClientHost : IAsyncLifetime
+    {
+        private readonly TempDirectory _data = new();
+
+        internal TempDirectory Root { get; } = new();
+
+        internal McpClient Client { get; private set; } = null!;
+
+        internal McpClientHandlers Handlers { get; set; } = new();
+
+        public async Task InitializeAsync() => Client = await McpClient.CreateAsync(
+            new StdioClientTransport(new StdioClientTransportOptions
+            {
+                Command = "dotnet",
+                Arguments = LuminaProcess.IsolatedArguments(_data.Path, $"--Lumina:Files:Roots:0={Root.Path}"),
+            }),
+            new McpClientOptions
+            {
+                ProtocolVersion = "2025-11-25",
+                Handlers = new McpClientHandlers
+                {
+                    SamplingHandler = (request, progress, cancellationToken) => Handlers.SamplingHandler!(request, progress, cancellationToken),
+                    ElicitationHandler = (request, cancellationToken) => Handlers.ElicitationHandler!(request, cancellationToken),
+                },
+            });
+
+        public async Task DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            Root.Dispose();
+            _data.Dispose();
+        }
     }
 
     private static int s_reads;
