@@ -239,7 +239,7 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
     if (kind == "compare")
     {
         sb.AppendLine(CultureInfo.InvariantCulture, $"Run: {options.ColdStarts} cold starts per server; {options.Rounds} interleaved round(s) of {options.Measure.TotalSeconds:0} s measured per phase, after unrecorded load — {options.StdioWarmup.TotalSeconds:0} s for each stdio round's fresh process, {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} for each HTTP server in each protocol era it serves, before its rounds, and {options.PhaseWarmup.TotalSeconds:0} s at the start of each HTTP phase (the JIT settles: rates are the steady state; start-up is the cold-start rows); rates are the median of the rounds, percentiles over all recorded calls.");
-        sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` " + build + " in its default configuration (default filters, audit on) with the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol 2.3.1, same GC settings), " + (paths.Published ? "published the same way" : "as built") + "; TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint (Release build), HTTP only.");
+        sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` " + build + " in its default configuration (default filters, audit on) with the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol " + SdkVersion(paths) + ", same GC settings), " + (paths.Published ? "published the same way" : "as built") + "; TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint (Release build), HTTP only.");
         sb.AppendLine(options.Anonymous
             ? "HTTP auth: none anywhere (`--anonymous`): Lumina gives anonymous callers the role `user` (its authorization filter still runs); the other servers have no auth."
             : $"HTTP auth: Lumina with a bearer token on every request — a user with the role `user` added by `lumina users add {BearerToken.UserName} --role user --password-stdin` in the run's data directory, its token from `POST /token` (password grant), the token lifetime set to {ServerSpec.TokenLifetime} (`Lumina:Auth:TokenLifetime`; default 15 min) so it outlasts the run; the bare SDK, TypeScript and raw ASP.NET get no token (they have no auth). Lumina's per-caller rate limit is off (`Lumina:Policy:RateLimit:PermitsPerMinute=0`).");
@@ -253,4 +253,13 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
 
     sb.AppendLine();
     return sb.ToString();
+}
+
+// The MCP SDK version the bare SDK server runs, read from the assembly beside it (not written down, so it cannot drift).
+static string SdkVersion(BenchPaths paths)
+{
+    var dll = Path.Combine(Path.GetDirectoryName(paths.BareSdkDll)!, "ModelContextProtocol.Core.dll");
+    return File.Exists(dll) && System.Diagnostics.FileVersionInfo.GetVersionInfo(dll).ProductVersion is { } version
+        ? version.Split('+')[0]
+        : "(unknown)";
 }
