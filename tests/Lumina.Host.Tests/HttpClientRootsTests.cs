@@ -170,11 +170,7 @@ public sealed class HttpClientRootsTests(HttpClientRootsTests.RootedHost shared)
         options.Handlers.RootsHandler = (_, _) => ValueTask.FromResult(new ListRootsResult { Roots = [.. roots.Select(r => new Root { Uri = r })] });
 
         // Destructive calls ask for confirmation: the user confirms, so only the files plugin's own rule can refuse.
-        options.Handlers.ElicitationHandler = (_, _) => ValueTask.FromResult(new ElicitResult
-        {
-            Action = "accept",
-            Content = new Dictionary<string, JsonElement> { ["confirm"] = JsonSerializer.SerializeToElement(true) },
-        });
+        options.Handlers.ElicitationHandler = (_, _) => ValueTask.FromResult(Confirming.Yes());
         return await HttpAuth.McpClientAsync(host, token, options);
     }
 

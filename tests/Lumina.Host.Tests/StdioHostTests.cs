@@ -42,19 +42,7 @@ public sealed class StdioHostTests(StdioHostTests.SharedSession fixture) : IClas
             });
             var options = new McpClientOptions { ProtocolVersion = "2025-11-25" };
             // The user confirms every destructive call the policy guard asks about.
-            options.Handlers.ElicitationHandler = (request, _) =>
-            {
-                lock (Confirmations)
-                {
-                    Confirmations.Add(request!.Message);
-                }
-
-                return ValueTask.FromResult(new ElicitResult
-                {
-                    Action = "accept",
-                    Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
-                });
-            };
+            options.Handlers.ElicitationHandler = Confirming.Everything(Confirmations);
             Client = await McpClient.CreateAsync(transport, options);
         }
 

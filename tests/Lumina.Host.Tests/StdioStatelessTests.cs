@@ -16,19 +16,7 @@ public sealed class StdioStatelessTests
         // The client starts the host and probes it with server/discover: by default it gives up on the probe after 5 s,
         // which a host starting on a loaded machine can take (then a 2026-07-28-only client cannot connect at all).
         var options = new McpClientOptions { ProtocolVersion = "2026-07-28", DiscoverProbeTimeout = Timeout.InfiniteTimeSpan };
-        options.Handlers.ElicitationHandler = (request, _) =>
-        {
-            lock (confirmations)
-            {
-                confirmations.Add(request!.Message);
-            }
-
-            return ValueTask.FromResult(new ElicitResult
-            {
-                Action = "accept",
-                Content = new Dictionary<string, System.Text.Json.JsonElement> { ["confirm"] = System.Text.Json.JsonSerializer.SerializeToElement(true) },
-            });
-        };
+        options.Handlers.ElicitationHandler = Confirming.Everything(confirmations);
         await using var client = await McpClient.CreateAsync(
             new StdioClientTransport(new StdioClientTransportOptions
             {
