@@ -57,6 +57,7 @@ public static class LuminaServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Lumina.Core.ToolSets.ToolSetsOptions>, Lumina.Core.ToolSets.ToolSetsOptionsValidator>());
         services.AddOptions<Lumina.Core.Catalog.CatalogOptions>().Bind(configuration.GetSection("Lumina:Catalog")).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<Lumina.Core.Catalog.CatalogOptions>, Lumina.Core.Catalog.CatalogOptionsValidator>());
+        services.TryAddSingleton<Lumina.Core.Tools.OutputSchemaSnapshot>();
         services.TryAddSingleton(sp => new Lumina.Core.ToolSets.LuminaToolSets(sp.GetRequiredService<IOptions<Lumina.Core.ToolSets.ToolSetsOptions>>().Value.Sets));
 
         // First of the hosted services: a host without one store backend stops before anything reaches for a store.

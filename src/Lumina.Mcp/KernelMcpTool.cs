@@ -20,7 +20,7 @@ internal sealed class KernelMcpTool : McpServerTool
     private readonly KernelInvoker _invoker;
     private readonly bool _structured;
 
-    public KernelMcpTool(LuminaFunction function, KernelInvoker invoker)
+    public KernelMcpTool(LuminaFunction function, KernelInvoker invoker, OutputSchemaSnapshot? schemas = null)
     {
         _function = function;
         _invoker = invoker;
@@ -35,7 +35,7 @@ internal sealed class KernelMcpTool : McpServerTool
         }
         else
         {
-            var output = function.Kind == LuminaFunctionKind.PromptTemplate ? null : KernelSchemas.Output(function);
+            var output = function.Kind == LuminaFunctionKind.PromptTemplate ? null : KernelSchemas.Output(function, schemas);
             _structured = output is not null;
             ProtocolTool = new Tool
             {

@@ -1,4 +1,5 @@
 using Lumina.Core.Plugins;
+using Lumina.Core.Tools;
 using Microsoft.Extensions.Logging;
 using ModelContextProtocol.Server;
 
@@ -12,13 +13,15 @@ internal sealed partial class LuminaMcpCatalog : IDisposable
 {
     private readonly LuminaPluginRegistry _registry;
     private readonly KernelInvoker _invoker;
+    private readonly OutputSchemaSnapshot _schemas;
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
 
-    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, ILogger<LuminaMcpCatalog> logger)
+    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, OutputSchemaSnapshot schemas, ILogger<LuminaMcpCatalog> logger)
     {
         _registry = registry;
         _invoker = invoker;
+        _schemas = schemas;
         _logger = logger;
         Sync();
         _registry.Changed += OnRegistryChanged;
@@ -46,10 +49,13 @@ internal sealed partial class LuminaMcpCatalog : IDisposable
         lock (_gate)
         {
             var functions = _registry.Plugins.SelectMany(p => p.Functions).ToList();
-            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function, "tool");
+            Replace(Tools, functions.Where(f => f.Kind is LuminaFunctionKind.Tool or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerTool)new KernelMcpTool(f, _invoker, _schemas)), t => t.ProtocolTool.Name, t => ((KernelMcpTool)t).Function, "tool");
             Replace(Prompts, functions.Where(f => f.Kind is LuminaFunctionKind.Prompt or LuminaFunctionKind.PromptTemplate).Select(f => (McpServerPrompt)new KernelMcpPrompt(f, _invoker)), p => p.ProtocolPrompt.Name, p => ((KernelMcpPrompt)p).Function, "prompt");
             Replace(Resources, functions.Where(f => f.Kind == LuminaFunctionKind.Resource).Select(f => (McpServerResource)new KernelMcpResource(f, _invoker)), r => r.ProtocolResourceTemplate.UriTemplate, r => ((KernelMcpResource)r).Function, "resource");
         }
+
+        // Schemas built for this catalog are kept for the next start (a write only when one was built).
+        _schemas.Save();
     }
 
     /// <summary>Replaces what changed only, under one change event, so a reload does not disturb unchanged primitives.</summary>

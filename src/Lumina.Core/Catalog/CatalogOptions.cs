@@ -15,6 +15,13 @@ public sealed class CatalogOptions
     /// <value>The default value is 40.</value>
     public int SearchThreshold { get; set; } = 40;
 
+    /// <summary>
+    /// Whether the output schemas of the plugins' result types are kept in the data directory from one start to the
+    /// next (<c>catalog-schemas.json</c>), so a start builds only those of changed plugins.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool SchemaSnapshot { get; set; } = true;
+
     /// <summary>Whether the meta-tools are served (<c>search</c> or <c>auto</c>).</summary>
     public bool ServesSearch => !string.Equals(Mode, "full", StringComparison.OrdinalIgnoreCase);
 

@@ -114,7 +114,9 @@ internal static class KernelSchemas
     /// The output schema of a function whose return type is a plain object (a record or class), so its results can
     /// be sent as structured content. Strings, rich content, collections and primitives have none.
     /// </summary>
-    public static JsonElement? Output(LuminaFunction function)
+    /// <param name="function">The function.</param>
+    /// <param name="snapshot">Where schemas built at an earlier start are kept, if anywhere.</param>
+    public static JsonElement? Output(LuminaFunction function, OutputSchemaSnapshot? snapshot = null)
     {
         if (LuminaDescribed.Of(function.Function) is { } described)
         {
@@ -127,6 +129,12 @@ internal static class KernelSchemas
             return null;
         }
 
+        return snapshot is null ? Output(type) : snapshot.Get(type, Output);
+    }
+
+    /// <summary>The output schema of a structured result type: an object's schema, or none.</summary>
+    internal static JsonElement? Output(Type type)
+    {
         var schema = AIJsonUtilities.CreateJsonSchema(type, serializerOptions: LuminaJson.Options);
         return schema.ValueKind == JsonValueKind.Object && schema.TryGetProperty("type", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == "object"
             ? ObjectSubschemas(schema)
