@@ -86,7 +86,7 @@ public sealed class FederationLifecycleTests
         var host = await HttpHost.StartAsync(
             HttpAuth.SigningKeyArgument,
             "--Lumina:Servers:mine:Command=node", $"--Lumina:Servers:mine:Args:0={LuminaProcess.RugPullServer}", "--Lumina:Servers:mine:Args:1=mine",
-            "--Lumina:Servers:mine:PerCaller=true", "--Lumina:Servers:mine:IdleTimeout=00:00:03", "--Lumina:Servers:mine:MaxConnections=2");
+            "--Lumina:Servers:mine:PerCaller=true", "--Lumina:Servers:mine:IdleTimeout=00:00:10", "--Lumina:Servers:mine:MaxConnections=2");
         int[] children;
         try
         {
