@@ -23,8 +23,9 @@ internal sealed partial class LuminaMcpCatalog : IDisposable
         _invoker = invoker;
         _schemas = schemas;
         _logger = logger;
-        Sync();
+        // Listening first: a plugin source that adds its plugins beside the start (the workflows) is never missed.
         _registry.Changed += OnRegistryChanged;
+        Sync();
     }
 
     public McpServerPrimitiveCollection<McpServerTool> Tools { get; } = new();
