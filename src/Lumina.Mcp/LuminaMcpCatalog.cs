@@ -23,7 +23,8 @@ internal sealed partial class LuminaMcpCatalog : IDisposable
         _invoker = invoker;
         _schemas = schemas;
         _logger = logger;
-        // Listening first: a plugin source that adds its plugins beside the start (the workflows) is never missed.
+        // Listening first: a plugin added on another thread meanwhile (an upstream server connecting, a workflow reload)
+        // is never missed.
         _registry.Changed += OnRegistryChanged;
         Sync();
     }
