@@ -134,6 +134,9 @@ public static class ProviderServiceCollectionExtensions
             .UseKernelFunctionInvocation(sp.GetService<ILoggerFactory>())
             .Build(sp));
         services.TryAddSingleton<SamplingChatClient>();
+        // The plugins take these: the router is made at the first call that needs it, not when the plugins are made at start.
+        services.TryAddSingleton(sp => new Lazy<ProviderRouter>(sp.GetRequiredService<ProviderRouter>));
+        services.TryAddSingleton(sp => new Lazy<RoutedChatClient>(sp.GetRequiredService<RoutedChatClient>));
         return builder.AddPlugin<OrchestrationPlugin>(source: "builtin")
             .AddPlugin<ProvidersPlugin>(source: "builtin");
     }

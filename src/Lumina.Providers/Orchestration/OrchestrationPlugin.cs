@@ -17,10 +17,11 @@ namespace Lumina.Providers.Orchestration;
 /// Orchestration served as tools: <c>ask</c> (routed chat with automatic tool calling over the kernel's own plugins,
 /// with memory) and <c>synthesize</c> (one question to several providers, merged).
 /// </summary>
+/// <remarks>The routed chat client is made at the first call, not with the plugin: the providers' clients and resilience pipelines are no part of a start.</remarks>
 [LuminaPlugin(PluginName, Description = "Asks the configured AI providers, using Lumina's own tools and memory.")]
 [LuminaRequires(LuminaPermission.Execute)]
 public sealed class OrchestrationPlugin(
-    RoutedChatClient chat,
+    Lazy<RoutedChatClient> chatWhenCalled,
     LuminaPluginRegistry registry,
     ILuminaMemory memory,
     ILuminaCallContextAccessor context,
@@ -37,6 +38,8 @@ public sealed class OrchestrationPlugin(
         You are Lumina's assistant. Use the tools when they help you answer; their results are authoritative. When a
         tool returns an error, correct the call or explain the problem. Answer concisely.
         """;
+
+    private RoutedChatClient Chat => chatWhenCalled.Value;
 
     [KernelFunction("ask"), Description("Asks an AI model, which may call Lumina's tools (files, time, memory, …) to answer. Remembers the conversation. Returns the answer with the provider, model, tool calls, tokens and cost.")]
     [LuminaTool(Name = "ask", Title = "Ask", OpenWorld = true)]
@@ -76,7 +79,7 @@ public sealed class OrchestrationPlugin(
 
         // The model is offered only what the caller may use; the authorization filter refuses the rest anyway.
         var toolbox = new KernelToolbox(kernel, registry, f => f.PluginName != PluginName && authorizer.IsAllowed(call.Caller, f.Function));
-        var useTools = toolbox.Tools.Count > 0 && chat.Router.Providers.Any(p => p.Options.SupportsTools);
+        var useTools = toolbox.Tools.Count > 0 && Chat.Router.Providers.Any(p => p.Options.SupportsTools);
         var options = new ChatOptions { Tools = useTools ? [.. toolbox.Tools] : null };
         if (!string.IsNullOrWhiteSpace(provider))
         {
@@ -100,7 +103,7 @@ public sealed class OrchestrationPlugin(
 
             steps++;
             await call.ReportProgressAsync(steps, maxSteps + 1, steps == 1 ? "Asking the model" : $"Step {steps}: asking the model", cancellationToken).ConfigureAwait(false);
-            response = await chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
+            response = await Chat.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
             usage.Add(ProviderCall.From(response));
             messages.AddRange(response.Messages);
             var requested = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
@@ -145,9 +148,9 @@ public sealed class OrchestrationPlugin(
         }
 
         var chosen = providers is { Length: > 0 }
-            ? [.. providers.Distinct(StringComparer.OrdinalIgnoreCase).Select(name => chat.Router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-                ?? throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"There is no provider named '{name}'. Configured: {string.Join(", ", chat.Router.Providers.Select(p => p.Name))}."))]
-            : chat.Router.Providers.ToList();
+            ? [.. providers.Distinct(StringComparer.OrdinalIgnoreCase).Select(name => Chat.Router.Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"There is no provider named '{name}'. Configured: {string.Join(", ", Chat.Router.Providers.Select(p => p.Name))}."))]
+            : Chat.Router.Providers.ToList();
         if (chosen.Count < 2)
         {
             throw new LuminaRefusalException(LuminaRefusalKind.InvalidArgument, $"synthesize needs at least two providers to compare; {(providers is { Length: > 0 } ? "name two or more" : "configure two or more under Lumina:Providers")} (now: {string.Join(", ", chosen.Select(p => p.Name))}).");
@@ -162,7 +165,7 @@ public sealed class OrchestrationPlugin(
             ProviderAnswer answer;
             try
             {
-                var response = await chat.GetResponseAsync(
+                var response = await Chat.GetResponseAsync(
                     [new ChatMessage(ChatRole.System, "Answer the question accurately and concisely."), new ChatMessage(ChatRole.User, question)],
                     new ChatOptions { AdditionalProperties = new() { [RoutingHints.Provider] = provider.Name, [RoutingHints.Only] = true } },
                     cancellationToken).ConfigureAwait(false);
@@ -197,7 +200,7 @@ public sealed class OrchestrationPlugin(
             prompt.Append(CultureInfo.InvariantCulture, $"Answer from {answer.Provider} ({answer.Model}):").AppendLine().AppendLine(answer.Answer).AppendLine();
         }
 
-        var merged = await chat.GetResponseAsync(
+        var merged = await Chat.GetResponseAsync(
             [
                 new ChatMessage(ChatRole.System, "You merge several models' answers to one question. Write the single best answer. Then add a section 'Agreements' (what the answers share) and a section 'Disagreements' (where they differ, naming which provider said what). Do not invent facts none of them gave."),
                 new ChatMessage(ChatRole.User, prompt.ToString()),

@@ -8,8 +8,9 @@ using Microsoft.SemanticKernel;
 namespace Lumina.Providers.Orchestration;
 
 /// <summary>The AI providers as the router sees them, served as the <c>providers</c> tool and the <c>lumina://providers</c> resource.</summary>
+/// <remarks>The router is made at the first call, not with the plugin: its clients and resilience pipelines are no part of a start.</remarks>
 [LuminaPlugin("providers", Description = "Shows the AI providers: capabilities, prices, health and usage.")]
-public sealed class ProvidersPlugin(ProviderRouter router, UsageMeter usage, ILuminaCallContextAccessor context, TimeProvider time, BudgetGuard? budgets = null)
+public sealed class ProvidersPlugin(Lazy<ProviderRouter> routerWhenCalled, UsageMeter usage, ILuminaCallContextAccessor context, TimeProvider time, BudgetGuard? budgets = null)
 {
     /// <summary>The resource's URI.</summary>
     public const string Uri = "lumina://providers";
@@ -24,6 +25,7 @@ public sealed class ProvidersPlugin(ProviderRouter router, UsageMeter usage, ILu
 
     private async Task<ProvidersReport> ReportAsync(CancellationToken cancellationToken)
     {
+        var router = routerWhenCalled.Value;
         var now = time.GetUtcNow();
         var caller = context.Current.Caller.Id;
 
