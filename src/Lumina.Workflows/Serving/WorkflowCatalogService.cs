@@ -16,7 +16,7 @@ namespace Lumina.Workflows.Serving;
 /// against the tools served now, and again whenever the files or the served plugins change (a federated server that
 /// connects later makes its workflows valid); a change of what is served reaches clients as <c>list_changed</c>.
 /// </summary>
-public sealed partial class WorkflowCatalogService : IHostedService, ILuminaPluginSource, IDisposable
+public sealed partial class WorkflowCatalogService : IHostedService, IDisposable
 {
     /// <summary>The plugin the workflows are served in: their tools are <c>workflow_&lt;name&gt;</c>.</summary>
     public const string PluginName = "workflow";
@@ -35,8 +35,7 @@ public sealed partial class WorkflowCatalogService : IHostedService, ILuminaPlug
     private IReadOnlyList<LoadedWorkflow> _served = [];
     private string _fingerprint = string.Empty;
     private int _reloadPending;
-    private volatile bool _started;
-    private Task _initial = Task.CompletedTask;
+    private bool _started;
 
     /// <summary>Creates the service.</summary>
     public WorkflowCatalogService(LuminaPluginRegistry registry, IOptions<WorkflowOptions> options, IServiceProvider services, ILogger<WorkflowCatalogService> logger)
@@ -61,74 +60,41 @@ public sealed partial class WorkflowCatalogService : IHostedService, ILuminaPlug
     /// <summary>The served workflow named <paramref name="name"/>, or null.</summary>
     public LoadedWorkflow? Find(string name) => Workflows.FirstOrDefault(w => string.Equals(w.Definition.Name, name, StringComparison.Ordinal));
 
-    /// <summary>
-    /// Starts the first load beside the rest of the host's start (10% of a published start, bench/README.md): the files
-    /// are read and parsed at once, and validated as soon as the plugins they call exist. Lists, unmatched calls and
-    /// <c>workflow://definitions</c> wait for it through <see cref="EnsureStartedAsync"/>, so nothing made at start
-    /// misses a workflow. Then follows the files and the served plugins.
-    /// </summary>
+    /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        Reload();
+        _registry.Changed += OnChanged;
+        foreach (var folder in Folders.Where(Directory.Exists))
+        {
+            var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
+            watcher.Created += (_, _) => OnChanged(this, EventArgs.Empty);
+            watcher.Changed += (_, _) => OnChanged(this, EventArgs.Empty);
+            watcher.Deleted += (_, _) => OnChanged(this, EventArgs.Empty);
+            watcher.Renamed += (_, _) => OnChanged(this, EventArgs.Empty);
+            watcher.EnableRaisingEvents = true;
+            _watchers.Add(watcher);
+        }
+
         _started = true;
-        _initial = Task.Run(FirstLoad, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Waits for the first load of the workflow files, so a list or call made at start sees the workflows.</summary>
-    public ValueTask EnsureStartedAsync(CancellationToken cancellationToken) => new(_initial.WaitAsync(cancellationToken));
-
     /// <inheritdoc />
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        _started = false;
-        await _initial.WaitAsync(cancellationToken).ConfigureAwait(false);
         _registry.Changed -= OnChanged;
+        _started = false;
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         _registry.Changed -= OnChanged;
-        lock (_watchers)
+        foreach (var watcher in _watchers)
         {
-            foreach (var watcher in _watchers)
-            {
-                watcher.Dispose();
-            }
-
-            _watchers.Clear();
-        }
-    }
-
-    private void FirstLoad()
-    {
-        try
-        {
-            Reload();
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LuminaException)
-        {
-            LogReloadFailed(ex);
-        }
-
-        if (!_started)
-        {
-            return;
-        }
-
-        _registry.Changed += OnChanged;
-        lock (_watchers)
-        {
-            foreach (var folder in Folders.Where(Directory.Exists))
-            {
-                var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
-                watcher.Created += (_, _) => OnChanged(this, EventArgs.Empty);
-                watcher.Changed += (_, _) => OnChanged(this, EventArgs.Empty);
-                watcher.Deleted += (_, _) => OnChanged(this, EventArgs.Empty);
-                watcher.Renamed += (_, _) => OnChanged(this, EventArgs.Empty);
-                watcher.EnableRaisingEvents = true;
-                _watchers.Add(watcher);
-            }
+            watcher.Dispose();
         }
     }
 

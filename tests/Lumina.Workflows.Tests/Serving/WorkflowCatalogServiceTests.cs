@@ -463,6 +463,5 @@ public sealed class WorkflowCatalogServiceTests : IAsyncLifetime
         _provider = services.BuildServiceProvider();
         _catalog = _provider.GetRequiredService<WorkflowCatalogService>();
         await _catalog.StartAsync(CancellationToken.None);
-        await _catalog.EnsureStartedAsync(CancellationToken.None);
     }
 }
