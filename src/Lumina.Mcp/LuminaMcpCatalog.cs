@@ -17,7 +17,7 @@ internal sealed partial class LuminaMcpCatalog : IDisposable
     private readonly Lock _gate = new();
     private readonly ILogger _logger;
 
-    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, OutputSchemaSnapshot schemas, ILogger<LuminaMcpCatalog> logger)
+    public LuminaMcpCatalog(LuminaPluginRegistry registry, KernelInvoker invoker, OutputSchemaSnapshot schemas, IEnumerable<ILuminaStartupLoad> loads, ILogger<LuminaMcpCatalog> logger)
     {
         _registry = registry;
         _invoker = invoker;
@@ -26,7 +26,16 @@ internal sealed partial class LuminaMcpCatalog : IDisposable
         // Listening first: a plugin added on another thread meanwhile (an upstream server connecting, a workflow reload)
         // is never missed.
         _registry.Changed += OnRegistryChanged;
+
+        // Loads beside the start (the workflow files) run while the plugins are created here, and add theirs through the
+        // registry's change event. The catalog is served only after them, so a client connecting at start is never told
+        // that the list it was just given has changed. A failed load has reported itself; what it added is served.
+        var started = loads.Select(l => l.LoadAsync()).ToList();
         Sync();
+        foreach (var load in started)
+        {
+            load.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+        }
     }
 
     public McpServerPrimitiveCollection<McpServerTool> Tools { get; } = new();

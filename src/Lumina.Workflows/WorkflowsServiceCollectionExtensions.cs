@@ -1,4 +1,5 @@
 using Lumina.Core;
+using Lumina.Core.Plugins;
 using Lumina.Workflows.Engine;
 using Lumina.Workflows.Serving;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,8 @@ public static class WorkflowsServiceCollectionExtensions
         builder.Services.TryAddSingleton<WorkflowEngine>();
         builder.Services.TryAddSingleton<WorkflowCatalogService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<WorkflowCatalogService>());
+        builder.Services.AddSingleton<ILuminaPluginSource>(sp => sp.GetRequiredService<WorkflowCatalogService>());
+        builder.Services.AddSingleton<ILuminaStartupLoad>(sp => sp.GetRequiredService<WorkflowCatalogService>());
         builder.Services.AddHostedService<WorkflowResumer>();
         builder.AddPlugin<WorkflowsPlugin>(source: "builtin");
         builder.AddPlugin<Lumina.Workflows.Planning.PlanningPlugin>(source: "builtin");

@@ -193,6 +193,35 @@ public sealed class ToolMappingTests
         ((TextContentBlock)result.Content.Single()).Text.Should().Be("hello");
     }
 
+    [Fact]
+    public async Task APluginLoadedBesideTheStart_IsInTheFirstList_AndNoListChangeFollows()
+    {
+        var changed = 0;
+        await using var harness = await McpHarness.StartAsync(
+            o => o.Handlers.NotificationHandlers =
+                [new(NotificationMethods.ToolListChangedNotification, (_, _) => { Interlocked.Increment(ref changed); return ValueTask.CompletedTask; })],
+            configureServices: s => s.AddSingleton<ILuminaStartupLoad>(sp => new SlowStartupLoad(sp.GetRequiredService<LuminaPluginRegistry>())));
+
+        var tools = await harness.Client.ListToolsAsync();
+        // A notification the server sent at connection arrives before the answer to a request made after it.
+        await harness.Client.PingAsync();
+
+        tools.Select(t => t.Name).Should().Contain("late_hello", "the catalog is served only after the load beside the start");
+        Volatile.Read(ref changed).Should().Be(0, "the catalog did not change under the connected client");
+    }
+
+    /// <summary>A load beside the start that adds its plugin well after the server could have answered without it.</summary>
+    private sealed class SlowStartupLoad(LuminaPluginRegistry registry) : ILuminaStartupLoad
+    {
+        private readonly Lazy<Task> _load = new(() => Task.Run(async () =>
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            registry.Add(LuminaPluginFactory.FromObject(new LatePlugin()));
+        }));
+
+        public Task LoadAsync() => _load.Value;
+    }
+
     public sealed class LatePlugin
     {
         [KernelFunction("hello"), System.ComponentModel.Description("Says hello.")]

@@ -16,7 +16,7 @@ namespace Lumina.Workflows.Serving;
 /// against the tools served now, and again whenever the files or the served plugins change (a federated server that
 /// connects later makes its workflows valid); a change of what is served reaches clients as <c>list_changed</c>.
 /// </summary>
-public sealed partial class WorkflowCatalogService : IHostedService, IDisposable
+public sealed partial class WorkflowCatalogService : IHostedLifecycleService, ILuminaPluginSource, ILuminaStartupLoad, IDisposable
 {
     /// <summary>The plugin the workflows are served in: their tools are <c>workflow_&lt;name&gt;</c>.</summary>
     public const string PluginName = "workflow";
@@ -35,7 +35,9 @@ public sealed partial class WorkflowCatalogService : IHostedService, IDisposable
     private IReadOnlyList<LoadedWorkflow> _served = [];
     private string _fingerprint = string.Empty;
     private int _reloadPending;
-    private bool _started;
+    private volatile bool _started;
+    private readonly Lazy<Task> _initial;
+    private Task _following = Task.CompletedTask;
 
     /// <summary>Creates the service.</summary>
     public WorkflowCatalogService(LuminaPluginRegistry registry, IOptions<WorkflowOptions> options, IServiceProvider services, ILogger<WorkflowCatalogService> logger)
@@ -45,6 +47,7 @@ public sealed partial class WorkflowCatalogService : IHostedService, IDisposable
         _options = options.Value;
         _services = services;
         _logger = logger;
+        _initial = new(() => Task.Run(FirstLoad, CancellationToken.None));
     }
 
     /// <summary>The workflows served now.</summary>
@@ -60,41 +63,98 @@ public sealed partial class WorkflowCatalogService : IHostedService, IDisposable
     /// <summary>The served workflow named <paramref name="name"/>, or null.</summary>
     public LoadedWorkflow? Find(string name) => Workflows.FirstOrDefault(w => string.Equals(w.Definition.Name, name, StringComparison.Ordinal));
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Follows the files and the served plugins after their first load (<see cref="LoadAsync"/>), which the MCP catalog
+    /// may have started already.
+    /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        Reload();
-        _registry.Changed += OnChanged;
-        foreach (var folder in Folders.Where(Directory.Exists))
-        {
-            var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
-            watcher.Created += (_, _) => OnChanged(this, EventArgs.Empty);
-            watcher.Changed += (_, _) => OnChanged(this, EventArgs.Empty);
-            watcher.Deleted += (_, _) => OnChanged(this, EventArgs.Empty);
-            watcher.Renamed += (_, _) => OnChanged(this, EventArgs.Empty);
-            watcher.EnableRaisingEvents = true;
-            _watchers.Add(watcher);
-        }
-
         _started = true;
+        _following = FollowAsync();
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The first load of the workflow files, started by whoever asks first — the MCP catalog as it is built, or the
+    /// host's start — and run beside the rest of the start (10% of a published start, bench/README.md): the files are
+    /// read and parsed while the plugins are created, then validated against them. The catalog waits for it before it
+    /// first serves, lists and <c>workflow://definitions</c> through <see cref="EnsureStartedAsync"/>, and the host's
+    /// start ends after it (<see cref="StartedAsync"/>), so nothing made at start misses a workflow.
+    /// </summary>
+    public Task LoadAsync() => _initial.Value;
+
+    /// <summary>Waits for the first load of the workflow files, so a list or call made at start sees the workflows.</summary>
+    public ValueTask EnsureStartedAsync(CancellationToken cancellationToken) => new(LoadAsync().WaitAsync(cancellationToken));
+
     /// <inheritdoc />
-    public Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The host's start ends with the workflows loaded and followed: a .NET program that invokes the kernel next finds them.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken) => _following.WaitAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <inheritdoc />
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        _registry.Changed -= OnChanged;
         _started = false;
-        return Task.CompletedTask;
+        await _following.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _registry.Changed -= OnChanged;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
         _registry.Changed -= OnChanged;
-        foreach (var watcher in _watchers)
+        lock (_watchers)
         {
-            watcher.Dispose();
+            foreach (var watcher in _watchers)
+            {
+                watcher.Dispose();
+            }
+
+            _watchers.Clear();
+        }
+    }
+
+    private void FirstLoad()
+    {
+        try
+        {
+            Reload();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or LuminaException)
+        {
+            LogReloadFailed(ex);
+        }
+    }
+
+    private async Task FollowAsync()
+    {
+        // After the first load, so that its own change of the registry does not read the files again.
+        await LoadAsync().ConfigureAwait(false);
+        if (!_started)
+        {
+            return;
+        }
+
+        _registry.Changed += OnChanged;
+        lock (_watchers)
+        {
+            foreach (var folder in Folders.Where(Directory.Exists))
+            {
+                var watcher = new FileSystemWatcher(folder) { NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite };
+                watcher.Created += (_, _) => OnChanged(this, EventArgs.Empty);
+                watcher.Changed += (_, _) => OnChanged(this, EventArgs.Empty);
+                watcher.Deleted += (_, _) => OnChanged(this, EventArgs.Empty);
+                watcher.Renamed += (_, _) => OnChanged(this, EventArgs.Empty);
+                watcher.EnableRaisingEvents = true;
+                _watchers.Add(watcher);
+            }
         }
     }
 

@@ -111,8 +111,12 @@ public sealed class WorkflowsPlugin(IWorkflowRunStore store, WorkflowEngine engi
     [KernelFunction("definition")]
     [Description("The YAML definition of a served workflow: its inputs, steps and outputs.")]
     [LuminaResource("workflow://definitions/{name}", Name = "workflow definition", Title = "Workflow definition", MimeType = "application/yaml")]
-    public string Definition([Description("The workflow's name (its tool is workflow_<name>).")] string name) =>
-        catalog.Find(name)?.Text ?? throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow '{name}'; served: {string.Join(", ", catalog.Workflows.Select(w => w.Definition.Name))}.");
+    public async Task<string> Definition([Description("The workflow's name (its tool is workflow_<name>).")] string name, CancellationToken cancellationToken)
+    {
+        // Read at start beside the rest of it: a read made meanwhile waits for the files.
+        await catalog.EnsureStartedAsync(cancellationToken).ConfigureAwait(false);
+        return catalog.Find(name)?.Text ?? throw new LuminaRefusalException(LuminaRefusalKind.NotFound, $"There is no workflow '{name}'; served: {string.Join(", ", catalog.Workflows.Select(w => w.Definition.Name))}.");
+    }
 
     private async Task<WorkflowRunRecord> OwnedAsync(string id, CancellationToken cancellationToken)
     {

@@ -463,5 +463,6 @@ public sealed class WorkflowCatalogServiceTests : IAsyncLifetime
         _provider = services.BuildServiceProvider();
         _catalog = _provider.GetRequiredService<WorkflowCatalogService>();
         await _catalog.StartAsync(CancellationToken.None);
+        await _catalog.StartedAsync(CancellationToken.None);
     }
 }
