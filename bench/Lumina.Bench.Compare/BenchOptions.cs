@@ -27,6 +27,7 @@ internal sealed class BenchOptions
           --soak DURATION       soak instead: HTTP load on Lumina only for DURATION (e.g. 10m, 90s), RSS every interval
           --soak-server NAME    what to soak: lumina (default), bare, or bare-store (bare SDK + the SDK's resumable event store)
           --soak-concurrency N  soak workers (default 4)
+          --soak-stateless      soak in the 2026-07-28 era (stateless requests, no session) instead of 2025-11-25 sessions
           --soak-rate R         soak calls per second in total, 0 = as fast as possible (default 1000)
           --soak-interval D     RSS sampling interval (default 10s)
           --soak-max-slope M    flag growth above M MiB/min over the second half (default 1)
@@ -66,6 +67,9 @@ internal sealed class BenchOptions
     public TimeSpan? Soak { get; private set; }
 
     public string SoakServer { get; private set; } = "lumina";
+
+    /// <summary>Soak with stateless 2026-07-28 requests rather than a 2025-11-25 session per worker.</summary>
+    public bool SoakStateless { get; private set; }
 
     public int SoakConcurrency { get; private set; } = 4;
 
@@ -150,6 +154,9 @@ internal sealed class BenchOptions
                     break;
                 case "--soak":
                     o.Soak = Duration(Next(), "--soak");
+                    break;
+                case "--soak-stateless":
+                    o.SoakStateless = true;
                     break;
                 case "--soak-server":
                     o.SoakServer = Next() is "lumina" or "bare" or "bare-store" ? args[i] : throw new ArgumentException($"--soak-server: '{args[i]}' is not lumina, bare or bare-store");

@@ -26,7 +26,7 @@ internal static class Soak
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var workers = Enumerable.Range(0, options.SoakConcurrency).Select(w => Task.Run(() => WorkerAsync(w), stop.Token)).ToArray();
         samples.Add((0, server.RssMiB(), 0));
-        Console.Error.WriteLine($"soak: {target.Name} HTTP, {options.SoakConcurrency} workers, {(options.SoakRate > 0 ? $"{options.SoakRate:0} calls/s" : "unpaced")}, {duration.TotalMinutes:0.#} min, RSS every {options.SoakInterval.TotalSeconds:0} s");
+        Console.Error.WriteLine($"soak: {target.Name} HTTP {(options.SoakStateless ? "2026-07-28 stateless" : "2025-11-25 sessions")}, {options.SoakConcurrency} workers, {(options.SoakRate > 0 ? $"{options.SoakRate:0} calls/s" : "unpaced")}, {duration.TotalMinutes:0.#} min, RSS every {options.SoakInterval.TotalSeconds:0} s");
         Console.Error.WriteLine($"  {"time",6}  {"RSS MiB",8}  {"calls",10}");
         Console.Error.WriteLine($"  {"0:00",6}  {samples[0].RssMiB,8:0.0}  {0,10}");
         try
@@ -74,7 +74,7 @@ internal static class Soak
             var seq = 0L;
             while (!stop.IsCancellationRequested)
             {
-                var session = new HttpMcpSession(http, server.Endpoint!, target.Name, server.AccessToken);
+                var session = new HttpMcpSession(http, server.Endpoint!, target.Name, server.AccessToken, options.SoakStateless);
                 await session.InitializeAsync(stop.Token);
                 var renew = clock.Elapsed + SessionLife;
                 var due = clock.Elapsed;
@@ -121,7 +121,7 @@ internal static class Soak
         var grew = !double.IsNaN(slopeHalf) && slopeHalf > options.SoakMaxSlope && rise > 0.05 * secondHalf.Average(s => s.RssMiB);
         var total = samples[^1].Calls;
         var md = new StringBuilder();
-        md.AppendLine(inv, $"Soak: {target.Name} over streamable HTTP{(target.BearerToken ? " with a bearer token" : "")}, {options.SoakConcurrency} workers, {(options.SoakRate > 0 ? $"paced at {options.SoakRate:0} calls/s" : "unpaced")}, sessions renewed every {SessionLife.TotalSeconds:0} s, {duration.TotalMinutes:0.#} min, {total:#,0} checked calls ({total / Math.Max(samples[^1].Minutes * 60, 1e-9):0}/s).");
+        md.AppendLine(inv, $"Soak: {target.Name} over streamable HTTP{(target.BearerToken ? " with a bearer token" : "")}, {options.SoakConcurrency} workers, {(options.SoakRate > 0 ? $"paced at {options.SoakRate:0} calls/s" : "unpaced")}, {(options.SoakStateless ? "stateless 2026-07-28 requests" : $"2025-11-25 sessions renewed every {SessionLife.TotalSeconds:0} s")}, {duration.TotalMinutes:0.#} min, {total:#,0} checked calls ({total / Math.Max(samples[^1].Minutes * 60, 1e-9):0}/s).");
         md.AppendLine();
         md.AppendLine("| time | RSS | calls |");
         md.AppendLine("|---:|---:|---:|");
