@@ -149,6 +149,80 @@ public sealed class MemoryEventStreamStoreTests
     }
 
     [Fact]
+    public async Task PastTheBound_FinishedStreamsGoFirst_AndAnOpenStreamStaysResumable()
+    {
+        var store = NewStore(maxBytes: OneMiB);
+        var open = await store.CreateStreamAsync(Options("s", "long call"));
+        var progress = await open.WriteEventAsync(Item(Result(0, "progress 1")));
+        await open.WriteEventAsync(Item(Result(0, "progress 2")));
+
+        // A flood of short calls, each a stream with one answer that finishes: ~5 MiB into 1 MiB.
+        var padding = new string('x', 1000);
+        var answers = new List<string>();
+        for (var i = 1; i <= 5_000; i++)
+        {
+            var call = await store.CreateStreamAsync(Options("s", $"call {i}"));
+            answers.Add((await call.WriteEventAsync(Item(Result(i, padding)))).EventId!);
+            await call.DisposeAsync();
+            store.Bytes.Should().BeLessThanOrEqualTo(OneMiB);
+        }
+
+        // The oldest answers went, whole streams at a time, and the store forgot them; the newest are kept.
+        (await store.GetStreamReaderAsync(StartOf(answers[0]))).Should().BeNull();
+        (await ReadAllAsync((await store.GetStreamReaderAsync(StartOf(answers[^1])))!)).Should().ContainSingle();
+        store.StreamCount.Should().BeLessThan(1_100);
+
+        // The open stream written before all of them is still whole, and follows on.
+        var reader = (await store.GetStreamReaderAsync(progress.EventId!))!;
+        await open.WriteEventAsync(Item(Result(0, "answer")));
+        await open.DisposeAsync();
+        (await ReadAllAsync(reader)).Select(e => Text(e.Data)).Should().Equal("progress 2", "answer");
+    }
+
+    [Fact]
+    public async Task OnlyOpenStreamsLeft_TheirOldestEventsGo_AcrossStreams()
+    {
+        var store = NewStore(maxBytes: OneMiB);
+        var first = await store.CreateStreamAsync(Options("s", "1"));
+        var second = await store.CreateStreamAsync(Options("s", "2"));
+        var padding = new string('x', 1000);
+        var firstIds = new List<string>();
+        var secondIds = new List<string>();
+        for (var i = 0; i < 2_000; i++)
+        {
+            firstIds.Add((await first.WriteEventAsync(Item(Result(i, padding)))).EventId!);
+            secondIds.Add((await second.WriteEventAsync(Item(Result(i, padding + i)))).EventId!);
+            store.Bytes.Should().BeLessThanOrEqualTo(OneMiB);
+        }
+
+        // ~4 MiB written by two open streams into 1 MiB: both lost their oldest events, both keep their newest.
+        (await store.GetStreamReaderAsync(firstIds[0])).Should().BeNull();
+        (await store.GetStreamReaderAsync(secondIds[0])).Should().BeNull();
+        (await store.GetStreamReaderAsync(firstIds[^2])).Should().NotBeNull();
+        var reader = (await store.GetStreamReaderAsync(secondIds[^3]))!;
+        await second.DisposeAsync();
+        (await ReadAllAsync(reader)).Select(e => Text(e.Data)).Should().Equal(padding + 1998, padding + 1999);
+        await first.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task AFinishedStream_LosesOnlyTheEventsPastTheRetention_NotItsAnswer()
+    {
+        var clock = new FakeTimeProvider();
+        var store = NewStore(retention: TimeSpan.FromMinutes(2), time: clock);
+        var writer = await store.CreateStreamAsync(Options("s", "long call"));
+        var progress = await writer.WriteEventAsync(Item(Result(1, "progress")));
+        clock.Advance(TimeSpan.FromMinutes(3));
+        await writer.WriteEventAsync(Item(Result(1, "answer")));
+        await writer.DisposeAsync();
+
+        // The progress is past the retention; the answer, written a moment ago, is what a client that lost it resumes to.
+        (await store.GetStreamReaderAsync(StartOf(progress.EventId!))).Should().BeNull();
+        (await ReadAllAsync((await store.GetStreamReaderAsync(progress.EventId!))!)).Select(e => Text(e.Data)).Should().Equal("answer");
+        store.StreamCount.Should().Be(1);
+    }
+
+    [Fact]
     public async Task AfterTheRetention_EventsAndFinishedStreamsAreForgotten()
     {
         var clock = new FakeTimeProvider();

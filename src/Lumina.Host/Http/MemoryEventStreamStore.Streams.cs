@@ -36,17 +36,25 @@ internal sealed partial class MemoryEventStreamStore
 
         public long LastSequence => _offset + _events.Count;
 
+        /// <summary>What the kept events count against the store's bound.</summary>
+        public long Bytes { get; private set; }
+
         public bool IsEmpty => _head == _events.Count;
 
         /// <summary>Whether <paramref name="sequence"/> (written) was dropped.</summary>
         public bool IsMissing(long sequence) => sequence <= _offset + _head;
 
-        public void Append(Stored stored) => _events.Add(stored);
+        public void Append(Stored stored, long size)
+        {
+            _events.Add(stored);
+            Bytes += size;
+        }
 
-        public void Drop(long sequence)
+        public void Drop(long sequence, long size)
         {
             // Events leave in order, so the one dropped is the oldest kept.
             _events[(int)(sequence - _offset - 1)] = null;
+            Bytes -= size;
             _head++;
             if (_head == _events.Count || (_head >= 32 && _head * 2 >= _events.Count))
             {
@@ -55,6 +63,17 @@ internal sealed partial class MemoryEventStreamStore
                 _offset += _head;
                 _head = 0;
             }
+        }
+
+        /// <summary>Drops every kept event; returns what they counted.</summary>
+        public long DropAll()
+        {
+            var freed = Bytes;
+            _offset += _events.Count;
+            _events.Clear();
+            _head = 0;
+            Bytes = 0;
+            return freed;
         }
 
         public List<Stored> Slice(long from)

@@ -22,10 +22,12 @@ namespace Lumina.Host.Http;
 /// serialized once — its UTF-8 JSON is what is kept and what the bound counts — and a stream's state is an object.
 /// </para>
 /// <para>
-/// Events leave in the order they came: the oldest go first when the bound is passed, and any older than the retention
-/// go at the next write or resumption. A stream is forgotten with its last event once its writer has finished. A
-/// resumption whose next event is already gone is refused (the client gets the SDK's "invalid or expired" answer)
-/// rather than given a stream with a hole in it.
+/// Any event older than the retention goes at the next write or resumption. When the bound is passed, finished streams go
+/// first, whole and oldest first — their calls have answered, and a client resumes one only if it lost the answer in
+/// the last moments — and only then the oldest events of streams still open (a long call's progress, a session's GET
+/// stream), so a flood of short calls does not push out the stream a client is most likely to resume. A stream is
+/// forgotten with its last event once its writer has finished. A resumption whose next event is already gone is
+/// refused (the client gets the SDK's "invalid or expired" answer) rather than given a stream with a hole in it.
 /// </para>
 /// <para>
 /// A reader in <see cref="SseEventStreamMode.Streaming"/> follows the stream until its writer finishes, woken by each
@@ -57,7 +59,12 @@ internal sealed partial class MemoryEventStreamStore(
     private readonly CancellationToken _stopping = stopping;
     private readonly Lock _gate = new();
     private readonly Dictionary<long, Stream> _streams = [];
+
+    // Every kept event is in one of two queues, each in the order written, and every event in _held was written before
+    // every event in _order: the bound's pass takes _order's head and moves it to _held when its stream is still open.
+    // An entry whose event went with its whole stream stays behind as stale and is skipped when it reaches a head.
     private readonly Queue<Kept> _order = new();
+    private readonly Queue<Kept> _held = new();
     private long _bytes;
     private long _lastStream;
 
@@ -153,7 +160,7 @@ internal sealed partial class MemoryEventStreamStore(
             var sequence = stream.LastSequence + 1;
             eventId = Format(stream.Number, sequence);
             var size = SizeOf(eventId, data);
-            stream.Append(new Stored(eventId, item.EventType, item.ReconnectionInterval, data));
+            stream.Append(new Stored(eventId, item.EventType, item.ReconnectionInterval, data), size);
             _order.Enqueue(new Kept(stream, sequence, size, now));
             _bytes += size;
             Expire(now);
@@ -199,19 +206,84 @@ internal sealed partial class MemoryEventStreamStore(
         changed?.TrySetResult();
     }
 
-    /// <summary>Drops the oldest events while the bound is passed or they are older than the retention (under the lock).</summary>
+    /// <summary>
+    /// Drops the events older than the retention, then, while the bound is passed, finished streams before the events of
+    /// open ones (under the lock).
+    /// </summary>
     private void Expire(long now)
     {
-        while (_order.TryPeek(out var oldest) && (_bytes > maxBytes || _time.GetElapsedTime(oldest.Stored, now) > retention))
+        // The retention, oldest first: _held's events are all older than _order's.
+        while (NextKept(_held, out var oldest) && _time.GetElapsedTime(oldest.Stored, now) > retention)
         {
-            _order.Dequeue();
-            _bytes -= oldest.Size;
-            oldest.Stream.Drop(oldest.Sequence);
-            if (oldest.Stream.IsCompleted && oldest.Stream.IsEmpty)
+            Drop(_held.Dequeue());
+        }
+
+        if (_held.Count == 0)
+        {
+            while (NextKept(_order, out var oldest) && _time.GetElapsedTime(oldest.Stored, now) > retention)
             {
-                _streams.Remove(oldest.Stream.Number);
+                Drop(_order.Dequeue());
             }
         }
+
+        // The bound: finished streams first, whole; an open stream's event waits in _held until nothing else is left.
+        while (_bytes > maxBytes)
+        {
+            if (NextKept(_order, out var next))
+            {
+                _order.Dequeue();
+                if (next.Stream.IsCompleted)
+                {
+                    Forget(next.Stream);
+                }
+                else
+                {
+                    _held.Enqueue(next);
+                }
+            }
+            else if (NextKept(_held, out next))
+            {
+                Drop(_held.Dequeue());
+            }
+            else
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>The first entry of <paramref name="queue"/> whose event is still kept, skipping (and removing) stale ones.</summary>
+    private static bool NextKept(Queue<Kept> queue, out Kept kept)
+    {
+        while (queue.TryPeek(out kept))
+        {
+            if (!kept.Stream.IsMissing(kept.Sequence))
+            {
+                return true;
+            }
+
+            queue.Dequeue();
+        }
+
+        return false;
+    }
+
+    /// <summary>Drops one event, the oldest its stream keeps, and a finished stream with its last (under the lock).</summary>
+    private void Drop(Kept kept)
+    {
+        _bytes -= kept.Size;
+        kept.Stream.Drop(kept.Sequence, kept.Size);
+        if (kept.Stream.IsCompleted && kept.Stream.IsEmpty)
+        {
+            _streams.Remove(kept.Stream.Number);
+        }
+    }
+
+    /// <summary>Drops a finished stream's events and the stream (under the lock).</summary>
+    private void Forget(Stream stream)
+    {
+        _bytes -= stream.DropAll();
+        _streams.Remove(stream.Number);
     }
 
     /// <summary>
