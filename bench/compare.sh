@@ -6,6 +6,7 @@
 #   bench/compare.sh              full run (~12–14 min on 2 cores), prints one table, writes bench/results/compare-<date>.md
 #   bench/compare.sh --quick      smoke check (~3 min)
 #   bench/compare.sh --as-built   Lumina and the bare SDK from bin/Release instead (with --r2r: plus published cold starts)
+#   bench/compare.sh --composite  Lumina and the bare SDK self-contained, one composite ReadyToRun image with the runtime
 #   bench/compare.sh --anonymous  Lumina over HTTP without a token (anonymous callers get the role user)
 #   bench/compare.sh --soak 10m   HTTP soak of Lumina alone, RSS every 10 s, flags growth
 #   bench/compare.sh --help       every option
@@ -21,7 +22,9 @@ case " $* " in
   *)
     as_built=false
     r2r=false
+    composite=false
     case " $* " in *" --as-built "*) as_built=true ;; esac
+    case " $* " in *" --composite "*) composite=true ;; esac
     case " $* " in *" --r2r "*) r2r=true ;; esac
     echo "building (Release)…" >&2
     projects="bench/Lumina.Bench.EchoPlugin bench/Lumina.Bench.RawAspNet bench/Lumina.Bench.Compare"
@@ -34,7 +37,21 @@ case " $* " in
         exit 1
       fi
     done
-    if ! $as_built || $r2r; then
+    # The ReadyToRun compiler's intermediate output (obj/…/linux-x64/R2R) is shared by both kinds of publish and kept
+    # when its inputs have not changed, even though the other kind wrote it: a framework-dependent publish after a
+    # composite one copied the composite's component stubs, which abort at start. Each publish compiles afresh.
+    rm -rf "$root/src/Lumina.Host/obj/Release/net10.0/linux-x64/R2R" "$root/bench/Lumina.Bench.BareSdk/obj/Release/net10.0/linux-x64/R2R"
+    if $composite; then
+      # The first one restores the runtime and crossgen packs (minutes); the composite compile is ~1 CPU-minute each.
+      echo "publishing self-contained, one composite ReadyToRun image with the runtime (Lumina, bare SDK)…" >&2
+      for pair in "src/Lumina.Host:lumina" "bench/Lumina.Bench.BareSdk:bare"; do
+        if ! log=$(dotnet publish "$root/${pair%%:*}" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
+            -p:PublishReadyToRunComposite=true -o "$here/artifacts/composite/${pair##*:}" -nologo -v q 2>&1); then
+          echo "$log" >&2
+          exit 1
+        fi
+      done
+    elif ! $as_built || $r2r; then
       echo "publishing ReadyToRun, framework-dependent (Lumina, bare SDK)…" >&2
       for pair in "src/Lumina.Host:lumina" "bench/Lumina.Bench.BareSdk:bare"; do
         if ! log=$(dotnet publish "$root/${pair%%:*}" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \

@@ -34,6 +34,8 @@ internal sealed class BenchOptions
           --as-built            run Lumina and the bare SDK from their Release build output (bin/Release) instead of
                                 their published builds (bench/artifacts/r2r)
           --r2r                 with --as-built: also cold-start the published builds (compare.sh publishes them)
+          --composite           run Lumina and the bare SDK published self-contained with one composite ReadyToRun
+                                image of the program and the runtime (bench/artifacts/composite), as their own executables
           --anonymous           Lumina over HTTP without a token: anonymous callers get the role user (what the other
                                 servers get); by default every Lumina HTTP request carries a bearer token
           --bare-event-store    give the bare SDK the SDK's resumable event store (SSE events in a memory cache) to see its cost
@@ -83,6 +85,12 @@ internal sealed class BenchOptions
 
     /// <summary>With <see cref="AsBuilt"/>: also cold-start the published builds (one more row).</summary>
     public bool ReadyToRun { get; private set; }
+
+    /// <summary>
+    /// Lumina and the bare SDK published self-contained, the program and the runtime compiled into one composite
+    /// ReadyToRun image (so generic code across the two is precompiled too), rather than framework-dependent.
+    /// </summary>
+    public bool Composite { get; private set; }
 
     /// <summary>Lumina and the bare SDK from bin/Release rather than published (ReadyToRun), the default.</summary>
     public bool AsBuilt { get; private set; }
@@ -179,6 +187,9 @@ internal sealed class BenchOptions
                 case "--as-built":
                     o.AsBuilt = true;
                     break;
+                case "--composite":
+                    o.Composite = true;
+                    break;
                 case "--anonymous":
                     o.Anonymous = true;
                     break;
@@ -194,6 +205,11 @@ internal sealed class BenchOptions
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'");
             }
+        }
+
+        if (o.Composite && o.AsBuilt)
+        {
+            throw new ArgumentException("--composite and --as-built choose different builds: give one");
         }
 
         // Published is the default: the published builds are the measured ones, so there is no extra row to add.

@@ -6,10 +6,12 @@ internal sealed class BenchPaths
     /// <param name="root">The repository root.</param>
     /// <param name="scratch">A throwaway directory for this run (Lumina's data directory goes in it).</param>
     /// <param name="published">Run Lumina and the bare SDK from their published builds (the default) rather than bin/Release.</param>
-    public BenchPaths(string root, string scratch, bool published = true)
+    /// <param name="composite">Run them from their self-contained composite builds, as their own executables.</param>
+    public BenchPaths(string root, string scratch, bool published = true, bool composite = false)
     {
         Root = root;
         Published = published;
+        Composite = composite;
         const string Release = "bin/Release/net10.0";
         LuminaBuiltDll = Path.Combine(root, "src/Lumina.Host", Release, "lumina.dll");
         EchoPluginDirectory = Path.Combine(root, "bench/Lumina.Bench.EchoPlugin", Release);
@@ -19,8 +21,11 @@ internal sealed class BenchPaths
         // artifacts/ is git-ignored.
         LuminaReadyToRunDll = Path.Combine(root, "bench/artifacts/r2r/lumina/lumina.dll");
         BareSdkReadyToRunDll = Path.Combine(root, "bench/artifacts/r2r/bare/Lumina.Bench.BareSdk.dll");
-        LuminaDll = published ? LuminaReadyToRunDll : LuminaBuiltDll;
-        BareSdkDll = published ? BareSdkReadyToRunDll : BareSdkBuiltDll;
+        // Written by bench/compare.sh --composite (self-contained, -p:PublishReadyToRunComposite=true).
+        var compositeLumina = Path.Combine(root, "bench/artifacts/composite/lumina/lumina.dll");
+        var compositeBare = Path.Combine(root, "bench/artifacts/composite/bare/Lumina.Bench.BareSdk.dll");
+        LuminaDll = composite ? compositeLumina : published ? LuminaReadyToRunDll : LuminaBuiltDll;
+        BareSdkDll = composite ? compositeBare : published ? BareSdkReadyToRunDll : BareSdkBuiltDll;
         TypeScriptServer = Path.Combine(root, "bench/typescript/node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         NodeLocalhostPreload = Path.Combine(root, "bench/typescript/localhost.mjs");
         LuminaDataDirectory = Path.Combine(scratch, "lumina-data");
@@ -33,7 +38,10 @@ internal sealed class BenchPaths
     /// <summary>Whether <see cref="LuminaDll"/> and <see cref="BareSdkDll"/> are the published builds.</summary>
     public bool Published { get; }
 
-    /// <summary>Lumina as measured: published, or as built with <c>--as-built</c>.</summary>
+    /// <summary>Whether Lumina and the bare SDK are the self-contained composite builds, started as their own executables.</summary>
+    public bool Composite { get; }
+
+    /// <summary>Lumina as measured: published, or as built with <c>--as-built</c>, or self-contained with <c>--composite</c>.</summary>
     public string LuminaDll { get; }
 
     public string LuminaBuiltDll { get; }
@@ -61,6 +69,13 @@ internal sealed class BenchPaths
 
     public string Node { get; }
 
+    /// <summary>
+    /// How to start <paramref name="dll"/> (<see cref="LuminaDll"/> or <see cref="BareSdkDll"/>): <c>dotnet</c> with the
+    /// dll, or, self-contained, the executable beside it.
+    /// </summary>
+    public (string FileName, IReadOnlyList<string> Arguments) Launch(string dll) =>
+        Composite ? (Path.ChangeExtension(dll, null), []) : (Dotnet, [dll]);
+
     public static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -77,6 +92,11 @@ internal sealed class BenchPaths
     public void Check(bool readyToRun)
     {
         string[] files = [LuminaDll, BareSdkDll, RawAspNetDll, TypeScriptServer, NodeLocalhostPreload, Path.Combine(EchoPluginDirectory, "Lumina.Bench.EchoPlugin.dll")];
+        if (Composite)
+        {
+            files = [.. files, Launch(LuminaDll).FileName, Launch(BareSdkDll).FileName];
+        }
+
         foreach (var file in readyToRun ? [.. files, LuminaReadyToRunDll, BareSdkReadyToRunDll] : files)
         {
             if (!File.Exists(file))

@@ -34,7 +34,7 @@ Console.CancelKeyPress += (_, e) =>
 var scratch = Directory.CreateTempSubdirectory("lumina-bench-");
 try
 {
-    var paths = new BenchPaths(options.Root ?? BenchPaths.FindRoot(), scratch.FullName, options.Published);
+    var paths = new BenchPaths(options.Root ?? BenchPaths.FindRoot(), scratch.FullName, options.Published, options.Composite);
     paths.Check(options.ReadyToRun);
     var outDir = options.Out ?? Path.Combine(paths.Root, "bench", "results");
     Directory.CreateDirectory(outDir);
@@ -228,7 +228,9 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
     sb.AppendLine(CultureInfo.InvariantCulture, $"Command: `bench/compare.sh{(options.CommandLine.Length > 0 ? " " + options.CommandLine : "")}`");
     sb.AppendLine();
     sb.AppendLine(CultureInfo.InvariantCulture, $"Machine: {Environment.ProcessorCount} cores (shared), {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, Node {node}; load average at the end {load}.");
-    var build = paths.Published
+    var build = paths.Composite
+        ? "published self-contained with one composite ReadyToRun image of the program and the runtime (`dotnet publish -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true`, bench/artifacts/composite; `--composite`), started as its own executable"
+        : paths.Published
         ? "published (`dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true`, bench/artifacts/r2r)"
         : "as built (bin/Release, `--as-built`)";
     if (kind == "soak")
@@ -239,7 +241,7 @@ static string Header(BenchPaths paths, BenchOptions options, DateTime stamp, str
     if (kind == "compare")
     {
         sb.AppendLine(CultureInfo.InvariantCulture, $"Run: {options.ColdStarts} cold starts per server; {options.Rounds} interleaved round(s) of {options.Measure.TotalSeconds:0} s measured per phase, after unrecorded load — {options.StdioWarmup.TotalSeconds:0} s for each stdio round's fresh process, {options.HttpWarmup.TotalSeconds:0} s at c={options.HighConcurrency} for each HTTP server in each protocol era it serves, before its rounds, and {options.PhaseWarmup.TotalSeconds:0} s at the start of each HTTP phase (the JIT settles: rates are the steady state; start-up is the cold-start rows); rates are the median of the rounds, percentiles over all recorded calls.");
-        sb.AppendLine("Servers: Lumina = `dotnet lumina.dll` " + build + " in its default configuration (default filters, audit on) with the bench echo plugin; bare SDK = `dotnet Lumina.Bench.BareSdk.dll` (ModelContextProtocol " + SdkVersion(paths) + ", same GC settings), " + (paths.Published ? "published the same way" : "as built") + "; TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint (Release build), HTTP only.");
+        sb.AppendLine("Servers: Lumina = `" + (paths.Composite ? "lumina" : "dotnet lumina.dll") + "` " + build + " in its default configuration (default filters, audit on) with the bench echo plugin; bare SDK = `" + (paths.Composite ? "Lumina.Bench.BareSdk" : "dotnet Lumina.Bench.BareSdk.dll") + "` (ModelContextProtocol " + SdkVersion(paths) + ", same GC settings), " + (paths.Published ? "published the same way" : "as built") + "; TypeScript = @modelcontextprotocol/server-everything " + tsVersion + " (package-lock) on Node; raw ASP.NET = a minimal endpoint (Release build), HTTP only.");
         sb.AppendLine(options.Anonymous
             ? "HTTP auth: none anywhere (`--anonymous`): Lumina gives anonymous callers the role `user` (its authorization filter still runs); the other servers have no auth."
             : $"HTTP auth: Lumina with a bearer token on every request — a user with the role `user` added by `lumina users add {BearerToken.UserName} --role user --password-stdin` in the run's data directory, its token from `POST /token` (password grant), the token lifetime set to {ServerSpec.TokenLifetime} (`Lumina:Auth:TokenLifetime`; default 15 min) so it outlasts the run; the bare SDK, TypeScript and raw ASP.NET get no token (they have no auth). Lumina's per-caller rate limit is off (`Lumina:Policy:RateLimit:PermitsPerMinute=0`).");

@@ -71,17 +71,19 @@ internal sealed record ServerSpec(
             lumina["Lumina__Auth__TokenLifetime"] = TokenLifetime;
         }
 
+        var (luminaProgram, luminaArguments) = paths.Launch(paths.LuminaDll);
+        var (bareProgram, bareArguments) = paths.Launch(paths.BareSdkDll);
         return
         [
-            new ServerSpec("Lumina", paths.Dotnet, [paths.LuminaDll], [], Urls, lumina)
+            new ServerSpec("Lumina", luminaProgram, luminaArguments, [], Urls, lumina)
             {
                 ServesStateless = true,
                 BearerToken = !anonymous,
             },
             new ServerSpec(
                 bareEventStore ? "bare SDK+store" : "bare SDK",
-                paths.Dotnet,
-                [paths.BareSdkDll],
+                bareProgram,
+                bareArguments,
                 [],
                 port => bareEventStore ? [.. Urls(port), "--event-store"] : Urls(port),
                 empty)
