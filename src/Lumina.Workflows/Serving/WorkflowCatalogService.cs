@@ -190,7 +190,6 @@ public sealed partial class WorkflowCatalogService : IHostedLifecycleService, IL
             }
 
             _fingerprint = fingerprint;
-            Volatile.Write(ref _served, valid);
             if (valid.Count == 0)
             {
                 _registry.RemoveBySource(Source);
@@ -200,6 +199,9 @@ public sealed partial class WorkflowCatalogService : IHostedLifecycleService, IL
                 LogPluginTaken(PluginName);
             }
 
+            // After the registry: once Workflows or Find name a workflow, its tool is served (a list never shows one
+            // that tools/list and a call do not have yet).
+            Volatile.Write(ref _served, valid);
             if (_logger.IsEnabled(LogLevel.Information))
             {
                 var tools = string.Join(", ", valid.Select(w => w.Definition.ToolName));
