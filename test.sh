@@ -11,6 +11,10 @@ cd "$(dirname "$0")"
 root=$(pwd)
 config=${LUMINA_TEST_CONFIGURATION:-Release}
 results=$(mktemp -d)
+# From the test projects on, every temporary file (data directories, plugin folders, sandboxes, servers' files: a run
+# makes ~500 folders, and not every test removes its own) goes under one folder of this run, removed at exit.
+# Traversable by others (0711, like /tmp's own lumina-exec): the exec sandbox runs as another user and binds folders in it.
+scratch=$(mktemp -d -t lumina-tests.XXXXXX) && chmod 711 "$scratch"
 passed=0
 failed=0
 host_pid=""
@@ -20,7 +24,7 @@ cleanup() {
     kill "$host_pid" 2>/dev/null
     wait "$host_pid" 2>/dev/null
   fi
-  rm -rf "$results"
+  rm -rf "$results" "$scratch"
 }
 trap cleanup EXIT
 
@@ -89,6 +93,7 @@ if ! dotnet build Lumina.sln -c "$config" -nologo -clp:ErrorsOnly; then
 fi
 
 echo "== test projects"
+export TMPDIR="$scratch"
 for project in tests/*/*.Tests.csproj; do
   name=$(basename "$project" .csproj)
   echo "-- $name"
