@@ -37,25 +37,24 @@ case " $* " in
         exit 1
       fi
     done
-    # The ReadyToRun compiler's intermediate output (obj/…/linux-x64/R2R) is shared by both kinds of publish and kept
-    # when its inputs have not changed, even though the other kind wrote it: a framework-dependent publish after a
-    # composite one copied the composite's component stubs, which abort at start. Each publish compiles afresh.
-    rm -rf "$root/src/Lumina.Host/obj/Release/net10.0/linux-x64/R2R" "$root/bench/Lumina.Bench.BareSdk/obj/Release/net10.0/linux-x64/R2R"
+    artifacts=""
     if $composite; then
       # The first one restores the runtime and crossgen packs (minutes); the composite compile is ~1 CPU-minute each.
-      echo "publishing self-contained, one composite ReadyToRun image with the runtime (Lumina, bare SDK)…" >&2
-      for pair in "src/Lumina.Host:lumina" "bench/Lumina.Bench.BareSdk:bare"; do
-        if ! log=$(dotnet publish "$root/${pair%%:*}" -c Release -r linux-x64 --self-contained true -p:PublishReadyToRun=true \
-            -p:PublishReadyToRunComposite=true -o "$here/artifacts/composite/${pair##*:}" -nologo -v q 2>&1); then
-          echo "$log" >&2
-          exit 1
-        fi
-      done
+      artifacts=composite what="self-contained, one composite ReadyToRun image with the runtime"
+      flags=(--self-contained true -p:PublishReadyToRunComposite=true)
     elif ! $as_built || $r2r; then
-      echo "publishing ReadyToRun, framework-dependent (Lumina, bare SDK)…" >&2
+      artifacts=r2r what="ReadyToRun, framework-dependent"
+      flags=(--self-contained false)
+    fi
+    if [ -n "$artifacts" ]; then
+      echo "publishing $what (Lumina, bare SDK)…" >&2
+      # The ReadyToRun compiler's intermediate output (obj/…/linux-x64/R2R) is shared by both kinds of publish and kept
+      # when its inputs have not changed, even though the other kind wrote it: a framework-dependent publish after a
+      # composite one copied the composite's component stubs, which abort at start. Each publish compiles afresh.
+      rm -rf "$root/src/Lumina.Host/obj/Release/net10.0/linux-x64/R2R" "$root/bench/Lumina.Bench.BareSdk/obj/Release/net10.0/linux-x64/R2R"
       for pair in "src/Lumina.Host:lumina" "bench/Lumina.Bench.BareSdk:bare"; do
-        if ! log=$(dotnet publish "$root/${pair%%:*}" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
-            -o "$here/artifacts/r2r/${pair##*:}" -nologo -v q 2>&1); then
+        if ! log=$(dotnet publish "$root/${pair%%:*}" -c Release -r linux-x64 "${flags[@]}" -p:PublishReadyToRun=true \
+            -o "$here/artifacts/$artifacts/${pair##*:}" -nologo -v q 2>&1); then
           echo "$log" >&2
           exit 1
         fi
